@@ -1,0 +1,24 @@
+#pragma once
+// Atomic file replacement (DESIGN §4): the content goes to a temporary file in
+// the target's directory, is flushed to disk, then renamed over the target. A
+// failure at any step leaves the previous file untouched and removes the
+// temporary. Creates missing parent directories.
+
+#include <expected>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "gate/error.h"
+
+namespace perfgate::gate {
+
+std::expected<void, Error> write_file_atomically(const std::filesystem::path& path,
+                                                 std::string_view content);
+
+// Reads a whole file. Missing/unreadable → bad_input (the user named it);
+// larger than max_bytes → bad_input naming the limit.
+std::expected<std::string, Error> read_file(const std::filesystem::path& path,
+                                            std::uintmax_t max_bytes = std::uintmax_t{1} << 30);
+
+}  // namespace perfgate::gate

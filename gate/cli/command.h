@@ -1,0 +1,38 @@
+#pragma once
+// The frame every subcommand plugs into (STYLE rule 8). Each subcommand lives
+// in its own cmd_<name>.cpp with an Options struct, the CLI11 set-up next to
+// its help text, and a run(Options) -> ExitCode. add_<name>_command() wires the
+// subcommand into the app; when CLI11 selects it, its callback stores the work
+// to do in `action`, which main() runs after parsing succeeded.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string_view>
+
+#include "gate/error.h"
+
+namespace perfgate::cli {
+
+using gate::ExitCode;
+using Action = std::function<ExitCode()>;
+
+// Gives an option its environment twin PERFGATE_<NAME> (upper-cased, '-' → '_'),
+// as google/benchmark does for every flag. Returns the option for chaining.
+CLI::Option* with_env(CLI::Option* option);
+
+// Prints "perfgate: error: <message>" as one line on stderr; returns the code.
+ExitCode fail(const gate::Error& error);
+// Prints "perfgate: warning: <message>" on stderr (always, even with --quiet).
+void warn(std::string_view message);
+// Human progress on stderr; silent with --quiet or when stderr is not a TTY.
+void progress(std::string_view message);
+void set_quiet(bool quiet);
+
+// What `perfgate` with no subcommand does (DESIGN §3).
+ExitCode default_action();
+
+void add_run_command(CLI::App& app, Action& action);
+void add_workloads_command(CLI::App& app, Action& action);
+void add_record_command(CLI::App& app, Action& action);
+
+}  // namespace perfgate::cli

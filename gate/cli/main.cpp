@@ -1,0 +1,47 @@
+// perfgate's entry point: parse with CLI11, run the selected subcommand, map
+// errors to exit codes (DESIGN §3). Exceptions are caught only here.
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "gate/cli/command.h"
+#include "gate/version.h"
+
+int main(int argc, char** argv) {
+  using namespace perfgate;
+  CLI::App app{"perfgate — performance-regression gate with an eBPF sampling profiler.\n"
+               "Exit codes: 0 pass, 1 regression, 2 usage or bad input, 3 environment error.",
+               "perfgate"};
+  app.set_version_flag("--version", std::string("perfgate ") + gate::kVersion);
+  app.require_subcommand(0, 1);
+  bool quiet = false;
+  cli::with_env(app.add_flag("-q,--quiet", quiet, "No progress output on stderr"));
+
+  cli::Action action;
+  cli::add_run_command(app, action);
+  cli::add_workloads_command(app, action);
+  cli::add_record_command(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    return static_cast<int>(cli::fail(gate::Error::bad_input(
+        fmt::format("{} (see 'perfgate --help')", e.what()))));
+  }
+  cli::set_quiet(quiet);
+  // `perfgate` alone runs the default job: the bundled suite.
+  if (!action) action = cli::default_action;
+  try {
+    return static_cast<int>(action());
+  } catch (const std::exception& e) {
+    return static_cast<int>(cli::fail(gate::Error::environment(e.what())));
+  }
+}

@@ -1,0 +1,51 @@
+#include "gate/workload_run_json.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace perfgate::gate {
+
+using nlohmann::json;
+
+std::string workload_run_to_json(std::string_view workload, const workloads::Params& params,
+                                 const workloads::Run& run) {
+  json invariants = json::array();
+  for (const auto& inv : run.invariants)
+    invariants.push_back({{"name", inv.name}, {"passed", inv.passed}, {"detail", inv.detail}});
+  json j = {
+      {"schema", kWorkloadRunSchema},
+      {"workload", workload},
+      {"variant", params.variant},
+      {"slowdown_percent", params.slowdown_percent},
+      {"seed", params.seed},
+      {"warmup_ops", run.warmup_ops},
+      {"measured_seconds", run.measured_seconds},
+      {"latencies_ns", run.latencies_ns},
+      {"invariants", std::move(invariants)},
+      {"metrics", run.metrics},
+  };
+  return j.dump();
+}
+
+std::expected<workloads::Run, Error> workload_run_from_json(std::string_view text) {
+  try {
+    const json j = json::parse(text);
+    if (j.value("schema", "") != kWorkloadRunSchema)
+      return std::unexpected(Error::bad_input(fmt::format(
+          "workload run file has schema '{}', expected '{}'", j.value("schema", ""), kWorkloadRunSchema)));
+    workloads::Run run;
+    run.latencies_ns = j.at("latencies_ns").get<std::vector<std::int64_t>>();
+    run.warmup_ops = j.at("warmup_ops").get<std::uint64_t>();
+    run.measured_seconds = j.at("measured_seconds").get<double>();
+    for (const auto& inv : j.at("invariants"))
+      run.invariants.push_back({inv.at("name").get<std::string>(), inv.at("passed").get<bool>(),
+                                inv.at("detail").get<std::string>()});
+    run.metrics = j.at("metrics").get<std::map<std::string, double>>();
+    return run;
+  } catch (const json::exception& e) {
+    return std::unexpected(Error::bad_input(fmt::format("malformed workload run file: {}", e.what())));
+  }
+}
+
+}  // namespace perfgate::gate

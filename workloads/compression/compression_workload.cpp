@@ -1,0 +1,17 @@
+// Placeholder until the real workload lands.
+#include "workloads/compression/compression_workload.h"
+
+namespace perfgate::workloads::compression {
+namespace {
+class Placeholder final : public Workload {
+ public:
+  const Info& info() const override { return info_; }
+  std::expected<Run, std::string> run(const Params&) const override {
+    return std::unexpected(std::string("workload 'compression' is not implemented yet"));
+  }
+ private:
+  Info info_{.name = "compression", .description = "not implemented yet", .category = "", .operation = "", .variants = {}, .slowdown_function = ""};
+};
+}  // namespace
+std::unique_ptr<Workload> make_workload() { return std::make_unique<Placeholder>(); }
+}  // namespace perfgate::workloads::compression

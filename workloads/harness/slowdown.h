@@ -1,0 +1,47 @@
+#pragma once
+// Injected, known regressions (`--slowdown PCT`).
+//
+// Each workload names one function on its hot path (Info::slowdown_function).
+// That function opens a SlowdownScope on entry; when the scope closes it spins
+// for PCT % of the time the function body took. The spin is forced inline so a
+// profiler attributes it to the named function's own (self) time, which is what
+// the gate's differential hotspot ranking must find.
+//
+// Timing uses the TSC (an instruction, no call) rather than clock_gettime, whose
+// vDSO frames would otherwise collect the injected samples.
+
+#include <cstdint>
+#include <x86intrin.h>
+
+namespace perfgate::workloads::harness {
+
+class Slowdown {
+ public:
+  Slowdown() = default;
+  explicit Slowdown(double percent) : factor_(percent / 100.0) {}
+  bool enabled() const { return factor_ > 0.0; }
+  double factor() const { return factor_; }
+
+ private:
+  double factor_ = 0.0;  // extra time as a fraction of the scoped time
+};
+
+class SlowdownScope {
+ public:
+  [[gnu::always_inline]] explicit SlowdownScope(const Slowdown& s)
+      : factor_(s.factor()), start_(factor_ > 0.0 ? __rdtsc() : 0) {}
+  [[gnu::always_inline]] ~SlowdownScope() {
+    if (factor_ <= 0.0) return;
+    const std::uint64_t elapsed = __rdtsc() - start_;
+    const std::uint64_t until = __rdtsc() + static_cast<std::uint64_t>(static_cast<double>(elapsed) * factor_);
+    while (__rdtsc() < until) _mm_pause();
+  }
+  SlowdownScope(const SlowdownScope&) = delete;
+  SlowdownScope& operator=(const SlowdownScope&) = delete;
+
+ private:
+  double factor_;
+  std::uint64_t start_;
+};
+
+}  // namespace perfgate::workloads::harness
