@@ -1,4 +1,5 @@
 #include "gate/atomic_file.h"
+#include "gate/unique_fd.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,28 +13,6 @@
 
 namespace perfgate::gate {
 namespace {
-
-// Owns a file descriptor; closes it on destruction (never throws).
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  int get() const { return fd_; }
-  // Closes now and reports close(2)'s result: on NFS and full disks the
-  // error may only surface here.
-  int close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;  // -1 when closed
-};
 
 Error io_error(std::string_view what, const std::filesystem::path& path) {
   return Error::environment(fmt::format("cannot {} '{}': {}", what, path.string(), std::strerror(errno)));

@@ -1,7 +1,139 @@
-// Placeholder: `perfgate run` lands with the runner.
+// `perfgate run`: run the suite (perfgate.yml if present, else the bundled
+// workloads) and write results.json (DESIGN §3, §4). Also the default action
+// of `perfgate` until the baseline comparison lands.
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <filesystem>
+#include <memory>
+
+#include "gate/atomic_file.h"
 #include "gate/cli/command.h"
+#include "gate/cli/profiling.h"
+#include "gate/results_json.h"
+#include "gate/runner.h"
+#include "gate/suite_config.h"
+#include "reporters/results_markdown.h"
 
 namespace perfgate::cli {
-ExitCode default_action() { return fail(gate::Error::environment("perfgate run is not implemented yet")); }
-void add_run_command(CLI::App&, Action&) {}
+namespace {
+
+struct RunOptions {
+  std::string output = "perfgate-out/results.json";
+  std::string config;  // "" = perfgate.yml when present, else the bundled suite
+  std::vector<std::string> only;
+  unsigned repetitions = 0;
+  unsigned hz = 0;
+  bool profile = false;
+  std::string shard;  // "i/n", 1-based
+  std::string size = "ci";
+};
+
+constexpr const char* kHelp =
+    "Run the benchmarks and write results (perfgate.results/v1).\n"
+    "Each repetition is a fresh process; profiled repetitions (--profile) are extra runs.\n"
+    "Exit 0 when every benchmark ran, 3 when one failed (crash, timeout, broken invariant);\n"
+    "the results are written either way.";
+
+std::expected<gate::SuiteConfig, gate::Error> load_suite(const RunOptions& o) {
+  std::string path = o.config;
+  if (path.empty() && std::filesystem::exists("perfgate.yml")) path = "perfgate.yml";
+  if (path.empty()) return gate::bundled_suite(o.size);
+  auto text = gate::read_file(path, 16 << 20);
+  if (!text) return std::unexpected(text.error());
+  return gate::parse_suite_config(*text, path);
+}
+
+std::expected<std::pair<unsigned, unsigned>, gate::Error> parse_shard(std::string_view s) {
+  const auto slash = s.find('/');
+  unsigned i = 0, n = 0;
+  auto bad = [&] {
+    return std::unexpected(gate::Error::bad_input(fmt::format("--shard '{}': expected i/n with 1 <= i <= n, e.g. 2/4", s)));
+  };
+  if (slash == std::string_view::npos) return bad();
+  if (std::from_chars(s.data(), s.data() + slash, i).ec != std::errc{} ||
+      std::from_chars(s.data() + slash + 1, s.data() + s.size(), n).ec != std::errc{} || i < 1 || i > n)
+    return bad();
+  return std::pair{i - 1, n};
+}
+
+std::filesystem::path self_exe() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path("perfgate") : p;
+}
+
+void print_summary(const gate::Results& r) {
+  fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", "benchmark", "reps", "p50", "p99", "p99.9", "status");
+  for (const auto& b : r.benchmarks) {
+    auto fmt_ns = [](double ns) {
+      if (ns >= 1e9) return fmt::format("{:.3f} s", ns / 1e9);
+      if (ns >= 1e6) return fmt::format("{:.3f} ms", ns / 1e6);
+      if (ns >= 1e3) return fmt::format("{:.2f} us", ns / 1e3);
+      return fmt::format("{:.0f} ns", ns);
+    };
+    fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", b.name, b.repetitions.size(), fmt_ns(b.stats.p50),
+               fmt_ns(b.stats.p99), fmt_ns(b.stats.p999), b.status == "ok" ? "ok" : "FAILED: " + b.error);
+  }
+}
+
+}  // namespace
+
+ExitCode run_suite_command(const RunOptions& o) {
+  auto suite = load_suite(o);
+  if (!suite) return fail(suite.error());
+  gate::RunnerOptions ro;
+  ro.self_exe = self_exe();
+  const std::filesystem::path output(o.output);
+  ro.work_dir = output.has_parent_path() ? output.parent_path() : ".";
+  ro.repetitions = o.repetitions;
+  ro.only = o.only;
+  ro.profile = o.profile;
+  ro.hz = o.hz;
+  ro.progress = [](std::string_view m) { progress(m); };
+  if (!o.shard.empty()) {
+    auto shard = parse_shard(o.shard);
+    if (!shard) return fail(shard.error());
+    std::tie(ro.shard_index, ro.shard_count) = *shard;
+  }
+  const bool wants_profiles =
+      o.profile || std::ranges::any_of(suite->benchmarks, [](const auto& b) { return b.profiling.enabled; });
+  if (wants_profiles) ro.profile_repetition = make_profile_repetition(ro.work_dir);
+
+  auto results = gate::run_suite(*suite, ro);
+  if (!results) return fail(results.error());
+  if (auto ok = gate::write_file_atomically(output, gate::results_to_json(*results)); !ok) return fail(ok.error());
+  const auto report = ro.work_dir / "report.md";
+  if (auto ok = gate::write_file_atomically(report, reporters::render_results_markdown(*results)); !ok)
+    return fail(ok.error());
+  print_summary(*results);
+  fmt::print("results: {}\nreport:  {}\n", output.string(), report.string());
+  std::size_t failed = 0;
+  for (const auto& b : results->benchmarks) failed += b.status != "ok";
+  if (failed > 0) {
+    return fail(gate::Error::environment(fmt::format(
+        "{} of {} benchmarks failed; their errors are in {}", failed, results->benchmarks.size(), output.string())));
+  }
+  return ExitCode::pass;
+}
+
+ExitCode default_action() { return run_suite_command(RunOptions{}); }
+
+void add_run_command(CLI::App& app, Action& action) {
+  auto opts = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand("run", kHelp);
+  with_env(cmd->add_option("-o,--output", opts->output, "Results file")->capture_default_str());
+  with_env(cmd->add_option("-c,--config", opts->config, "Suite config (default: ./perfgate.yml, else the bundled workloads)"));
+  with_env(cmd->add_option("--only", opts->only, "Run only these benchmarks (names or name prefixes)")->delimiter(','));
+  with_env(cmd->add_option("-r,--repetitions", opts->repetitions, "Repetitions per benchmark (default: per config, 5)")
+               ->check(CLI::Range(1u, 10000u)));
+  with_env(cmd->add_flag("--profile", opts->profile, "Profile every benchmark in an extra repetition"));
+  with_env(cmd->add_option("--hz", opts->hz, "Profiler sampling frequency (default 99)")->check(CLI::Range(1u, 10000u)));
+  with_env(cmd->add_option("--shard", opts->shard, "Run shard i of n (1-based), e.g. 2/4"));
+  with_env(cmd->add_option("--size", opts->size, "Bundled workload sizes")->check(CLI::IsMember({"ci", "nightly"})));
+  cmd->callback([opts, &action] { action = [opts] { return run_suite_command(*opts); }; });
+}
+
 }  // namespace perfgate::cli

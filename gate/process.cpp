@@ -1,0 +1,125 @@
+#include "gate/process.h"
+#include "gate/unique_fd.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace perfgate::gate {
+namespace {
+
+
+double seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6; }
+
+// Reads what is available without blocking, keeping only the last `limit` bytes.
+void drain(int fd, std::string& tail, std::size_t limit) {
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n <= 0) return;
+    tail.append(buf, static_cast<std::size_t>(n));
+    if (tail.size() > limit) tail.erase(0, tail.size() - limit);
+  }
+}
+
+}  // namespace
+
+std::string ProcessResult::describe() const {
+  if (timed_out) return fmt::format("timed out after {:.3g} s and was killed", wall_s);
+  if (signaled) return fmt::format("killed by signal {} ({})", signal, strsignal(signal));
+  return fmt::format("exited with status {}", exit_code);
+}
+
+std::expected<ProcessResult, Error> run_process(const ProcessSpec& spec) {
+  if (spec.argv.empty()) return std::unexpected(Error::bad_input("empty command"));
+  std::vector<char*> argv;
+  for (const auto& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+
+  int err_pipe[2];
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0)
+    return std::unexpected(Error::environment(fmt::format("pipe: {}", std::strerror(errno))));
+  UniqueFd err_read(err_pipe[0]), err_write(err_pipe[1]);
+  // exec failure is reported through this pipe (closed on successful exec).
+  int exec_pipe[2];
+  if (::pipe2(exec_pipe, O_CLOEXEC) != 0)
+    return std::unexpected(Error::environment(fmt::format("pipe: {}", std::strerror(errno))));
+  UniqueFd exec_read(exec_pipe[0]), exec_write(exec_pipe[1]);
+  const std::string out_path = spec.stdout_path ? spec.stdout_path->string() : "/dev/null";
+
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = ::fork();
+  if (pid < 0) return std::unexpected(Error::environment(fmt::format("fork: {}", std::strerror(errno))));
+  if (pid == 0) {
+    // Child: only async-signal-safe calls until exec.
+    ::setpgid(0, 0);
+    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out >= 0) ::dup2(out, STDOUT_FILENO);
+    ::dup2(err_write.get(), STDERR_FILENO);
+    const int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
+    ::execvp(argv[0], argv.data());
+    const int e = errno;
+    [[maybe_unused]] auto n = ::write(exec_write.get(), &e, sizeof e);
+    ::_exit(127);
+  }
+  ::setpgid(pid, pid);  // also from the parent: no race with a timeout kill
+  err_write.reset();
+  exec_write.reset();
+
+  int exec_errno = 0;
+  if (::read(exec_read.get(), &exec_errno, sizeof exec_errno) == sizeof exec_errno) {
+    ::waitpid(pid, nullptr, 0);
+    return std::unexpected(Error::bad_input(
+        fmt::format("cannot run '{}': {}", spec.argv[0], std::strerror(exec_errno))));
+  }
+
+  ProcessResult result;
+  ::fcntl(err_read.get(), F_SETFL, O_NONBLOCK);
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  UniqueFd pid_fd(pidfd);
+  bool killed = false;
+  for (;;) {
+    int timeout_ms = -1;
+    if (spec.timeout_s > 0 && !killed) {
+      const double left = spec.timeout_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      timeout_ms = left <= 0 ? 0 : static_cast<int>(left * 1000) + 1;
+    }
+    pollfd fds[2] = {{pid_fd.get(), POLLIN, 0}, {err_read.get(), POLLIN, 0}};
+    const int n = ::poll(fds, pid_fd.get() >= 0 ? 2 : 1, timeout_ms);
+    if (fds[1].revents != 0) drain(err_read.get(), result.stderr_tail, spec.stderr_tail_bytes);
+    if (n == 0 && !killed) {
+      ::kill(-pid, SIGKILL);
+      killed = true;
+      result.timed_out = true;
+    }
+    if (pid_fd.get() < 0 || (fds[0].revents & POLLIN) != 0) break;
+  }
+  int status = 0;
+  rusage ru{};
+  while (::wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {}
+  if (killed) ::kill(-pid, SIGKILL);  // stragglers of the group
+  result.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  drain(err_read.get(), result.stderr_tail, spec.stderr_tail_bytes);
+  result.user_s = seconds(ru.ru_utime);
+  result.system_s = seconds(ru.ru_stime);
+  result.peak_rss_bytes = static_cast<std::uint64_t>(ru.ru_maxrss) * 1024;
+  if (WIFSIGNALED(status)) {
+    result.signaled = true;
+    result.signal = WTERMSIG(status);
+  } else {
+    result.exit_code = WEXITSTATUS(status);
+  }
+  return result;
+}
+
+}  // namespace perfgate::gate

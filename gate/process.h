@@ -1,0 +1,49 @@
+#pragma once
+// Runs a child process to completion with a timeout and resource accounting.
+// Used by the runner for every repetition (each repetition is a fresh process,
+// DESIGN §6). Thread-compatible; not async-signal-safe.
+
+#include <sys/types.h>
+
+#include <expected>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/error.h"
+
+namespace perfgate::gate {
+
+struct ProcessSpec {
+  std::vector<std::string> argv;               // argv[0] is looked up in PATH
+  double timeout_s = 0;                        // <= 0: no timeout
+  std::optional<std::filesystem::path> stdout_path;  // default /dev/null
+  std::size_t stderr_tail_bytes = 4096;        // kept for error messages
+};
+
+struct ProcessResult {
+  int exit_code = 0;     // valid when !signaled
+  int signal = 0;        // valid when signaled
+  bool signaled = false;
+  bool timed_out = false;          // killed by us after timeout_s
+  double wall_s = 0;
+  double user_s = 0, system_s = 0;  // of the child and its waited-for descendants
+  std::uint64_t peak_rss_bytes = 0;
+  std::string stderr_tail;          // last bytes the child wrote to stderr
+
+  bool ok() const { return !signaled && !timed_out && exit_code == 0; }
+  // "exited with status 1", "killed by signal 11 (Segmentation fault)",
+  // "timed out after 5 s and was killed"
+  std::string describe() const;
+  // exit_code, or -signal when signaled (the results file's convention).
+  int status_code() const { return signaled ? -signal : exit_code; }
+};
+
+// Errors only when the process could not be started at all (fork failed,
+// program not found: bad_input naming the program). A crash, non-zero exit
+// or timeout is a successful ProcessResult describing it. The child runs in
+// its own process group; on timeout the whole group is killed.
+std::expected<ProcessResult, Error> run_process(const ProcessSpec& spec);
+
+}  // namespace perfgate::gate

@@ -1,0 +1,115 @@
+#pragma once
+// The results model (`perfgate.results/v1`, DESIGN §4): what one `perfgate run`
+// measured. Pure data; JSON I/O is in results_json.h, the schema in
+// docs/schema/results.schema.json.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/summary.h"
+#include "workloads/workload.h"
+
+namespace perfgate::gate {
+
+inline constexpr std::string_view kResultsSchema = "perfgate.results/v1";
+
+struct HostInfo {
+  std::string hostname;
+  std::string kernel;     // uname -r
+  std::string cpu_model;  // /proc/cpuinfo "model name"
+  unsigned cores = 0;     // online CPUs
+  std::string governor;   // cpufreq scaling_governor, "" when not readable (VMs)
+  double load_avg_1m = 0, load_avg_5m = 0, load_avg_15m = 0;  // at the start of the run
+  std::uint64_t memory_bytes = 0;
+};
+
+struct BuildInfo {
+  std::string type;      // CMake build type of perfgate itself
+  std::string compiler;
+  std::string flags;
+};
+
+struct RunMetadata {
+  std::string commit;      // "" when unknown
+  std::string ref;
+  std::string started_at;  // ISO 8601 UTC, e.g. "2026-11-22T07:05:00Z"
+  double duration_s = 0;
+  std::string perfgate_version;
+  BuildInfo build;
+  HostInfo host;
+  std::string suite;       // suite name or config path
+};
+
+// How a benchmark was produced, enough to run it again.
+struct BenchmarkSource {
+  std::string kind;                  // "workload" | "command" | "gbench"
+  std::string workload;              // kind == workload
+  std::string variant;               // "" = clean
+  double slowdown_percent = 0;
+  std::uint64_t ops = 0;             // 0 = workload default
+  std::string size = "ci";           // "ci" | "nightly"
+  std::uint64_t seed = 1;
+  std::vector<std::string> command;  // kind == command: argv; kind == gbench: binary + args
+  std::string gbench_name;           // kind == gbench: the benchmark inside the binary
+};
+
+// An absolute target from the suite config (seed 003 style). The metric is a
+// latency statistic with its unit ("p99_ms", "mean_us", "throughput_per_s") or
+// a workload metric ("compression_ratio").
+struct Target {
+  std::string metric;
+  double target = 0;
+  std::optional<std::pair<double, double>> acceptable_range;
+};
+
+struct RegressionSettings {
+  bool enabled = true;
+  double threshold_percent = 10.0;
+  unsigned min_iterations = 3;
+};
+
+struct Repetition {
+  std::uint64_t index = 0;
+  Summary stats;                     // exact, over every measured sample of the repetition
+  std::vector<double> samples;       // in measurement order; a systematic subsample when
+  bool samples_truncated = false;    //   the repetition had more than the storage bound
+  double wall_s = 0;                 // wall time of the whole process
+  double cpu_percent = 0;            // (user + system) / wall; > 100 with threads
+  std::uint64_t peak_rss_bytes = 0;
+  int exit_code = 0;                 // -N: killed by signal N
+};
+
+struct ProfileRef {
+  std::string status;  // "ok" | "missing" | "failed"
+  std::string path;    // relative to the results file, when ok
+  std::string reason;  // when missing / failed
+};
+
+struct BenchmarkResult {
+  std::string name;
+  std::string description;
+  std::string category;
+  std::string unit = "ns";            // of samples and stats
+  BenchmarkSource source;
+  std::string status = "ok";          // "ok" | "failed"
+  std::string error;                  // when failed: what happened, incl. exit status
+  std::vector<Repetition> repetitions;
+  Summary stats;                      // pooled over all repetitions' samples
+  double cpu_percent = 0;             // mean over repetitions
+  std::uint64_t peak_rss_bytes = 0;   // max over repetitions
+  std::vector<workloads::Invariant> invariants;  // all must hold in every repetition
+  std::map<std::string, double> metrics;         // mean over repetitions
+  std::vector<Target> targets;
+  RegressionSettings regression;
+  std::optional<ProfileRef> profile;
+};
+
+struct Results {
+  RunMetadata run;
+  std::vector<BenchmarkResult> benchmarks;
+};
+
+}  // namespace perfgate::gate

@@ -1,0 +1,328 @@
+#include "gate/results_json.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace perfgate::gate {
+
+using nlohmann::json;
+
+namespace {
+
+json summary_json(const Summary& s) {
+  return {{"count", s.count}, {"mean", s.mean}, {"stddev", s.stddev}, {"min", s.min},
+          {"p50", s.p50},     {"p90", s.p90},   {"p95", s.p95},       {"p99", s.p99},
+          {"p999", s.p999},   {"max", s.max},   {"throughput_per_s", s.throughput_per_s}};
+}
+
+json source_json(const BenchmarkSource& s) {
+  json j = {{"kind", s.kind}};
+  if (s.kind == "workload") {
+    j["workload"] = s.workload;
+    j["variant"] = s.variant;
+    j["slowdown_percent"] = s.slowdown_percent;
+    j["ops"] = s.ops;
+    j["size"] = s.size;
+    j["seed"] = s.seed;
+  } else {
+    j["command"] = s.command;
+    if (s.kind == "gbench") j["gbench_name"] = s.gbench_name;
+  }
+  return j;
+}
+
+// Reads fields with a JSON-pointer-like path for error messages, and throws a
+// BadField that the entry point turns into one Error.
+struct BadField {
+  std::string message;
+};
+
+class Reader {
+ public:
+  Reader(const json& j, std::string path) : j_(j), path_(std::move(path)) {}
+
+  const json& at(std::string_view key) const {
+    auto it = j_.find(key);
+    if (it == j_.end()) throw BadField{fmt::format("{}: missing field '{}'", path_, key)};
+    return *it;
+  }
+  bool has(std::string_view key) const { return j_.contains(key); }
+  Reader child(std::string_view key) const {
+    const json& c = at(key);
+    if (!c.is_object()) throw BadField{fmt::format("{}.{}: must be an object", path_, key)};
+    return {c, fmt::format("{}.{}", path_, key)};
+  }
+  std::string str(std::string_view key) const {
+    const json& v = at(key);
+    if (!v.is_string()) throw BadField{fmt::format("{}.{}: must be a string", path_, key)};
+    return v.get<std::string>();
+  }
+  std::string str_or(std::string_view key, std::string fallback) const {
+    return has(key) ? str(key) : fallback;
+  }
+  // Finite and >= 0: times, counts, percentages.
+  double nonneg(std::string_view key) const {
+    const json& v = at(key);
+    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
+      throw BadField{fmt::format("{}.{}: must be a finite number >= 0", path_, key)};
+    return v.get<double>();
+  }
+  double number(std::string_view key) const {
+    const json& v = at(key);
+    if (!v.is_number() || !std::isfinite(v.get<double>()))
+      throw BadField{fmt::format("{}.{}: must be a finite number", path_, key)};
+    return v.get<double>();
+  }
+  std::uint64_t count(std::string_view key) const {
+    const json& v = at(key);
+    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
+      throw BadField{fmt::format("{}.{}: must be an integer >= 0", path_, key)};
+    return v.get<std::uint64_t>();
+  }
+  bool boolean(std::string_view key) const {
+    const json& v = at(key);
+    if (!v.is_boolean()) throw BadField{fmt::format("{}.{}: must be true or false", path_, key)};
+    return v.get<bool>();
+  }
+  template <typename F>
+  void each(std::string_view key, F&& f) const {
+    const json& v = at(key);
+    if (!v.is_array()) throw BadField{fmt::format("{}.{}: must be an array", path_, key)};
+    for (std::size_t i = 0; i < v.size(); ++i) f(Reader(v[i], fmt::format("{}.{}[{}]", path_, key, i)));
+  }
+  const json& value() const { return j_; }
+  const std::string& path() const { return path_; }
+  [[noreturn]] void fail(std::string_view what) const { throw BadField{fmt::format("{}: {}", path_, what)}; }
+
+ private:
+  const json& j_;
+  std::string path_;
+};
+
+Summary read_summary(const Reader& r) {
+  Summary s;
+  s.count = r.count("count");
+  s.mean = r.nonneg("mean");
+  s.stddev = r.nonneg("stddev");
+  s.min = r.nonneg("min");
+  s.p50 = r.nonneg("p50");
+  s.p90 = r.nonneg("p90");
+  s.p95 = r.nonneg("p95");
+  s.p99 = r.nonneg("p99");
+  s.p999 = r.nonneg("p999");
+  s.max = r.nonneg("max");
+  s.throughput_per_s = r.nonneg("throughput_per_s");
+  if (!(s.min <= s.p50 && s.p50 <= s.p90 && s.p90 <= s.p95 && s.p95 <= s.p99 && s.p99 <= s.p999 &&
+        s.p999 <= s.max))
+    r.fail("quantiles must be ordered min <= p50 <= p90 <= p95 <= p99 <= p999 <= max");
+  return s;
+}
+
+BenchmarkSource read_source(const Reader& r) {
+  BenchmarkSource s;
+  s.kind = r.str("kind");
+  if (s.kind == "workload") {
+    s.workload = r.str("workload");
+    s.variant = r.str_or("variant", "");
+    s.slowdown_percent = r.has("slowdown_percent") ? r.nonneg("slowdown_percent") : 0.0;
+    s.ops = r.has("ops") ? r.count("ops") : 0;
+    s.size = r.str_or("size", "ci");
+    s.seed = r.has("seed") ? r.count("seed") : 1;
+  } else if (s.kind == "command" || s.kind == "gbench") {
+    r.each("command", [&](const Reader& c) {
+      if (!c.value().is_string()) c.fail("must be a string");
+      s.command.push_back(c.value().get<std::string>());
+    });
+    if (s.kind == "gbench") s.gbench_name = r.str("gbench_name");
+  } else {
+    r.fail(fmt::format("kind '{}' is not one of workload, command, gbench", s.kind));
+  }
+  return s;
+}
+
+BenchmarkResult read_benchmark(const Reader& r) {
+  BenchmarkResult b;
+  b.name = r.str("name");
+  if (b.name.empty()) r.fail("name must not be empty");
+  b.description = r.str_or("description", "");
+  b.category = r.str_or("category", "");
+  b.unit = r.str("unit");
+  b.source = read_source(r.child("source"));
+  b.status = r.str("status");
+  if (b.status != "ok" && b.status != "failed") r.fail("status must be 'ok' or 'failed'");
+  b.error = r.str_or("error", "");
+  r.each("repetitions", [&](const Reader& rr) {
+    Repetition rep;
+    rep.index = rr.count("index");
+    rep.stats = read_summary(rr.child("stats"));
+    rr.each("samples", [&](const Reader& s) {
+      const json& v = s.value();
+      if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
+        s.fail("samples must be finite numbers >= 0");
+      rep.samples.push_back(v.get<double>());
+    });
+    rep.samples_truncated = rr.boolean("samples_truncated");
+    if (rep.samples.size() > rep.stats.count)
+      rr.fail("holds more samples than stats.count says were measured");
+    if (!rep.samples_truncated && rep.samples.size() != rep.stats.count)
+      rr.fail("samples_truncated is false but samples and stats.count differ");
+    rep.wall_s = rr.nonneg("wall_s");
+    rep.cpu_percent = rr.nonneg("cpu_percent");
+    rep.peak_rss_bytes = rr.count("peak_rss_bytes");
+    const json& ec = rr.at("exit_code");
+    if (!ec.is_number_integer()) rr.fail("exit_code must be an integer");
+    rep.exit_code = ec.get<int>();
+    b.repetitions.push_back(std::move(rep));
+  });
+  if (b.status == "ok") {
+    if (b.repetitions.empty()) r.fail("status is ok but there are no repetitions");
+    for (const auto& rep : b.repetitions)
+      if (rep.stats.count == 0) r.fail("status is ok but a repetition has no samples");
+  }
+  b.stats = read_summary(r.child("stats"));
+  b.cpu_percent = r.nonneg("cpu_percent");
+  b.peak_rss_bytes = r.count("peak_rss_bytes");
+  r.each("invariants", [&](const Reader& i) {
+    b.invariants.push_back({i.str("name"), i.boolean("passed"), i.str_or("detail", "")});
+  });
+  const Reader metrics = r.child("metrics");
+  for (const auto& [k, v] : metrics.value().items()) b.metrics[k] = metrics.number(k);
+  r.each("targets", [&](const Reader& t) {
+    Target target{t.str("metric"), t.number("target"), std::nullopt};
+    if (t.has("acceptable_range")) {
+      const json& ar = t.at("acceptable_range");
+      if (!ar.is_array() || ar.size() != 2 || !ar[0].is_number() || !ar[1].is_number() ||
+          ar[0].get<double>() > ar[1].get<double>())
+        t.fail("acceptable_range must be [low, high] with low <= high");
+      target.acceptable_range = std::pair{ar[0].get<double>(), ar[1].get<double>()};
+    }
+    b.targets.push_back(std::move(target));
+  });
+  const Reader reg = r.child("regression");
+  b.regression = {reg.boolean("enabled"), reg.nonneg("threshold_percent"),
+                  static_cast<unsigned>(reg.count("min_iterations"))};
+  if (r.has("profile") && !r.at("profile").is_null()) {
+    const Reader p = r.child("profile");
+    b.profile = ProfileRef{p.str("status"), p.str_or("path", ""), p.str_or("reason", "")};
+  }
+  return b;
+}
+
+}  // namespace
+
+std::string results_to_json(const Results& results) {
+  const RunMetadata& m = results.run;
+  json benchmarks = json::array();
+  for (const BenchmarkResult& b : results.benchmarks) {
+    json reps = json::array();
+    for (const Repetition& r : b.repetitions)
+      reps.push_back({{"index", r.index},
+                      {"stats", summary_json(r.stats)},
+                      {"samples", r.samples},
+                      {"samples_truncated", r.samples_truncated},
+                      {"wall_s", r.wall_s},
+                      {"cpu_percent", r.cpu_percent},
+                      {"peak_rss_bytes", r.peak_rss_bytes},
+                      {"exit_code", r.exit_code}});
+    json invariants = json::array();
+    for (const auto& i : b.invariants)
+      invariants.push_back({{"name", i.name}, {"passed", i.passed}, {"detail", i.detail}});
+    json targets = json::array();
+    for (const auto& t : b.targets) {
+      json jt = {{"metric", t.metric}, {"target", t.target}};
+      if (t.acceptable_range) jt["acceptable_range"] = {t.acceptable_range->first, t.acceptable_range->second};
+      targets.push_back(std::move(jt));
+    }
+    json jb = {{"name", b.name},
+               {"description", b.description},
+               {"category", b.category},
+               {"unit", b.unit},
+               {"source", source_json(b.source)},
+               {"status", b.status},
+               {"repetitions", std::move(reps)},
+               {"stats", summary_json(b.stats)},
+               {"cpu_percent", b.cpu_percent},
+               {"peak_rss_bytes", b.peak_rss_bytes},
+               {"invariants", std::move(invariants)},
+               {"metrics", b.metrics},
+               {"targets", std::move(targets)},
+               {"regression",
+                {{"enabled", b.regression.enabled},
+                 {"threshold_percent", b.regression.threshold_percent},
+                 {"min_iterations", b.regression.min_iterations}}},
+               {"profile", nullptr}};
+    if (!b.error.empty()) jb["error"] = b.error;
+    if (b.profile)
+      jb["profile"] = {{"status", b.profile->status}, {"path", b.profile->path}, {"reason", b.profile->reason}};
+    benchmarks.push_back(std::move(jb));
+  }
+  json j = {
+      {"schema", kResultsSchema},
+      {"run",
+       {{"commit", m.commit},
+        {"ref", m.ref},
+        {"started_at", m.started_at},
+        {"duration_s", m.duration_s},
+        {"perfgate_version", m.perfgate_version},
+        {"suite", m.suite},
+        {"build", {{"type", m.build.type}, {"compiler", m.build.compiler}, {"flags", m.build.flags}}},
+        {"host",
+         {{"hostname", m.host.hostname},
+          {"kernel", m.host.kernel},
+          {"cpu_model", m.host.cpu_model},
+          {"cores", m.host.cores},
+          {"governor", m.host.governor},
+          {"load_avg", {m.host.load_avg_1m, m.host.load_avg_5m, m.host.load_avg_15m}},
+          {"memory_bytes", m.host.memory_bytes}}}}},
+      {"benchmarks", std::move(benchmarks)},
+  };
+  return j.dump(1) + "\n";
+}
+
+std::expected<Results, Error> results_from_json(std::string_view text, std::string_view origin) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return std::unexpected(Error::bad_input(fmt::format("{}: not valid JSON: {}", origin, e.what())));
+  }
+  try {
+    if (!j.is_object()) throw BadField{fmt::format("{}: must be a JSON object", origin)};
+    const Reader root(j, std::string(origin));
+    const std::string schema = root.str("schema");
+    if (schema != kResultsSchema)
+      root.fail(fmt::format("schema is '{}', expected '{}'", schema, kResultsSchema));
+    Results res;
+    const Reader run = root.child("run");
+    res.run.commit = run.str("commit");
+    res.run.ref = run.str("ref");
+    res.run.started_at = run.str("started_at");
+    res.run.duration_s = run.nonneg("duration_s");
+    res.run.perfgate_version = run.str("perfgate_version");
+    res.run.suite = run.str_or("suite", "");
+    const Reader build = run.child("build");
+    res.run.build = {build.str("type"), build.str("compiler"), build.str("flags")};
+    const Reader host = run.child("host");
+    res.run.host.hostname = host.str("hostname");
+    res.run.host.kernel = host.str("kernel");
+    res.run.host.cpu_model = host.str("cpu_model");
+    res.run.host.cores = static_cast<unsigned>(host.count("cores"));
+    res.run.host.governor = host.str("governor");
+    const json& la = host.at("load_avg");
+    if (!la.is_array() || la.size() != 3) host.fail("load_avg must be [1m, 5m, 15m]");
+    res.run.host.load_avg_1m = la[0].get<double>();
+    res.run.host.load_avg_5m = la[1].get<double>();
+    res.run.host.load_avg_15m = la[2].get<double>();
+    res.run.host.memory_bytes = host.count("memory_bytes");
+    root.each("benchmarks", [&](const Reader& b) { res.benchmarks.push_back(read_benchmark(b)); });
+    return res;
+  } catch (const BadField& e) {
+    return std::unexpected(Error::bad_input(e.message));
+  } catch (const json::exception& e) {
+    return std::unexpected(Error::bad_input(fmt::format("{}: {}", origin, e.what())));
+  }
+}
+
+}  // namespace perfgate::gate

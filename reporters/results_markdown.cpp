@@ -1,0 +1,76 @@
+#include "reporters/results_markdown.h"
+
+#include <fmt/format.h>
+
+#include "reporters/markdown_escape.h"
+
+namespace perfgate::reporters {
+namespace {
+
+std::string duration(double ns) {
+  if (ns >= 1e9) return fmt::format("{:.3f} s", ns / 1e9);
+  if (ns >= 1e6) return fmt::format("{:.3f} ms", ns / 1e6);
+  if (ns >= 1e3) return fmt::format("{:.2f} µs", ns / 1e3);
+  return fmt::format("{:.0f} ns", ns);
+}
+
+std::string target_value_cell(const gate::BenchmarkResult& b, const gate::Target& t) {
+  auto it = b.metrics.find(t.metric);
+  if (it != b.metrics.end()) return fmt::format("{:.4g}", it->second);
+  return "—";
+}
+
+}  // namespace
+
+std::string render_results_markdown(const gate::Results& r) {
+  std::string out;
+  std::size_t failed = 0;
+  for (const auto& b : r.benchmarks) failed += b.status != "ok";
+  out += "<!-- perfgate:results -->\n";
+  out += fmt::format("## perfgate results: {} benchmark{}, {}\n\n", r.benchmarks.size(),
+                     r.benchmarks.size() == 1 ? "" : "s",
+                     failed == 0 ? "all ran ✅" : fmt::format("{} failed ❌", failed));
+  out += fmt::format("Commit `{}` · {} · {} · {} cores · load {:.2f} {:.2f} {:.2f}{}\n\n",
+                     escape_markdown(r.run.commit.empty() ? "unknown" : r.run.commit.substr(0, 12)),
+                     escape_markdown(r.run.started_at), escape_markdown(r.run.host.cpu_model), r.run.host.cores,
+                     r.run.host.load_avg_1m, r.run.host.load_avg_5m, r.run.host.load_avg_15m,
+                     r.run.host.governor.empty() ? "" : " · governor " + escape_markdown(r.run.host.governor));
+  out += "| benchmark | reps | samples | p50 | p99 | p99.9 | throughput | CPU | peak RSS | status |\n";
+  out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+  for (const auto& b : r.benchmarks) {
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {:.0f}/s | {:.0f} % | {:.1f} MiB | {} |\n",
+                       escape_markdown(b.name), b.repetitions.size(), b.stats.count, duration(b.stats.p50),
+                       duration(b.stats.p99), duration(b.stats.p999), b.stats.throughput_per_s, b.cpu_percent,
+                       static_cast<double>(b.peak_rss_bytes) / (1 << 20),
+                       b.status == "ok" ? "✅" : "❌ " + escape_markdown(b.error));
+  }
+  std::string invariants;
+  for (const auto& b : r.benchmarks)
+    for (const auto& inv : b.invariants)
+      invariants += fmt::format("| {} | {} | {} | {} |\n", escape_markdown(b.name), escape_markdown(inv.name),
+                                inv.passed ? "✅" : "❌", escape_markdown(inv.detail));
+  if (!invariants.empty()) {
+    out += "\n<details><summary>Invariants checked while running</summary>\n\n";
+    out += "| benchmark | invariant | held | observed |\n|---|---|---|---|\n" + invariants;
+    out += "\n</details>\n";
+  }
+  std::string metrics;
+  for (const auto& b : r.benchmarks)
+    for (const auto& [k, v] : b.metrics)
+      metrics += fmt::format("| {} | {} | {:.4g} |\n", escape_markdown(b.name), escape_markdown(k), v);
+  if (!metrics.empty()) {
+    out += "\n<details><summary>Workload metrics</summary>\n\n| benchmark | metric | value |\n|---|---|---:|\n";
+    out += metrics + "\n</details>\n";
+  }
+  std::string targets;
+  for (const auto& b : r.benchmarks)
+    for (const auto& t : b.targets)
+      targets += fmt::format("| {} | {} | {} | {:.4g} |\n", escape_markdown(b.name), escape_markdown(t.metric),
+                             target_value_cell(b, t), t.target);
+  if (!targets.empty()) out += "\n| benchmark | target metric | value | target |\n|---|---|---:|---:|\n" + targets;
+  out += "\nStatistics are per repetition (fresh process each); the regression verdict needs a baseline: "
+         "`perfgate compare BASE CURRENT`.\n";
+  return out;
+}
+
+}  // namespace perfgate::reporters
