@@ -8,6 +8,9 @@
 
 namespace perfgate::workloads::harness {
 
+// GCC/Clang extension; __extension__ keeps -Wpedantic quiet about it.
+__extension__ using Uint128 = unsigned __int128;
+
 class Rng {
  public:
   explicit Rng(std::uint64_t seed) : state_(seed) {}
@@ -20,7 +23,7 @@ class Rng {
   }
   // Uniform in [0, n), n > 0 (Lemire's multiply-shift; bias < n / 2^64).
   std::uint64_t below(std::uint64_t n) {
-    return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next()) * n) >> 64);
+    return static_cast<std::uint64_t>((static_cast<Uint128>(next()) * n) >> 64);
   }
   // Uniform in [0, 1).
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
