@@ -55,6 +55,7 @@ std::expected<ProcessResult, Error> run_process(const ProcessSpec& spec) {
     return std::unexpected(Error::environment(fmt::format("pipe: {}", std::strerror(errno))));
   UniqueFd exec_read(exec_pipe[0]), exec_write(exec_pipe[1]);
   const std::string out_path = spec.stdout_path ? spec.stdout_path->string() : "/dev/null";
+  const std::string cwd = spec.cwd ? spec.cwd->string() : "";
 
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = ::fork();
@@ -62,6 +63,11 @@ std::expected<ProcessResult, Error> run_process(const ProcessSpec& spec) {
   if (pid == 0) {
     // Child: only async-signal-safe calls until exec.
     ::setpgid(0, 0);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
+      const int e = errno;
+      [[maybe_unused]] auto n = ::write(exec_write.get(), &e, sizeof e);
+      ::_exit(127);
+    }
     const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (out >= 0) ::dup2(out, STDOUT_FILENO);
     ::dup2(err_write.get(), STDERR_FILENO);

@@ -19,6 +19,7 @@ struct ProcessSpec {
   std::vector<std::string> argv;               // argv[0] is looked up in PATH
   double timeout_s = 0;                        // <= 0: no timeout
   std::optional<std::filesystem::path> stdout_path;  // default /dev/null
+  std::optional<std::filesystem::path> cwd;          // default: inherited
   std::size_t stderr_tail_bytes = 4096;        // kept for error messages
 };
 

@@ -8,17 +8,19 @@
 namespace perfgate::gate {
 
 using nlohmann::json;
+// Output keeps fields in the documented order (schema first) for people reading it.
+using ojson = nlohmann::ordered_json;
 
 namespace {
 
-json summary_json(const Summary& s) {
+ojson summary_json(const Summary& s) {
   return {{"count", s.count}, {"mean", s.mean}, {"stddev", s.stddev}, {"min", s.min},
           {"p50", s.p50},     {"p90", s.p90},   {"p95", s.p95},       {"p99", s.p99},
           {"p999", s.p999},   {"max", s.max},   {"throughput_per_s", s.throughput_per_s}};
 }
 
-json source_json(const BenchmarkSource& s) {
-  json j = {{"kind", s.kind}};
+ojson source_json(const BenchmarkSource& s) {
+  ojson j = {{"kind", s.kind}};
   if (s.kind == "workload") {
     j["workload"] = s.workload;
     j["variant"] = s.variant;
@@ -214,9 +216,9 @@ BenchmarkResult read_benchmark(const Reader& r) {
 
 std::string results_to_json(const Results& results) {
   const RunMetadata& m = results.run;
-  json benchmarks = json::array();
+  ojson benchmarks = ojson::array();
   for (const BenchmarkResult& b : results.benchmarks) {
-    json reps = json::array();
+    ojson reps = ojson::array();
     for (const Repetition& r : b.repetitions)
       reps.push_back({{"index", r.index},
                       {"stats", summary_json(r.stats)},
@@ -226,16 +228,16 @@ std::string results_to_json(const Results& results) {
                       {"cpu_percent", r.cpu_percent},
                       {"peak_rss_bytes", r.peak_rss_bytes},
                       {"exit_code", r.exit_code}});
-    json invariants = json::array();
+    ojson invariants = ojson::array();
     for (const auto& i : b.invariants)
       invariants.push_back({{"name", i.name}, {"passed", i.passed}, {"detail", i.detail}});
-    json targets = json::array();
+    ojson targets = ojson::array();
     for (const auto& t : b.targets) {
-      json jt = {{"metric", t.metric}, {"target", t.target}};
+      ojson jt = {{"metric", t.metric}, {"target", t.target}};
       if (t.acceptable_range) jt["acceptable_range"] = {t.acceptable_range->first, t.acceptable_range->second};
       targets.push_back(std::move(jt));
     }
-    json jb = {{"name", b.name},
+    ojson jb = {{"name", b.name},
                {"description", b.description},
                {"category", b.category},
                {"unit", b.unit},
@@ -258,7 +260,7 @@ std::string results_to_json(const Results& results) {
       jb["profile"] = {{"status", b.profile->status}, {"path", b.profile->path}, {"reason", b.profile->reason}};
     benchmarks.push_back(std::move(jb));
   }
-  json j = {
+  ojson j = {
       {"schema", kResultsSchema},
       {"run",
        {{"commit", m.commit},

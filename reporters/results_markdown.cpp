@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "gate/targets.h"
 #include "reporters/markdown_escape.h"
 
 namespace perfgate::reporters {
@@ -12,12 +13,6 @@ std::string duration(double ns) {
   if (ns >= 1e6) return fmt::format("{:.3f} ms", ns / 1e6);
   if (ns >= 1e3) return fmt::format("{:.2f} µs", ns / 1e3);
   return fmt::format("{:.0f} ns", ns);
-}
-
-std::string target_value_cell(const gate::BenchmarkResult& b, const gate::Target& t) {
-  auto it = b.metrics.find(t.metric);
-  if (it != b.metrics.end()) return fmt::format("{:.4g}", it->second);
-  return "—";
 }
 
 }  // namespace
@@ -38,6 +33,11 @@ std::string render_results_markdown(const gate::Results& r) {
   out += "| benchmark | reps | samples | p50 | p99 | p99.9 | throughput | CPU | peak RSS | status |\n";
   out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
   for (const auto& b : r.benchmarks) {
+    if (b.status != "ok") {
+      out += fmt::format("| {} | {} | — | — | — | — | — | — | — | ❌ {} |\n", escape_markdown(b.name),
+                         b.repetitions.size(), escape_markdown(b.error));
+      continue;
+    }
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {:.0f}/s | {:.0f} % | {:.1f} MiB | {} |\n",
                        escape_markdown(b.name), b.repetitions.size(), b.stats.count, duration(b.stats.p50),
                        duration(b.stats.p99), duration(b.stats.p999), b.stats.throughput_per_s, b.cpu_percent,
@@ -62,12 +62,22 @@ std::string render_results_markdown(const gate::Results& r) {
     out += "\n<details><summary>Workload metrics</summary>\n\n| benchmark | metric | value |\n|---|---|---:|\n";
     out += metrics + "\n</details>\n";
   }
-  std::string targets;
-  for (const auto& b : r.benchmarks)
-    for (const auto& t : b.targets)
-      targets += fmt::format("| {} | {} | {} | {:.4g} |\n", escape_markdown(b.name), escape_markdown(t.metric),
-                             target_value_cell(b, t), t.target);
-  if (!targets.empty()) out += "\n| benchmark | target metric | value | target |\n|---|---|---:|---:|\n" + targets;
+  const gate::TargetSummary targets = gate::evaluate_targets(r);
+  if (!targets.outcomes.empty()) {
+    out += fmt::format("\n### Targets: {}/{} passed ({:.1f} %)\n\n", targets.passed, targets.outcomes.size(),
+                       100.0 * targets.pass_rate());
+    out += "| benchmark | metric | value | target | status |\n|---|---|---:|---:|---|\n";
+    for (const auto& [name, o] : targets.outcomes) {
+      const std::string goal =
+          o.target.acceptable_range
+              ? fmt::format("{:.4g} (range {:.4g}–{:.4g})", o.target.target, o.target.acceptable_range->first,
+                            o.target.acceptable_range->second)
+              : fmt::format("{} {:.4g}", o.lower_is_better ? "≤" : "≥", o.target.target);
+      out += fmt::format("| {} | {} | {} | {} | {} |\n", escape_markdown(name), escape_markdown(o.target.metric),
+                         o.value ? fmt::format("{:.4g}", *o.value) : "not measured", goal,
+                         o.passed ? "✅ PASS" : "❌ FAIL");
+    }
+  }
   out += "\nStatistics are per repetition (fresh process each); the regression verdict needs a baseline: "
          "`perfgate compare BASE CURRENT`.\n";
   return out;

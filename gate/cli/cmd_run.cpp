@@ -74,8 +74,12 @@ void print_summary(const gate::Results& r) {
       if (ns >= 1e3) return fmt::format("{:.2f} us", ns / 1e3);
       return fmt::format("{:.0f} ns", ns);
     };
+    if (b.status != "ok") {
+      fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  FAILED: {}\n", b.name, b.repetitions.size(), "-", "-", "-", b.error);
+      continue;
+    }
     fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", b.name, b.repetitions.size(), fmt_ns(b.stats.p50),
-               fmt_ns(b.stats.p99), fmt_ns(b.stats.p999), b.status == "ok" ? "ok" : "FAILED: " + b.error);
+               fmt_ns(b.stats.p99), fmt_ns(b.stats.p999), "ok");
   }
 }
 

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
                "perfgate"};
   app.set_version_flag("--version", std::string("perfgate ") + gate::kVersion);
   app.require_subcommand(0, 1);
+  app.fallthrough();  // global options (--quiet) also after the subcommand; inherited
   bool quiet = false;
   cli::with_env(app.add_flag("-q,--quiet", quiet, "No progress output on stderr"));
 

@@ -1,0 +1,150 @@
+// Drives the real `perfgate` binary: exit codes, one-line errors, atomic
+// outputs, and results validated by an independent JSON Schema validator.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "gate/atomic_file.h"
+#include "gate/process.h"
+
+namespace perfgate {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code = -1;
+  std::string out, err;
+};
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* exe = std::getenv("PERFGATE_EXE");
+    exe_ = exe != nullptr ? exe : PERFGATE_BINARY_DIR "/gate/perfgate";
+    dir_ = fs::temp_directory_path() /
+           ("perfgate-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Outcome perfgate(std::vector<std::string> args, std::string env = "") {
+    std::string cmd = env + " exec " + exe_;
+    for (const auto& a : args) cmd += " '" + a + "'";
+    auto r = gate::run_process({.argv = {"/bin/sh", "-c", cmd},
+                                .timeout_s = 240,
+                                .stdout_path = dir_ / ".stdout",
+                                .cwd = dir_,
+                                .stderr_tail_bytes = 1 << 16});
+    EXPECT_TRUE(r) << r.error().message;
+    Outcome o;
+    o.code = r->status_code();
+    o.out = *gate::read_file(dir_ / ".stdout");
+    o.err = r->stderr_tail;
+    return o;
+  }
+  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+  std::string read(const std::string& name) { return *gate::read_file(dir_ / name); }
+
+  // Validates with Debian's python3-jsonschema, independent of perfgate's reader.
+  void expect_schema_valid(const std::string& schema, const fs::path& file) {
+    auto r = gate::run_process({.argv = {PERFGATE_SOURCE_DIR "/scripts/validate-json-schema",
+                                         PERFGATE_SOURCE_DIR "/docs/schema/" + schema, file.string()}});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->status_code(), 0) << r->stderr_tail;
+  }
+
+  std::string exe_;
+  fs::path dir_;
+};
+
+TEST_F(Cli, HelpGoesToStdoutAndExitsZero) {
+  const Outcome o = perfgate({"--help"});
+  EXPECT_EQ(o.code, 0);
+  EXPECT_NE(o.out.find("Usage: perfgate"), std::string::npos);
+  EXPECT_NE(o.out.find("workloads"), std::string::npos);
+  EXPECT_NE(o.out.find("run"), std::string::npos);
+}
+
+TEST_F(Cli, VersionPrintsTheVersion) {
+  const Outcome o = perfgate({"--version"});
+  EXPECT_EQ(o.code, 0);
+  EXPECT_EQ(o.out.rfind("perfgate ", 0), 0u) << o.out;
+}
+
+TEST_F(Cli, UnknownOptionIsOneErrorLineAndExitTwo) {
+  const Outcome o = perfgate({"run", "--no-such-option"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err.rfind("perfgate: error: ", 0), 0u) << o.err;
+  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+}
+
+TEST_F(Cli, UnknownWorkloadExitsTwo) {
+  const Outcome o = perfgate({"workloads", "run", "nosuch"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("unknown workload 'nosuch'"), std::string::npos) << o.err;
+}
+
+TEST_F(Cli, BadConfigExitsTwoAndLeavesThePreviousResultsIntact) {
+  write("perfgate.yml", "benchmarks:\n  - name: x\n    command: [true]\n    repetitons: 3\n");
+  fs::create_directories(dir_ / "perfgate-out");
+  write("perfgate-out/results.json", "previous");
+  const Outcome o = perfgate({"run"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("perfgate.yml:4: unknown key 'repetitons'"), std::string::npos) << o.err;
+  EXPECT_EQ(read("perfgate-out/results.json"), "previous");
+}
+
+TEST_F(Cli, FailingBenchmarkExitsThreeButResultsAreWrittenAndSchemaValid) {
+  write("perfgate.yml", R"(
+suite: {name: cli-test, defaults: {repetitions: 2}}
+benchmarks:
+  - name: true
+    command: [/bin/true]
+    iterations: 5
+    targets: {p99_ms: {target: 1000}}
+  - name: crash
+    command: "kill -SEGV $$"
+)");
+  const Outcome o = perfgate({"run", "-o", "out/results.json"});
+  EXPECT_EQ(o.code, 3) << o.err;
+  EXPECT_NE(o.err.find("1 of 2 benchmarks failed"), std::string::npos) << o.err;
+  expect_schema_valid("results.schema.json", dir_ / "out/results.json");
+  const std::string report = read("out/report.md");
+  EXPECT_NE(report.find("killed by signal 11"), std::string::npos);
+  EXPECT_NE(report.find("Targets: 1/1 passed"), std::string::npos) << report;
+}
+
+TEST_F(Cli, EnvironmentVariablesTwinTheOptions) {
+  write("perfgate.yml", "benchmarks:\n  - name: t\n    command: [/bin/true]\n    iterations: 2\n");
+  const Outcome o = perfgate({"run"}, "PERFGATE_REPETITIONS=1 PERFGATE_OUTPUT=env.json");
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(read("env.json").find("\"index\": 0"), std::string::npos);
+  EXPECT_EQ(read("env.json").find("\"index\": 1"), std::string::npos) << "one repetition only";
+}
+
+TEST_F(Cli, BundledWorkloadsRunAndWriteSchemaValidResults) {
+  write("perfgate.yml", R"(
+suite: {name: bundled-small, defaults: {repetitions: 2}}
+benchmarks:
+  - {name: batcher, workload: batcher, parameters: {ops: 2000}}
+  - {name: compression, workload: compression, parameters: {ops: 500}}
+  - {name: consensus, workload: consensus, parameters: {ops: 300}}
+  - {name: lru, workload: lru, parameters: {ops: 20000}}
+  - {name: sketches, workload: sketches, parameters: {ops: 2000}}
+)");
+  const Outcome o = perfgate({"run"});
+  EXPECT_EQ(o.code, 0) << o.err << o.out;
+  expect_schema_valid("results.schema.json", dir_ / "perfgate-out/results.json");
+  const std::string results = read("perfgate-out/results.json");
+  for (const char* name : {"batcher", "compression", "consensus", "lru", "sketches"})
+    EXPECT_NE(results.find(std::string("\"workload\": \"") + name + "\""), std::string::npos) << name;
+  EXPECT_EQ(results.find("\"passed\": false"), std::string::npos) << "an invariant broke";
+}
+
+}  // namespace
+}  // namespace perfgate

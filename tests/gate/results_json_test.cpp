@@ -1,0 +1,119 @@
+#include "gate/results_json.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace perfgate::gate {
+namespace {
+
+Results sample_results() {
+  Results r;
+  r.run.commit = "abc123";
+  r.run.started_at = "2026-11-22T07:00:00Z";
+  r.run.perfgate_version = "0.1.0";
+  r.run.host.cores = 2;
+  BenchmarkResult b;
+  b.name = "lru";
+  b.source.kind = "workload";
+  b.source.workload = "lru";
+  b.source.variant = "sha256-key";
+  Repetition rep;
+  rep.samples = {100, 200, 300, 400};
+  rep.stats = summarize(rep.samples, 1e-6);
+  rep.exit_code = 0;
+  b.repetitions = {rep};
+  b.stats = rep.stats;
+  b.invariants = {{"size <= capacity", true, "max 4096 of 4096"}};
+  b.metrics = {{"hit_ratio", 0.9}};
+  b.targets = {{"p99_us", 2, std::pair{0.0, 5.0}}};
+  b.profile = ProfileRef{"missing", "", "no permission"};
+  r.benchmarks = {b};
+  return r;
+}
+
+TEST(ResultsJson, RoundTripsEveryField) {
+  const Results in = sample_results();
+  auto out = results_from_json(results_to_json(in), "r.json");
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->run.commit, "abc123");
+  ASSERT_EQ(out->benchmarks.size(), 1u);
+  const auto& b = out->benchmarks[0];
+  EXPECT_EQ(b.source.variant, "sha256-key");
+  EXPECT_EQ(b.repetitions[0].samples, (std::vector<double>{100, 200, 300, 400}));
+  EXPECT_DOUBLE_EQ(b.repetitions[0].stats.p99, in.benchmarks[0].repetitions[0].stats.p99);
+  EXPECT_EQ(b.invariants[0].detail, "max 4096 of 4096");
+  EXPECT_EQ(b.metrics.at("hit_ratio"), 0.9);
+  EXPECT_EQ(b.targets[0].acceptable_range, (std::pair<double, double>{0, 5}));
+  ASSERT_TRUE(b.profile);
+  EXPECT_EQ(b.profile->reason, "no permission");
+}
+
+TEST(ResultsJson, OutputStartsWithTheSchema) {
+  const std::string text = results_to_json(sample_results());
+  EXPECT_TRUE(text.starts_with("{\n \"schema\": \"perfgate.results/v1\"")) << text.substr(0, 80);
+}
+
+std::string mutate(const std::function<void(nlohmann::json&)>& f) {
+  auto j = nlohmann::json::parse(results_to_json(sample_results()));
+  f(j);
+  return j.dump();
+}
+
+TEST(ResultsJson, RejectsWrongSchemaVersion) {
+  auto r = results_from_json(mutate([](auto& j) { j["schema"] = "perfgate.results/v2"; }), "r.json");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ExitCode::bad_input);
+  EXPECT_NE(r.error().message.find("perfgate.results/v2"), std::string::npos);
+}
+
+TEST(ResultsJson, RejectsNegativeTimesNamingTheField) {
+  auto r = results_from_json(mutate([](auto& j) { j["benchmarks"][0]["repetitions"][0]["stats"]["p99"] = -1; }), "r.json");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("benchmarks[0].repetitions[0].stats.p99"), std::string::npos) << r.error().message;
+}
+
+TEST(ResultsJson, RejectsNegativeSample) {
+  auto r = results_from_json(mutate([](auto& j) { j["benchmarks"][0]["repetitions"][0]["samples"][1] = -5; }), "r.json");
+  ASSERT_FALSE(r);
+}
+
+TEST(ResultsJson, RejectsNaNWhichIsNotJson) {
+  std::string text = results_to_json(sample_results());
+  text.replace(text.find("\"wall_s\": 0.0"), 13, "\"wall_s\": NaN");
+  auto r = results_from_json(text, "r.json");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("not valid JSON"), std::string::npos);
+}
+
+TEST(ResultsJson, RejectsOkBenchmarkWithoutSamples) {
+  auto r = results_from_json(mutate([](auto& j) {
+                               j["benchmarks"][0]["repetitions"][0]["samples"] = nlohmann::json::array();
+                               j["benchmarks"][0]["repetitions"][0]["stats"]["count"] = 0;
+                             }),
+                             "r.json");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("no samples"), std::string::npos) << r.error().message;
+}
+
+TEST(ResultsJson, RejectsMissingFieldByName) {
+  auto r = results_from_json(mutate([](auto& j) { j["run"].erase("host"); }), "r.json");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("missing field 'host'"), std::string::npos) << r.error().message;
+}
+
+TEST(ResultsJson, RejectsUnorderedQuantiles) {
+  auto r = results_from_json(mutate([](auto& j) { j["benchmarks"][0]["stats"]["p50"] = 1e12; }), "r.json");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("ordered"), std::string::npos);
+}
+
+TEST(ResultsJson, RejectsTruncatedFile) {
+  const std::string text = results_to_json(sample_results());
+  auto r = results_from_json(text.substr(0, text.size() / 2), "r.json");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ExitCode::bad_input);
+}
+
+}  // namespace
+}  // namespace perfgate::gate

@@ -1,0 +1,134 @@
+#include "gate/suite_config.h"
+
+#include <gtest/gtest.h>
+
+namespace perfgate::gate {
+namespace {
+
+TEST(SuiteConfig, ParsesTheSeedSchemaFields) {
+  auto cfg = parse_suite_config(R"(
+suite:
+  name: demo
+  defaults: {repetitions: 7, timeout_s: 30}
+benchmarks:
+  - name: gzip
+    description: compress a file
+    category: compression
+    command: [gzip, -c, /etc/hostname]
+    iterations: 12
+    targets:
+      p99_ms: {target: 100, acceptable_range: [50, 200]}
+      throughput_per_s: {target: 30}
+    profiling: {enabled: true, sample_rate: 999, duration: 60}
+    regression: {enabled: true, threshold_percent: 15, min_iterations: 4}
+    output: {format: json, include_traces: false, save_artifacts: true}
+)",
+                                "perfgate.yml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  EXPECT_EQ(cfg->name, "demo");
+  ASSERT_EQ(cfg->benchmarks.size(), 1u);
+  const BenchmarkSpec& b = cfg->benchmarks[0];
+  EXPECT_EQ(b.source.kind, "command");
+  EXPECT_EQ(b.source.command, (std::vector<std::string>{"gzip", "-c", "/etc/hostname"}));
+  EXPECT_EQ(b.repetitions, 7u);
+  EXPECT_EQ(b.timeout_s, 30);
+  EXPECT_EQ(b.iterations, 12u);
+  ASSERT_EQ(b.targets.size(), 2u);
+  EXPECT_EQ(b.targets[0].metric, "p99_ms");
+  EXPECT_EQ(b.targets[0].acceptable_range, (std::pair<double, double>{50, 200}));
+  EXPECT_FALSE(b.targets[1].acceptable_range);
+  EXPECT_TRUE(b.profiling.enabled);
+  EXPECT_EQ(b.profiling.sample_rate_hz, 999u);
+  EXPECT_EQ(b.regression.threshold_percent, 15);
+  EXPECT_EQ(b.regression.min_iterations, 4u);
+  EXPECT_FALSE(b.output.include_traces);
+}
+
+TEST(SuiteConfig, UnknownKeyNamesTheKeyAndItsLine) {
+  auto cfg = parse_suite_config("benchmarks:\n  - name: x\n    command: [true]\n    regression:\n      thresold_percent: 5\n",
+                                "perfgate.yml");
+  ASSERT_FALSE(cfg);
+  EXPECT_EQ(cfg.error().code, ExitCode::bad_input);
+  EXPECT_NE(cfg.error().message.find("perfgate.yml:5:"), std::string::npos) << cfg.error().message;
+  EXPECT_NE(cfg.error().message.find("'thresold_percent'"), std::string::npos) << cfg.error().message;
+  EXPECT_NE(cfg.error().message.find("threshold_percent"), std::string::npos) << "lists the known keys";
+}
+
+TEST(SuiteConfig, BadValueNamesKeyAndLine) {
+  auto cfg = parse_suite_config("benchmarks:\n  - name: x\n    command: [true]\n    repetitions: many\n", "s.yml");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(cfg.error().message.find("s.yml:4:"), std::string::npos) << cfg.error().message;
+  EXPECT_NE(cfg.error().message.find("'repetitions'"), std::string::npos) << cfg.error().message;
+}
+
+TEST(SuiteConfig, OutOfRangeThresholdIsRejected) {
+  auto cfg = parse_suite_config(
+      "benchmarks:\n  - name: x\n    command: [true]\n    regression: {threshold_percent: -3}\n", "s.yml");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(cfg.error().message.find("threshold_percent"), std::string::npos);
+}
+
+TEST(SuiteConfig, ListParametersExpandIntoOneBenchmarkPerCombination) {
+  auto cfg = parse_suite_config(R"(
+benchmarks:
+  - name: micro
+    gbench: ./bench
+    parameters: {filter: ["BM_A", "BM_B"], repetitions: [3, 5]}
+)",
+                                "s.yml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  ASSERT_EQ(cfg->benchmarks.size(), 4u);
+  EXPECT_EQ(cfg->benchmarks[0].name, "micro/filter=BM_A/repetitions=3");
+  EXPECT_EQ(cfg->benchmarks[3].name, "micro/filter=BM_B/repetitions=5");
+  EXPECT_EQ(cfg->benchmarks[3].gbench_filter, "BM_B");
+  EXPECT_EQ(cfg->benchmarks[3].gbench_repetitions, 5u);
+}
+
+TEST(SuiteConfig, NeedsExactlyOneSource) {
+  auto none = parse_suite_config("benchmarks:\n  - name: x\n", "s.yml");
+  ASSERT_FALSE(none);
+  EXPECT_NE(none.error().message.find("exactly one of"), std::string::npos);
+  auto two = parse_suite_config("benchmarks:\n  - name: x\n    command: [true]\n    gbench: ./b\n", "s.yml");
+  ASSERT_FALSE(two);
+}
+
+TEST(SuiteConfig, RejectsUnknownWorkloadAndVariant) {
+  auto w = parse_suite_config("benchmarks:\n  - name: x\n    workload: nosuch\n", "s.yml");
+  ASSERT_FALSE(w);
+  EXPECT_NE(w.error().message.find("unknown workload 'nosuch'"), std::string::npos);
+  EXPECT_NE(w.error().message.find("lru"), std::string::npos) << "lists the workloads";
+  auto v = parse_suite_config("benchmarks:\n  - name: x\n    workload: lru\n    parameters: {variant: nosuch}\n", "s.yml");
+  ASSERT_FALSE(v);
+  EXPECT_NE(v.error().message.find("no variant 'nosuch'"), std::string::npos) << v.error().message;
+}
+
+TEST(SuiteConfig, RejectsDuplicateNames) {
+  auto cfg = parse_suite_config(
+      "benchmarks:\n  - name: x\n    command: [true]\n  - name: x\n    command: [false]\n", "s.yml");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(cfg.error().message.find("duplicate benchmark name 'x'"), std::string::npos);
+}
+
+TEST(SuiteConfig, MalformedYamlIsBadInputWithLine) {
+  auto cfg = parse_suite_config("benchmarks:\n  - name: [unclosed\n", "s.yml");
+  ASSERT_FALSE(cfg);
+  EXPECT_EQ(cfg.error().code, ExitCode::bad_input);
+  EXPECT_NE(cfg.error().message.find("s.yml:"), std::string::npos);
+}
+
+TEST(SuiteConfig, StringCommandRunsThroughTheShell) {
+  auto cfg = parse_suite_config("benchmarks:\n  - name: x\n    command: echo hi | wc -c\n", "s.yml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  EXPECT_EQ(cfg->benchmarks[0].source.command, (std::vector<std::string>{"/bin/sh", "-c", "echo hi | wc -c"}));
+}
+
+TEST(SuiteConfig, BundledSuiteHasTheFiveWorkloads) {
+  const SuiteConfig cfg = bundled_suite();
+  ASSERT_EQ(cfg.benchmarks.size(), 5u);
+  std::vector<std::string> names;
+  for (const auto& b : cfg.benchmarks) names.push_back(b.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"batcher", "compression", "consensus", "lru", "sketches"}));
+}
+
+}  // namespace
+}  // namespace perfgate::gate
