@@ -1,0 +1,57 @@
+#pragma once
+// Inferential statistics for the gate (DESIGN §8). Pure functions on spans of
+// doubles; no I/O, no global state, deterministic (the bootstrap takes a seed).
+//
+// Ratios of latencies are analysed on the log scale: a slowdown by a factor θ
+// is an additive shift ln θ, which makes base/head differences symmetric
+// (×1.1 and ÷1.1 are equally far from 1) and makes the t-interval's normality
+// assumption far more reasonable for right-skewed latency statistics.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace perfgate::gate {
+
+// Regularized incomplete beta function I_x(a, b), by the continued fraction
+// of Numerical Recipes (Press et al., 3rd ed., §6.4) evaluated with the
+// modified Lentz method. a, b > 0; x in [0, 1].
+double regularized_incomplete_beta(double a, double b, double x);
+
+// Student's t distribution with df > 0 degrees of freedom.
+double student_t_cdf(double t, double df);
+// Quantile (inverse CDF) for p in (0, 1): bisection on the CDF to 1e-12.
+double student_t_quantile(double p, double df);
+
+struct RatioEstimate {
+  double ratio = 1;       // θ: head / base, exp(mean log-difference)
+  double lower = 1;       // confidence interval of θ
+  double upper = 1;
+  double p_slower = 1;    // one-sided p-value of H0: θ <= 1 (head not slower)
+  double df = 0;          // degrees of freedom used
+  std::size_t n = 0;      // pairs (paired) or min(n_base, n_head) (unpaired)
+};
+
+// Paired design (A/B, ABBA order): d_j = ln(head_j / base_j), θ = exp(mean d),
+// interval exp(mean d ± t_{1-α/2, n-1} · s_d / √n). Requires n >= 2 and
+// positive values; with zero spread the interval collapses onto θ.
+RatioEstimate paired_log_ratio(std::span<const double> base, std::span<const double> head,
+                               double confidence = 0.95);
+
+// Unpaired design (stored baseline vs current): Welch's t on log values, with
+// Welch–Satterthwaite degrees of freedom. Requires >= 2 values each, positive.
+RatioEstimate welch_log_ratio(std::span<const double> base, std::span<const double> head,
+                              double confidence = 0.95);
+
+// Percentile bootstrap of θ = exp(mean log head − mean log base), resampling
+// each group with replacement (Efron & Tibshirani 1993, ch. 13). For checking
+// the t-interval on small samples; `resamples` >= 1000 recommended.
+RatioEstimate bootstrap_log_ratio(std::span<const double> base, std::span<const double> head,
+                                  double confidence, std::size_t resamples, std::uint64_t seed);
+
+// Holm–Bonferroni step-down (Holm 1979): adjusted p-values in input order,
+// p_adj(k) = max_{j<=k} min(1, (m − j + 1) · p_(j)) over ascending p. Rejecting
+// where p_adj < α controls the family-wise error rate at α for any dependence.
+std::vector<double> holm_adjust(std::span<const double> p_values);
+
+}  // namespace perfgate::gate

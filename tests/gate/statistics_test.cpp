@@ -1,0 +1,130 @@
+#include "gate/statistics.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <algorithm>
+#include <numbers>
+
+#include "workloads/harness/rng.h"
+
+namespace perfgate::gate {
+namespace {
+
+// Box–Muller on the project's deterministic generator.
+double normal(workloads::harness::Rng& rng) {
+  const double u1 = 1 - rng.uniform(), u2 = rng.uniform();
+  return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
+}
+
+TEST(IncompleteBeta, MatchesClosedForms) {
+  EXPECT_NEAR(regularized_incomplete_beta(2, 3, 0.5), 0.6875, 1e-12);  // 11/16
+  EXPECT_NEAR(regularized_incomplete_beta(1, 1, 0.3), 0.3, 1e-12);     // uniform
+  EXPECT_NEAR(regularized_incomplete_beta(0.5, 0.5, 0.5), 0.5, 1e-12); // arcsine, symmetric
+}
+
+TEST(StudentT, QuantilesMatchTables) {
+  EXPECT_NEAR(student_t_quantile(0.975, 4), 2.776445, 1e-6);
+  EXPECT_NEAR(student_t_quantile(0.975, 10), 2.228139, 1e-6);
+  EXPECT_NEAR(student_t_quantile(0.95, 1), 6.313752, 1e-6);
+  EXPECT_NEAR(student_t_quantile(0.975, 1e6), 1.959966, 1e-5);
+  EXPECT_NEAR(student_t_quantile(0.025, 4), -2.776445, 1e-6);
+  EXPECT_NEAR(student_t_cdf(0, 7), 0.5, 1e-15);
+}
+
+TEST(PairedLogRatio, RecoversAKnownRatio) {
+  const std::vector<double> base{100, 110, 90, 105, 95};
+  std::vector<double> head;
+  for (double b : base) head.push_back(b * 1.2);
+  const RatioEstimate r = paired_log_ratio(base, head);
+  EXPECT_NEAR(r.ratio, 1.2, 1e-12);
+  EXPECT_NEAR(r.lower, 1.2, 1e-12) << "zero spread of the differences collapses the interval";
+  EXPECT_EQ(r.p_slower, 0.0);
+}
+
+// Interval coverage near the nominal level on lognormal data with a true
+// ratio of 1.1: 2000 experiments of 5 pairs each, fixed seed.
+TEST(PairedLogRatio, IntervalCoversTheTrueRatioAtTheNominalRate) {
+  workloads::harness::Rng rng(42);
+  constexpr double kTrue = 1.1;
+  int covered = 0;
+  constexpr int kExperiments = 2000;
+  for (int e = 0; e < kExperiments; ++e) {
+    std::vector<double> base, head;
+    for (int i = 0; i < 5; ++i) {
+      const double machine = 0.05 * normal(rng);  // shared by the pair: what pairing cancels
+      base.push_back(std::exp(std::log(1000) + machine + 0.03 * normal(rng)));
+      head.push_back(std::exp(std::log(1000 * kTrue) + machine + 0.03 * normal(rng)));
+    }
+    const RatioEstimate r = paired_log_ratio(base, head, 0.95);
+    covered += r.lower <= kTrue && kTrue <= r.upper;
+  }
+  const double coverage = static_cast<double>(covered) / kExperiments;
+  EXPECT_NEAR(coverage, 0.95, 0.015);
+}
+
+TEST(WelchLogRatio, IntervalCoversTheTrueRatioWithUnequalSpreads) {
+  workloads::harness::Rng rng(7);
+  int covered = 0;
+  constexpr int kExperiments = 2000;
+  for (int e = 0; e < kExperiments; ++e) {
+    std::vector<double> base, head;
+    for (int i = 0; i < 6; ++i) base.push_back(std::exp(5 + 0.02 * normal(rng)));
+    for (int i = 0; i < 8; ++i) head.push_back(std::exp(5 + std::log(0.9) + 0.08 * normal(rng)));
+    const RatioEstimate r = welch_log_ratio(base, head, 0.95);
+    covered += r.lower <= 0.9 && 0.9 <= r.upper;
+  }
+  EXPECT_NEAR(static_cast<double>(covered) / kExperiments, 0.95, 0.015);
+}
+
+TEST(WelchLogRatio, DegreesOfFreedomFollowWelchSatterthwaite) {
+  // Equal sizes and spreads: df = 2n − 2.
+  const std::vector<double> base{std::exp(1.0), std::exp(2.0), std::exp(3.0)};
+  const std::vector<double> head{std::exp(2.0), std::exp(3.0), std::exp(4.0)};
+  const RatioEstimate r = welch_log_ratio(base, head);
+  EXPECT_NEAR(r.df, 4.0, 1e-12);
+  EXPECT_NEAR(r.ratio, std::exp(1.0), 1e-12);
+}
+
+TEST(BootstrapLogRatio, AgreesWithTheTIntervalOnLargeSamples) {
+  workloads::harness::Rng rng(3);
+  std::vector<double> base, head;
+  for (int i = 0; i < 200; ++i) {
+    base.push_back(std::exp(3 + 0.1 * normal(rng)));
+    head.push_back(std::exp(3.1 + 0.1 * normal(rng)));
+  }
+  const RatioEstimate t = welch_log_ratio(base, head);
+  const RatioEstimate b = bootstrap_log_ratio(base, head, 0.95, 4000, 11);
+  EXPECT_NEAR(b.ratio, t.ratio, 1e-12);
+  EXPECT_NEAR(b.lower, t.lower, 0.01);
+  EXPECT_NEAR(b.upper, t.upper, 0.01);
+}
+
+TEST(Holm, StepDownAdjustsAndKeepsMonotonicity) {
+  // Sorted: 0.005·4 = 0.02, 0.01·3 = 0.03, 0.03·2 = 0.06, 0.04·1 = 0.04 → 0.06.
+  const std::vector<double> p{0.01, 0.04, 0.03, 0.005};
+  const auto adj = holm_adjust(p);
+  EXPECT_NEAR(adj[0], 0.03, 1e-12);
+  EXPECT_NEAR(adj[1], 0.06, 1e-12);
+  EXPECT_NEAR(adj[2], 0.06, 1e-12);
+  EXPECT_NEAR(adj[3], 0.02, 1e-12);
+}
+
+TEST(Holm, ControlsFamilyWiseErrorUnderTheNull) {
+  // 20 true nulls with uniform p-values: a false rejection at α = 0.05 in at
+  // most ~5 % of families (Bonferroni bound), versus ~64 % unadjusted.
+  workloads::harness::Rng rng(5);
+  int families_with_false_alarm = 0, unadjusted = 0;
+  for (int f = 0; f < 4000; ++f) {
+    std::vector<double> p(20);
+    for (auto& x : p) x = rng.uniform();
+    const auto adj = holm_adjust(p);
+    families_with_false_alarm += std::ranges::any_of(adj, [](double a) { return a < 0.05; });
+    unadjusted += std::ranges::any_of(p, [](double a) { return a < 0.05; });
+  }
+  EXPECT_LE(families_with_false_alarm / 4000.0, 0.06);
+  EXPECT_GE(unadjusted / 4000.0, 0.55);
+}
+
+}  // namespace
+}  // namespace perfgate::gate
