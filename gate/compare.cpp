@@ -1,0 +1,164 @@
+#include "gate/compare.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace perfgate::gate {
+namespace {
+
+constexpr std::uint64_t kMinTailSamples = 100;
+
+double geometric_mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += std::log(x);
+  return v.empty() ? 0 : std::exp(s / static_cast<double>(v.size()));
+}
+
+double percent_change(double base, double head) { return base > 0 ? 100.0 * (head / base - 1) : 0; }
+
+// Why this benchmark cannot be decided, or "" when it can.
+std::string insufficiency(const BenchmarkResult& b, std::string_view side, unsigned min_reps) {
+  if (b.repetitions.size() < std::max(2u, min_reps))
+    return fmt::format("{} has {} repetition(s), needs {}", side, b.repetitions.size(), std::max(2u, min_reps));
+  if (gate_statistic(b) == "p99") {
+    for (const auto& r : b.repetitions) {
+      const std::uint64_t tail = tail_samples_above_p99(r.stats.count);
+      if (tail < kMinTailSamples)
+        return fmt::format("{} repetition {} has {} samples above its p99, needs {} (>= {} operations)", side,
+                           r.index + 1, tail, kMinTailSamples, kMinTailSamples * 100);
+    }
+  }
+  for (double v : per_repetition_statistic(b))
+    if (!(v > 0)) return fmt::format("{} has a repetition whose {} is 0", side, gate_statistic(b));
+  return "";
+}
+
+Verdict decide(const RatioEstimate& e, double p_adjusted, double alpha, double threshold) {
+  const double t = threshold / 100.0;
+  if (e.upper < 1 - t) return Verdict::improvement;
+  if (e.ratio > 1 + t && p_adjusted < alpha) return Verdict::regression;
+  if (e.upper < 1 + t) return Verdict::pass;
+  return Verdict::inconclusive;
+}
+
+}  // namespace
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::pass: return "pass";
+    case Verdict::improvement: return "improvement";
+    case Verdict::regression: return "regression";
+    case Verdict::inconclusive: return "inconclusive";
+    case Verdict::insufficient_samples: return "insufficient_samples";
+    case Verdict::failed: return "failed";
+    case Verdict::not_gated: return "not_gated";
+  }
+  return "?";
+}
+
+std::string_view gate_statistic(const BenchmarkResult& b) {
+  return b.source.kind == "workload" ? "p99" : "mean";
+}
+
+std::vector<double> per_repetition_statistic(const BenchmarkResult& b) {
+  const bool p99 = gate_statistic(b) == "p99";
+  std::vector<double> v;
+  for (const auto& r : b.repetitions) v.push_back(p99 ? r.stats.p99 : r.stats.mean);
+  return v;
+}
+
+std::expected<GateReport, Error> compare_results(const Results& base, const Results& head,
+                                                 const CompareOptions& options) {
+  std::map<std::string, const BenchmarkResult*> base_by_name;
+  for (const auto& b : base.benchmarks) base_by_name[b.name] = &b;
+  std::vector<std::string> only_head, only_base;
+  for (const auto& h : head.benchmarks)
+    if (!base_by_name.contains(h.name)) only_head.push_back(h.name);
+  for (const auto& b : base.benchmarks)
+    if (std::ranges::none_of(head.benchmarks, [&](const auto& h) { return h.name == b.name; }))
+      only_base.push_back(b.name);
+  if (!only_head.empty() || !only_base.empty())
+    return std::unexpected(Error::bad_input(fmt::format(
+        "the runs hold different benchmarks (only in base: [{}]; only in current: [{}]); run both with the same suite",
+        fmt::join(only_base, ", "), fmt::join(only_head, ", "))));
+
+  GateReport report;
+  report.mode = options.paired ? "ab" : "baseline";
+  report.base_run = base.run;
+  report.head_run = head.run;
+  report.confidence = options.confidence;
+  report.alpha = options.alpha;
+
+  std::vector<std::size_t> decidable;  // indices into report.benchmarks that go through Holm
+  for (const auto& h : head.benchmarks) {
+    const BenchmarkResult& b = *base_by_name.at(h.name);
+    if (b.unit != h.unit)
+      return std::unexpected(Error::bad_input(
+          fmt::format("benchmark '{}' is in '{}' in base but '{}' in current", h.name, b.unit, h.unit)));
+    BenchmarkVerdict v;
+    v.name = h.name;
+    v.statistic = gate_statistic(h);
+    v.unit = h.unit;
+    v.threshold_percent = options.threshold_percent.value_or(h.regression.threshold_percent);
+    v.base_repetitions = b.repetitions.size();
+    v.head_repetitions = h.repetitions.size();
+    v.mean_change_percent = percent_change(b.stats.mean, h.stats.mean);
+    v.throughput_change_percent = percent_change(b.stats.throughput_per_s, h.stats.throughput_per_s);
+    if (b.status != "ok" || h.status != "ok") {
+      v.verdict = Verdict::failed;
+      v.note = b.status != "ok" ? "base: " + b.error : "current: " + h.error;
+      report.benchmarks.push_back(std::move(v));
+      continue;
+    }
+    const auto base_stat = per_repetition_statistic(b), head_stat = per_repetition_statistic(h);
+    v.base_value = geometric_mean(base_stat);
+    v.head_value = geometric_mean(head_stat);
+    std::string why = insufficiency(b, "base", h.regression.min_iterations);
+    if (why.empty()) why = insufficiency(h, "current", h.regression.min_iterations);
+    if (why.empty() && options.paired && base_stat.size() != head_stat.size())
+      why = fmt::format("A/B pairs need equal repetitions, got {} and {}", base_stat.size(), head_stat.size());
+    if (!why.empty()) {
+      v.verdict = Verdict::insufficient_samples;
+      v.note = why;
+      report.benchmarks.push_back(std::move(v));
+      continue;
+    }
+    v.estimate = options.paired ? paired_log_ratio(base_stat, head_stat, options.confidence)
+                                : welch_log_ratio(base_stat, head_stat, options.confidence);
+    // What an A/A comparison of this size would resolve: t · s_base · √(2/n).
+    const RatioEstimate aa = welch_log_ratio(base_stat, base_stat, options.confidence);
+    v.noise_floor_percent = 100.0 * (aa.upper - 1);
+    v.verdict = h.regression.enabled ? Verdict::inconclusive : Verdict::not_gated;
+    if (h.regression.enabled) decidable.push_back(report.benchmarks.size());
+    report.benchmarks.push_back(std::move(v));
+  }
+
+  std::vector<double> p;
+  for (std::size_t i : decidable) p.push_back(report.benchmarks[i].estimate.p_slower);
+  const std::vector<double> adjusted = holm_adjust(p);
+  for (std::size_t k = 0; k < decidable.size(); ++k) {
+    BenchmarkVerdict& v = report.benchmarks[decidable[k]];
+    v.p_adjusted = adjusted[k];
+    v.verdict = decide(v.estimate, v.p_adjusted, options.alpha, v.threshold_percent);
+  }
+
+  report.overall = Verdict::pass;
+  for (const auto& v : report.benchmarks) {
+    if (v.verdict == Verdict::regression) report.overall = Verdict::regression;
+    if (v.verdict == Verdict::inconclusive)
+      report.warnings.push_back(fmt::format(
+          "{}: inconclusive — the {} ratio {:.3f} [{:.3f}, {:.3f}] straddles the {:.0f} % threshold; more "
+          "repetitions would decide it",
+          v.name, v.statistic, v.estimate.ratio, v.estimate.lower, v.estimate.upper, v.threshold_percent));
+    if (v.verdict == Verdict::insufficient_samples)
+      report.warnings.push_back(fmt::format("{}: not gated, insufficient samples: {}", v.name, v.note));
+    if (v.verdict == Verdict::failed) report.warnings.push_back(fmt::format("{}: failed: {}", v.name, v.note));
+  }
+  report.targets = evaluate_targets(head);
+  return report;
+}
+
+}  // namespace perfgate::gate

@@ -1,0 +1,42 @@
+#pragma once
+// Decides, per benchmark and overall, whether head regressed against base
+// (DESIGN §8). Pure: results in, report out.
+//
+// Per repetition one statistic is compared: the p99 for per-operation latency
+// (bundled workloads), the mean for whole-process timings (commands) and
+// Google Benchmark repetitions, whose samples are already per-iteration means.
+// A p99 needs >= 100 samples above it (>= 10 000 per repetition), and every
+// benchmark needs >= regression.min_iterations repetitions on both sides;
+// otherwise the verdict is "insufficient samples" and it is not gated.
+//
+// Baseline mode: Welch's t on log statistics (unpaired). A/B mode: pairs j in
+// run order, d_j = ln(head_j / base_j), paired t. Regression: θ > 1 + T and
+// the Holm-adjusted one-sided p-value of "head slower" below α; pass: the
+// upper bound < 1 + T; improvement: upper bound < 1 − T; else inconclusive.
+
+#include <expected>
+#include <optional>
+
+#include "gate/error.h"
+#include "gate/report.h"
+#include "gate/results.h"
+
+namespace perfgate::gate {
+
+struct CompareOptions {
+  bool paired = false;                        // A/B: repetitions j of base and head form pairs
+  double confidence = 0.95;
+  double alpha = 0.05;                        // family-wise error rate for regressions
+  std::optional<double> threshold_percent;    // overrides every benchmark's regression.threshold_percent
+};
+
+// bad_input when the two runs do not hold the same benchmarks (named in the
+// message) or a benchmark's unit differs.
+std::expected<GateReport, Error> compare_results(const Results& base, const Results& head,
+                                                 const CompareOptions& options);
+
+// The per-repetition statistic the gate compares for this benchmark.
+std::string_view gate_statistic(const BenchmarkResult& b);
+std::vector<double> per_repetition_statistic(const BenchmarkResult& b);
+
+}  // namespace perfgate::gate

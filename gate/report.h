@@ -1,0 +1,89 @@
+#pragma once
+// The gate's report model (`perfgate.report/v1`, DESIGN §4, §8): verdict per
+// benchmark with ratio and interval, the overall verdict, targets, noise
+// floor, hotspots. Pure data; built by compare.h, rendered by reporters/.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/results.h"
+#include "gate/statistics.h"
+#include "gate/targets.h"
+
+namespace perfgate::gate {
+
+inline constexpr std::string_view kReportSchema = "perfgate.report/v1";
+
+enum class Verdict {
+  pass,                  // upper bound < 1 + T: no regression of T or more
+  improvement,           // upper bound < 1 − T
+  regression,            // θ > 1 + T and the (Holm-adjusted) lower bound > 1
+  inconclusive,          // neither: more repetitions needed; a non-blocking warning
+  insufficient_samples,  // too few tail samples or repetitions to decide; not gated
+  failed,                // the benchmark failed on one side; not gated
+  not_gated,             // regression.enabled is false; shown for information
+};
+
+std::string_view to_string(Verdict v);
+
+struct BenchmarkVerdict {
+  std::string name;
+  std::string statistic;         // what is compared per repetition: "p99" or "mean"
+  std::string unit = "ns";
+  double base_value = 0;         // geometric mean over repetitions of the statistic
+  double head_value = 0;
+  std::size_t base_repetitions = 0, head_repetitions = 0;
+  RatioEstimate estimate;        // head / base with its confidence interval
+  double p_adjusted = 1;         // Holm-adjusted one-sided p-value of "head is slower"
+  double threshold_percent = 10;
+  Verdict verdict = Verdict::inconclusive;
+  std::string note;              // why insufficient / failed, or other context
+  // Smallest change this comparison could resolve: the interval's half-width
+  // in percent at zero effect, from the base repetitions' spread.
+  double noise_floor_percent = 0;
+  double mean_change_percent = 0;        // information only
+  double throughput_change_percent = 0;  // information only
+};
+
+struct Hotspot {
+  std::string function;
+  std::string module;
+  double self_percent = 0;
+  double total_percent = 0;
+  std::optional<double> calls_percent;  // unknown for sampled profiles
+  double score = 0;                     // 0.4·self + 0.4·total + 0.2·calls (renormalized without calls)
+  double complexity = 1;
+  double roi = 0;                       // score / complexity
+  double impact = 0;                    // time % × max-speedup estimate
+};
+
+struct DifferentialHotspot {
+  std::string function;
+  std::string module;
+  double base_self_percent = 0, head_self_percent = 0;
+  double base_total_percent = 0, head_total_percent = 0;
+  double growth = 0;  // ranking key: growth of self and total share, in points
+};
+
+struct BenchmarkHotspots {
+  std::string benchmark;
+  std::vector<Hotspot> top;                    // by ROI
+  std::vector<DifferentialHotspot> differential;  // for regressions
+  std::string note;                            // e.g. "profile missing: no permission"
+};
+
+struct GateReport {
+  std::string mode;  // "baseline" (unpaired, stored baseline) or "ab" (paired, interleaved)
+  RunMetadata base_run, head_run;
+  double confidence = 0.95;
+  double alpha = 0.05;  // family-wise, Holm across gated benchmarks
+  std::vector<BenchmarkVerdict> benchmarks;
+  Verdict overall = Verdict::pass;  // regression when any gated benchmark regressed
+  TargetSummary targets;            // of the head run
+  std::vector<BenchmarkHotspots> hotspots;
+  std::vector<std::string> warnings;
+  std::vector<std::pair<std::string, std::string>> artifacts;  // label, relative path
+};
+
+}  // namespace perfgate::gate

@@ -1,0 +1,157 @@
+#include "gate/compare.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+namespace perfgate::gate {
+namespace {
+
+// A workload benchmark whose repetitions have the given p99s (ns) and
+// `count` samples each.
+BenchmarkResult bench(std::string name, std::vector<double> p99s, std::uint64_t count = 10'000) {
+  BenchmarkResult b;
+  b.name = std::move(name);
+  b.source.kind = "workload";
+  for (std::size_t i = 0; i < p99s.size(); ++i) {
+    Repetition r;
+    r.index = i;
+    r.stats.count = count;
+    r.stats.p99 = p99s[i];
+    r.stats.mean = p99s[i] / 3;
+    b.repetitions.push_back(r);
+  }
+  b.stats.mean = p99s.empty() ? 0 : p99s[0] / 3;
+  return b;
+}
+
+Results run_of(std::vector<BenchmarkResult> b) {
+  Results r;
+  r.benchmarks = std::move(b);
+  return r;
+}
+
+std::vector<double> scaled(const std::vector<double>& v, double f) {
+  std::vector<double> out;
+  for (double x : v) out.push_back(x * f);
+  return out;
+}
+
+const std::vector<double> kBase{1000, 1010, 990, 1005, 995};
+
+Verdict verdict_of(const std::vector<double>& base, const std::vector<double>& head, bool paired = false) {
+  auto r = compare_results(run_of({bench("x", base)}), run_of({bench("x", head)}), {.paired = paired});
+  EXPECT_TRUE(r) << r.error().message;
+  return r->benchmarks.at(0).verdict;
+}
+
+TEST(Compare, FlagsRegressionAboveThreshold) {
+  auto r = compare_results(run_of({bench("x", kBase)}), run_of({bench("x", scaled(kBase, 1.3))}), {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->benchmarks[0].verdict, Verdict::regression);
+  EXPECT_EQ(r->overall, Verdict::regression);
+  EXPECT_NEAR(r->benchmarks[0].estimate.ratio, 1.3, 0.01);
+  EXPECT_GT(r->benchmarks[0].estimate.lower, 1.0);
+}
+
+TEST(Compare, SmallSlowdownBelowThresholdPasses) {
+  EXPECT_EQ(verdict_of(kBase, scaled(kBase, 1.05)), Verdict::pass);
+  EXPECT_EQ(verdict_of(kBase, kBase), Verdict::pass);
+}
+
+TEST(Compare, LargeSpeedupIsAnImprovement) {
+  EXPECT_EQ(verdict_of(kBase, scaled(kBase, 0.7)), Verdict::improvement);
+}
+
+TEST(Compare, NoisyChangeNearTheThresholdIsInconclusive) {
+  const std::vector<double> noisy_base{1000, 1300, 800, 1150, 900};
+  const std::vector<double> noisy_head{1250, 1000, 1400, 1100, 1300};
+  EXPECT_EQ(verdict_of(noisy_base, noisy_head), Verdict::inconclusive);
+}
+
+TEST(Compare, TooFewTailSamplesAreNotGated) {
+  auto r = compare_results(run_of({bench("x", kBase, 9'999)}), run_of({bench("x", scaled(kBase, 2), 9'999)}), {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->benchmarks[0].verdict, Verdict::insufficient_samples);
+  EXPECT_NE(r->benchmarks[0].note.find("99 samples above its p99, needs 100"), std::string::npos)
+      << r->benchmarks[0].note;
+  EXPECT_EQ(r->overall, Verdict::pass) << "not gated, but warned";
+  EXPECT_FALSE(r->warnings.empty());
+}
+
+TEST(Compare, TooFewRepetitionsAreNotGated) {
+  EXPECT_EQ(verdict_of({1000, 1001}, {2000, 2001}), Verdict::insufficient_samples);  // min_iterations 3
+}
+
+TEST(Compare, PairingCancelsMachineDriftThatHidesARegressionUnpaired) {
+  // Each pair ran at a different machine speed; within a pair head is 15 % slower.
+  const std::vector<double> base{1000, 1400, 800, 1200, 950, 1100};
+  const std::vector<double> head = scaled(base, 1.15);
+  std::vector<double> jittered = head;
+  jittered[1] *= 1.01;
+  jittered[4] *= 0.99;
+  EXPECT_EQ(verdict_of(base, jittered, /*paired=*/true), Verdict::regression);
+  EXPECT_NE(verdict_of(base, jittered, /*paired=*/false), Verdict::regression);
+}
+
+TEST(Compare, HolmAdjustsAcrossTheSuite) {
+  // Twenty benchmarks, each a borderline slowdown: unadjusted p < 0.05 would
+  // alarm, but the family-wise correction does not.
+  std::vector<BenchmarkResult> base, head;
+  const std::vector<double> b{1000, 1100, 900, 1050, 950};
+  const std::vector<double> h{1150, 1300, 1080, 1250, 1060};
+  for (int i = 0; i < 20; ++i) {
+    base.push_back(bench(fmt::format("b{}", i), b));
+    head.push_back(bench(fmt::format("b{}", i), h));
+  }
+  auto r = compare_results(run_of(base), run_of(head), {});
+  ASSERT_TRUE(r);
+  const auto& v = r->benchmarks[0];
+  EXPECT_LT(v.estimate.p_slower, 0.05) << "unadjusted it would alarm";
+  EXPECT_GE(v.p_adjusted, 0.05);
+  EXPECT_NE(v.verdict, Verdict::regression);
+  // Alone, the same data is a regression.
+  auto single = compare_results(run_of({bench("b0", b)}), run_of({bench("b0", h)}), {});
+  EXPECT_EQ(single->benchmarks[0].verdict, Verdict::regression);
+}
+
+TEST(Compare, PerBenchmarkThresholdAndOverride) {
+  auto base = bench("x", kBase), head = bench("x", scaled(kBase, 1.15));
+  head.regression.threshold_percent = 20;
+  EXPECT_EQ(compare_results(run_of({base}), run_of({head}), {})->benchmarks[0].verdict, Verdict::pass)
+      << "a tight +15 % is below a 20 % threshold";
+  EXPECT_EQ(compare_results(run_of({base}), run_of({head}), {.threshold_percent = 5})->benchmarks[0].verdict,
+            Verdict::regression);
+}
+
+TEST(Compare, DifferentBenchmarkSetsAreBadInput) {
+  auto r = compare_results(run_of({bench("x", kBase)}), run_of({bench("y", kBase)}), {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ExitCode::bad_input);
+  EXPECT_NE(r.error().message.find("only in base: [x]"), std::string::npos) << r.error().message;
+}
+
+TEST(Compare, DifferentUnitsAreBadInput) {
+  auto h = bench("x", kBase);
+  h.unit = "ms";
+  EXPECT_FALSE(compare_results(run_of({bench("x", kBase)}), run_of({h}), {}));
+}
+
+TEST(Compare, FailedBenchmarkIsReportedNotGated) {
+  auto h = bench("x", {});
+  h.status = "failed";
+  h.error = "killed by signal 11";
+  auto r = compare_results(run_of({bench("x", kBase)}), run_of({h}), {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->benchmarks[0].verdict, Verdict::failed);
+  EXPECT_NE(r->benchmarks[0].note.find("signal 11"), std::string::npos);
+}
+
+TEST(Compare, NoiseFloorGrowsWithTheBaseSpread) {
+  auto tight = compare_results(run_of({bench("x", kBase)}), run_of({bench("x", kBase)}), {});
+  auto loose = compare_results(run_of({bench("x", {1000, 1300, 800, 1150, 900})}), run_of({bench("x", kBase)}), {});
+  EXPECT_GT(tight->benchmarks[0].noise_floor_percent, 0.0);
+  EXPECT_GT(loose->benchmarks[0].noise_floor_percent, 5 * tight->benchmarks[0].noise_floor_percent);
+}
+
+}  // namespace
+}  // namespace perfgate::gate
