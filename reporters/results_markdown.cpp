@@ -4,18 +4,9 @@
 
 #include "gate/targets.h"
 #include "reporters/markdown_escape.h"
+#include "reporters/markdown_report.h"
 
 namespace perfgate::reporters {
-namespace {
-
-std::string duration(double ns) {
-  if (ns >= 1e9) return fmt::format("{:.3f} s", ns / 1e9);
-  if (ns >= 1e6) return fmt::format("{:.3f} ms", ns / 1e6);
-  if (ns >= 1e3) return fmt::format("{:.2f} µs", ns / 1e3);
-  return fmt::format("{:.0f} ns", ns);
-}
-
-}  // namespace
 
 std::string render_results_markdown(const gate::Results& r) {
   std::string out;
@@ -39,8 +30,8 @@ std::string render_results_markdown(const gate::Results& r) {
       continue;
     }
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {:.0f}/s | {:.0f} % | {:.1f} MiB | {} |\n",
-                       escape_markdown(b.name), b.repetitions.size(), b.stats.count, duration(b.stats.p50),
-                       duration(b.stats.p99), duration(b.stats.p999), b.stats.throughput_per_s, b.cpu_percent,
+                       escape_markdown(b.name), b.repetitions.size(), b.stats.count, format_duration_ns(b.stats.p50),
+                       format_duration_ns(b.stats.p99), format_duration_ns(b.stats.p999), b.stats.throughput_per_s, b.cpu_percent,
                        static_cast<double>(b.peak_rss_bytes) / (1 << 20),
                        b.status == "ok" ? "✅" : "❌ " + escape_markdown(b.error));
   }

@@ -10,26 +10,17 @@
 #include <memory>
 
 #include "gate/atomic_file.h"
-#include "gate/cli/command.h"
+#include "gate/cli/cmd_run.h"
 #include "gate/cli/profiling.h"
 #include "gate/results_json.h"
 #include "gate/runner.h"
 #include "gate/suite_config.h"
+#include "reporters/markdown_report.h"
 #include "reporters/results_markdown.h"
 
 namespace perfgate::cli {
 namespace {
 
-struct RunOptions {
-  std::string output = "perfgate-out/results.json";
-  std::string config;  // "" = perfgate.yml when present, else the bundled suite
-  std::vector<std::string> only;
-  unsigned repetitions = 0;
-  unsigned hz = 0;
-  bool profile = false;
-  std::string shard;  // "i/n", 1-based
-  std::string size = "ci";
-};
 
 constexpr const char* kHelp =
     "Run the benchmarks and write results (perfgate.results/v1).\n"
@@ -68,26 +59,20 @@ std::filesystem::path self_exe() {
 void print_summary(const gate::Results& r) {
   fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", "benchmark", "reps", "p50", "p99", "p99.9", "status");
   for (const auto& b : r.benchmarks) {
-    auto fmt_ns = [](double ns) {
-      if (ns >= 1e9) return fmt::format("{:.3f} s", ns / 1e9);
-      if (ns >= 1e6) return fmt::format("{:.3f} ms", ns / 1e6);
-      if (ns >= 1e3) return fmt::format("{:.2f} us", ns / 1e3);
-      return fmt::format("{:.0f} ns", ns);
-    };
     if (b.status != "ok") {
       fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  FAILED: {}\n", b.name, b.repetitions.size(), "-", "-", "-", b.error);
       continue;
     }
-    fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", b.name, b.repetitions.size(), fmt_ns(b.stats.p50),
-               fmt_ns(b.stats.p99), fmt_ns(b.stats.p999), "ok");
+    fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", b.name, b.repetitions.size(), reporters::format_duration_ns(b.stats.p50),
+               reporters::format_duration_ns(b.stats.p99), reporters::format_duration_ns(b.stats.p999), "ok");
   }
 }
 
 }  // namespace
 
-ExitCode run_suite_command(const RunOptions& o) {
+std::expected<gate::Results, ExitCode> run_and_write(const RunOptions& o) {
   auto suite = load_suite(o);
-  if (!suite) return fail(suite.error());
+  if (!suite) return std::unexpected(fail(suite.error()));
   gate::RunnerOptions ro;
   ro.self_exe = self_exe();
   const std::filesystem::path output(o.output);
@@ -99,7 +84,7 @@ ExitCode run_suite_command(const RunOptions& o) {
   ro.progress = [](std::string_view m) { progress(m); };
   if (!o.shard.empty()) {
     auto shard = parse_shard(o.shard);
-    if (!shard) return fail(shard.error());
+    if (!shard) return std::unexpected(fail(shard.error()));
     std::tie(ro.shard_index, ro.shard_count) = *shard;
   }
   const bool wants_profiles =
@@ -107,36 +92,53 @@ ExitCode run_suite_command(const RunOptions& o) {
   if (wants_profiles) ro.profile_repetition = make_profile_repetition(ro.work_dir);
 
   auto results = gate::run_suite(*suite, ro);
-  if (!results) return fail(results.error());
-  if (auto ok = gate::write_file_atomically(output, gate::results_to_json(*results)); !ok) return fail(ok.error());
-  const auto report = ro.work_dir / "report.md";
+  if (!results) return std::unexpected(fail(results.error()));
+  if (auto ok = gate::write_file_atomically(output, gate::results_to_json(*results)); !ok)
+    return std::unexpected(fail(ok.error()));
+  return std::move(*results);
+}
+
+std::size_t failed_benchmarks(const gate::Results& results) {
+  return static_cast<std::size_t>(
+      std::ranges::count_if(results.benchmarks, [](const auto& b) { return b.status != "ok"; }));
+}
+
+namespace {
+
+ExitCode run_suite_command(const RunOptions& o) {
+  auto results = run_and_write(o);
+  if (!results) return results.error();
+  const std::filesystem::path output(o.output);
+  const auto report = (output.has_parent_path() ? output.parent_path() : ".") / "report.md";
   if (auto ok = gate::write_file_atomically(report, reporters::render_results_markdown(*results)); !ok)
     return fail(ok.error());
   print_summary(*results);
-  fmt::print("results: {}\nreport:  {}\n", output.string(), report.string());
-  std::size_t failed = 0;
-  for (const auto& b : results->benchmarks) failed += b.status != "ok";
-  if (failed > 0) {
-    return fail(gate::Error::environment(fmt::format(
-        "{} of {} benchmarks failed; their errors are in {}", failed, results->benchmarks.size(), output.string())));
-  }
+  fmt::print("results: {}\nreport:  {}\n", o.output, report.string());
+  if (const std::size_t failed = failed_benchmarks(*results); failed > 0)
+    return fail(gate::Error::environment(fmt::format("{} of {} benchmarks failed; their errors are in {}", failed,
+                                                     results->benchmarks.size(), o.output)));
   return ExitCode::pass;
 }
 
-ExitCode default_action() { return run_suite_command(RunOptions{}); }
+}  // namespace
+
+
+void add_run_options(CLI::App* cmd, RunOptions& o) {
+  with_env(cmd->add_option("-o,--output", o.output, "Results file")->capture_default_str());
+  with_env(cmd->add_option("-c,--config", o.config, "Suite config (default: ./perfgate.yml, else the bundled workloads)"));
+  with_env(cmd->add_option("--only", o.only, "Run only these benchmarks (names or name prefixes)")->delimiter(','));
+  with_env(cmd->add_option("-r,--repetitions", o.repetitions, "Repetitions per benchmark (default: per config, 5)")
+               ->check(CLI::Range(1u, 10000u)));
+  with_env(cmd->add_flag("--profile", o.profile, "Profile every benchmark in an extra repetition"));
+  with_env(cmd->add_option("--hz", o.hz, "Profiler sampling frequency (default 99)")->check(CLI::Range(1u, 10000u)));
+  with_env(cmd->add_option("--shard", o.shard, "Run shard i of n (1-based), e.g. 2/4"));
+  with_env(cmd->add_option("--size", o.size, "Bundled workload sizes")->check(CLI::IsMember({"ci", "nightly"})));
+}
 
 void add_run_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand("run", kHelp);
-  with_env(cmd->add_option("-o,--output", opts->output, "Results file")->capture_default_str());
-  with_env(cmd->add_option("-c,--config", opts->config, "Suite config (default: ./perfgate.yml, else the bundled workloads)"));
-  with_env(cmd->add_option("--only", opts->only, "Run only these benchmarks (names or name prefixes)")->delimiter(','));
-  with_env(cmd->add_option("-r,--repetitions", opts->repetitions, "Repetitions per benchmark (default: per config, 5)")
-               ->check(CLI::Range(1u, 10000u)));
-  with_env(cmd->add_flag("--profile", opts->profile, "Profile every benchmark in an extra repetition"));
-  with_env(cmd->add_option("--hz", opts->hz, "Profiler sampling frequency (default 99)")->check(CLI::Range(1u, 10000u)));
-  with_env(cmd->add_option("--shard", opts->shard, "Run shard i of n (1-based), e.g. 2/4"));
-  with_env(cmd->add_option("--size", opts->size, "Bundled workload sizes")->check(CLI::IsMember({"ci", "nightly"})));
+  add_run_options(cmd, *opts);
   cmd->callback([opts, &action] { action = [opts] { return run_suite_command(*opts); }; });
 }
 

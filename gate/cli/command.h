@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "gate/error.h"
+#include "gate/results.h"
 
 namespace perfgate::cli {
 
@@ -31,7 +32,13 @@ void set_quiet(bool quiet);
 // What `perfgate` with no subcommand does (DESIGN §3).
 ExitCode default_action();
 
+// Reads and validates a results file (bad_input naming the field on error).
+std::expected<gate::Results, gate::Error> load_results(const std::string& path);
+
 void add_run_command(CLI::App& app, Action& action);
+void add_check_command(CLI::App& app, Action& action);
+void add_compare_command(CLI::App& app, Action& action);
+void add_baseline_command(CLI::App& app, Action& action);
 void add_workloads_command(CLI::App& app, Action& action);
 void add_record_command(CLI::App& app, Action& action);
 

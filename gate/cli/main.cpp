@@ -21,7 +21,10 @@ int main(int argc, char** argv) {
   cli::with_env(app.add_flag("-q,--quiet", quiet, "No progress output on stderr"));
 
   cli::Action action;
+  cli::add_check_command(app, action);
   cli::add_run_command(app, action);
+  cli::add_compare_command(app, action);
+  cli::add_baseline_command(app, action);
   cli::add_workloads_command(app, action);
   cli::add_record_command(app, action);
 
@@ -38,7 +41,7 @@ int main(int argc, char** argv) {
         fmt::format("{} (see 'perfgate --help')", e.what()))));
   }
   cli::set_quiet(quiet);
-  // `perfgate` alone runs the default job: the bundled suite.
+  // `perfgate` alone is `perfgate check`.
   if (!action) action = cli::default_action;
   try {
     return static_cast<int>(action());

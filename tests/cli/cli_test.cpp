@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include "gate/summary.h"
 #include <filesystem>
 #include <fstream>
 
 #include "gate/atomic_file.h"
 #include "gate/process.h"
+#include "gate/results_json.h"
 
 namespace perfgate {
 namespace {
@@ -144,6 +146,83 @@ benchmarks:
   for (const char* name : {"batcher", "compression", "consensus", "lru", "sketches"})
     EXPECT_NE(results.find(std::string("\"workload\": \"") + name + "\""), std::string::npos) << name;
   EXPECT_EQ(results.find("\"passed\": false"), std::string::npos) << "an invariant broke";
+}
+
+// A results file with one workload benchmark whose 5 repetitions have the
+// given p99 (ns) times a small deterministic jitter, 10 000 samples each.
+std::string results_with_p99(double p99, const std::string& name = "lru") {
+  gate::Results r;
+  r.run.started_at = "2026-11-22T07:00:00Z";
+  gate::BenchmarkResult b;
+  b.name = name;
+  b.source.kind = "workload";
+  b.source.workload = "lru";
+  const double jitter[] = {1.0, 1.01, 0.99, 1.005, 0.995};
+  for (int i = 0; i < 5; ++i) {
+    gate::Repetition rep;
+    rep.index = i;
+    rep.samples = {p99 * jitter[i] / 2, p99 * jitter[i]};
+    rep.stats = gate::summarize(rep.samples, 0.001);
+    rep.stats.count = 10'000;
+    rep.stats.p99 = rep.stats.p999 = rep.stats.max = p99 * jitter[i];
+    rep.samples_truncated = true;
+    b.repetitions.push_back(rep);
+  }
+  b.stats = b.repetitions[0].stats;
+  r.benchmarks = {b};
+  return gate::results_to_json(r);
+}
+
+TEST_F(Cli, CompareExitsOneOnARegressionAndWritesSchemaValidReports) {
+  write("base.json", results_with_p99(1000));
+  write("head.json", results_with_p99(1300));
+  write("summary.md", "previous step\n");
+  const Outcome o = perfgate({"compare", "base.json", "head.json", "--out", "rep"},
+                             "GITHUB_STEP_SUMMARY=" + (dir_ / "summary.md").string());
+  EXPECT_EQ(o.code, 1) << o.err << o.out;
+  EXPECT_NE(o.out.find("regression"), std::string::npos) << o.out;
+  expect_schema_valid("report.schema.json", dir_ / "rep/report.json");
+  EXPECT_NE(read("rep/report.md").find("## ❌ perfgate: 1 regression"), std::string::npos);
+  const std::string summary = read("summary.md");
+  EXPECT_EQ(summary.rfind("previous step\n<!-- perfgate:report -->", 0), 0u) << "appended, not replaced";
+}
+
+TEST_F(Cli, CompareOfEqualRunsPasses) {
+  write("base.json", results_with_p99(1000));
+  write("head.json", results_with_p99(1020));
+  const Outcome o = perfgate({"compare", "base.json", "head.json"});
+  EXPECT_EQ(o.code, 0) << o.err << o.out;
+  expect_schema_valid("report.schema.json", dir_ / "perfgate-out/report.json");
+}
+
+TEST_F(Cli, CompareOfMismatchedOrMalformedFilesExitsTwoAndWritesNothing) {
+  write("base.json", results_with_p99(1000, "lru"));
+  write("head.json", results_with_p99(1000, "other"));
+  Outcome o = perfgate({"compare", "base.json", "head.json"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("different benchmarks"), std::string::npos) << o.err;
+  write("bad.json", "{\"schema\": \"perfgate.results/v9\"}");
+  o = perfgate({"compare", "base.json", "bad.json"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("perfgate.results/v9"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir_ / "perfgate-out"));
+}
+
+TEST_F(Cli, BaselineSaveValidatesAndCheckComparesAgainstIt) {
+  write("perfgate.yml", "benchmarks:\n  - name: t\n    command: [/bin/true]\n    iterations: 3\n");
+  Outcome o = perfgate({"check", "-r", "3"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("no baseline yet"), std::string::npos) << o.out;
+  o = perfgate({"baseline", "save"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(fs::exists(dir_ / ".perfgate/baseline.json"));
+  o = perfgate({"check", "-r", "3"});
+  EXPECT_TRUE(o.code == 0 || o.code == 1) << o.err;  // timing of /bin/true decides; both are verdicts
+  EXPECT_NE(read("perfgate-out/report.md").find("<!-- perfgate:report -->"), std::string::npos);
+  write("broken.json", "not json");
+  o = perfgate({"baseline", "save", "broken.json"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(read(".perfgate/baseline.json").find("perfgate.results/v1"), std::string::npos) << "baseline intact";
 }
 
 }  // namespace

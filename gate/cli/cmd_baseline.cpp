@@ -1,0 +1,65 @@
+// `perfgate baseline save|show`: the stored results `perfgate check` compares
+// against (DESIGN §3). Saving validates the results first and replaces the
+// baseline atomically.
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "gate/atomic_file.h"
+#include "gate/cli/command.h"
+#include "gate/compare.h"
+#include "gate/results_json.h"
+#include "reporters/markdown_report.h"
+
+namespace perfgate::cli {
+namespace {
+
+struct BaselineOptions {
+  std::string results = "perfgate-out/results.json";
+  std::string path = ".perfgate/baseline.json";
+};
+
+ExitCode save(const BaselineOptions& o) {
+  auto results = load_results(o.results);
+  if (!results) return fail(results.error());
+  if (const auto failed = std::ranges::count_if(results->benchmarks, [](const auto& b) { return b.status != "ok"; });
+      failed > 0)
+    return fail(gate::Error::bad_input(fmt::format(
+        "{} has {} failed benchmark(s); a baseline must hold only successful runs", o.results, failed)));
+  if (auto ok = gate::write_file_atomically(o.path, gate::results_to_json(*results)); !ok) return fail(ok.error());
+  fmt::print("saved {} benchmarks from {} (commit {}) as the baseline {}\n", results->benchmarks.size(), o.results,
+             results->run.commit.empty() ? "unknown" : results->run.commit.substr(0, 12), o.path);
+  return ExitCode::pass;
+}
+
+ExitCode show(const BaselineOptions& o) {
+  auto results = load_results(o.path);
+  if (!results) return fail(results.error());
+  fmt::print("baseline {}: commit {}, {} ({}), {} benchmarks\n", o.path,
+             results->run.commit.empty() ? "unknown" : results->run.commit.substr(0, 12), results->run.started_at,
+             results->run.host.cpu_model, results->benchmarks.size());
+  for (const auto& b : results->benchmarks) {
+    const bool p99 = gate::gate_statistic(b) == "p99";
+    fmt::print("  {:<32} {:>3} reps  {} {:>11}\n", b.name, b.repetitions.size(), gate::gate_statistic(b),
+               b.status == "ok" ? reporters::format_duration_ns(p99 ? b.stats.p99 : b.stats.mean) : "failed");
+  }
+  return ExitCode::pass;
+}
+
+}  // namespace
+
+void add_baseline_command(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("baseline", "Store or show the baseline that 'perfgate check' compares against");
+  cmd->require_subcommand(1);
+  auto opts = std::make_shared<BaselineOptions>();
+  auto* s = cmd->add_subcommand("save", "Store results as the baseline (atomically)");
+  s->add_option("RESULTS", opts->results, "Results to store")->capture_default_str();
+  with_env(s->add_option("--baseline", opts->path, "Baseline file")->capture_default_str());
+  s->callback([opts, &action] { action = [opts] { return save(*opts); }; });
+  auto* sh = cmd->add_subcommand("show", "Summarize the stored baseline");
+  with_env(sh->add_option("--baseline", opts->path, "Baseline file")->capture_default_str());
+  sh->callback([opts, &action] { action = [opts] { return show(*opts); }; });
+}
+
+}  // namespace perfgate::cli

@@ -1,0 +1,72 @@
+// `perfgate check` (and `perfgate` alone): run the suite, compare with the
+// stored baseline, report (DESIGN §3). Without a baseline it says so, writes
+// the run's results report and offers `perfgate baseline save`.
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "gate/atomic_file.h"
+#include "gate/cli/cmd_run.h"
+#include "gate/cli/report_output.h"
+#include "gate/compare.h"
+#include "reporters/results_markdown.h"
+
+namespace perfgate::cli {
+namespace {
+
+struct CheckOptions {
+  RunOptions run;
+  std::string baseline = ".perfgate/baseline.json";
+  double threshold = 0;
+};
+
+constexpr const char* kHelp =
+    "Run the suite and compare it with the stored baseline (the default command).\n"
+    "Exit 0 pass, 1 regression, 3 when a benchmark failed.";
+
+ExitCode run_check(const CheckOptions& o) {
+  auto results = run_and_write(o.run);
+  if (!results) return results.error();
+  const std::filesystem::path output(o.run.output);
+  const std::filesystem::path out_dir = output.has_parent_path() ? output.parent_path() : ".";
+  ExitCode code = ExitCode::pass;
+  if (!std::filesystem::exists(o.baseline)) {
+    if (auto ok = gate::write_file_atomically(out_dir / "report.md", reporters::render_results_markdown(*results)); !ok)
+      return fail(ok.error());
+    fmt::print("measured {} benchmarks: {} and {}\n", results->benchmarks.size(), o.run.output,
+               (out_dir / "report.md").string());
+    fmt::print("no baseline yet ({}): nothing to compare with. Store this run as the baseline with:\n"
+               "  perfgate baseline save {}\n",
+               o.baseline, o.run.output);
+  } else {
+    auto base = load_results(o.baseline);
+    if (!base) return fail(base.error());
+    gate::CompareOptions co;
+    if (o.threshold > 0) co.threshold_percent = o.threshold;
+    auto report = gate::compare_results(*base, *results, co);
+    if (!report) return fail(report.error());
+    code = publish_report(std::move(*report), out_dir);
+  }
+  if (const std::size_t failed = failed_benchmarks(*results); failed > 0)
+    return fail(gate::Error::environment(fmt::format("{} of {} benchmarks failed; their errors are in {}", failed,
+                                                     results->benchmarks.size(), o.run.output)));
+  return code;
+}
+
+}  // namespace
+
+ExitCode default_action() { return run_check(CheckOptions{}); }
+
+void add_check_command(CLI::App& app, Action& action) {
+  auto opts = std::make_shared<CheckOptions>();
+  auto* cmd = app.add_subcommand("check", kHelp);
+  add_run_options(cmd, opts->run);
+  with_env(cmd->add_option("--baseline", opts->baseline, "Baseline results")->capture_default_str());
+  with_env(cmd->add_option("--threshold", opts->threshold, "Regression threshold in percent (default: per benchmark, 10)")
+               ->check(CLI::Range(0.1, 1000.0)));
+  cmd->callback([opts, &action] { action = [opts] { return run_check(*opts); }; });
+}
+
+}  // namespace perfgate::cli

@@ -1,0 +1,69 @@
+#include "gate/cli/report_output.h"
+
+#include <fmt/color.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "gate/atomic_file.h"
+#include "reporters/json_report.h"
+#include "reporters/markdown_report.h"
+
+namespace perfgate::cli {
+namespace {
+
+void print_terminal_summary(const gate::GateReport& r) {
+  const bool color = isatty(STDOUT_FILENO) != 0;
+  auto paint = [&](std::string text, gate::Verdict v) {
+    if (!color) return text;
+    const fmt::terminal_color c = v == gate::Verdict::regression ? fmt::terminal_color::red
+                                  : v == gate::Verdict::improvement || v == gate::Verdict::pass
+                                      ? fmt::terminal_color::green
+                                      : fmt::terminal_color::yellow;
+    return fmt::format(fmt::fg(c), "{}", text);
+  };
+  std::size_t width = 9;
+  for (const auto& v : r.benchmarks) width = std::max(width, v.name.size());
+  fmt::print("{:<{}}  {:>4}  {:>11}  {:>11}  {:>26}  {}\n", "benchmark", width, "stat", "base", "head",
+             "change [95% CI]", "verdict");
+  for (const auto& v : r.benchmarks) {
+    const bool decided = v.verdict != gate::Verdict::failed && v.verdict != gate::Verdict::insufficient_samples;
+    const std::string change =
+        decided ? fmt::format("{:+.1f}% [{:+.1f}, {:+.1f}]", 100 * (v.estimate.ratio - 1),
+                              100 * (v.estimate.lower - 1), 100 * (v.estimate.upper - 1))
+                : "-";
+    fmt::print("{:<{}}  {:>4}  {:>11}  {:>11}  {:>26}  {}\n", v.name, width, v.statistic,
+               v.base_value > 0 ? reporters::format_duration_ns(v.base_value) : "-",
+               v.head_value > 0 ? reporters::format_duration_ns(v.head_value) : "-", change,
+               paint(std::string(gate::to_string(v.verdict)), v.verdict));
+  }
+  if (!r.targets.outcomes.empty())
+    fmt::print("targets: {}/{} passed ({:.1f} %)\n", r.targets.passed, r.targets.outcomes.size(),
+               100 * r.targets.pass_rate());
+  for (const auto& w : r.warnings) warn(w);
+  fmt::print("{}\n", paint(r.overall == gate::Verdict::regression ? "perfgate: REGRESSION" : "perfgate: pass",
+                           r.overall));
+}
+
+}  // namespace
+
+ExitCode publish_report(gate::GateReport report, const std::filesystem::path& out_dir) {
+  report.artifacts.emplace_back("Markdown report", "report.md");
+  report.artifacts.emplace_back("JSON report", "report.json");
+  const std::string markdown = reporters::render_markdown_report(report);
+  if (auto ok = gate::write_file_atomically(out_dir / "report.md", markdown); !ok) return fail(ok.error());
+  if (auto ok = gate::write_file_atomically(out_dir / "report.json", reporters::render_json_report(report)); !ok)
+    return fail(ok.error());
+  if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary != nullptr && *summary != '\0') {
+    std::ofstream out(summary, std::ios::app);  // GitHub's contract is append
+    out << markdown << '\n';
+    if (!out) warn(fmt::format("cannot append to GITHUB_STEP_SUMMARY '{}'", summary));
+  }
+  print_terminal_summary(report);
+  fmt::print("report: {}\n", (out_dir / "report.md").string());
+  return report.overall == gate::Verdict::regression ? ExitCode::regression : ExitCode::pass;
+}
+
+}  // namespace perfgate::cli

@@ -1,0 +1,30 @@
+#pragma once
+// The Markdown report: PR comment and job summary (DESIGN §9). Pure.
+//
+// One-line overall verdict first, then the verdict table, targets with pass
+// rate, hotspots, warnings, noise floor and artifact links; long parts fold
+// into <details>. With more than kFoldAbove benchmarks only the ones that are
+// not a plain pass are shown in full. Every outside string is escaped
+// (markdown_escape.h). The result never exceeds kMaxCommentBytes: sections
+// are dropped from the least important up, with a note saying so.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "gate/report.h"
+
+namespace perfgate::reporters {
+
+// Hidden marker that finds this comment again to update it in place.
+inline constexpr std::string_view kCommentMarker = "<!-- perfgate:report -->";
+// GitHub rejects comment bodies above 65 536 characters; keep a margin.
+inline constexpr std::size_t kMaxCommentBytes = 65'000;
+inline constexpr std::size_t kFoldAbove = 20;
+
+std::string render_markdown_report(const gate::GateReport& report, std::size_t max_bytes = kMaxCommentBytes);
+
+// "1.23 ms", "456 ns": a time in the most readable unit.
+std::string format_duration_ns(double ns);
+
+}  // namespace perfgate::reporters

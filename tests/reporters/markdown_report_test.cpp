@@ -1,0 +1,104 @@
+#include "reporters/markdown_report.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+namespace perfgate::reporters {
+namespace {
+
+using gate::Verdict;
+
+gate::BenchmarkVerdict verdict(std::string name, Verdict v, double ratio = 1.0) {
+  gate::BenchmarkVerdict b;
+  b.name = std::move(name);
+  b.statistic = "p99";
+  b.base_value = 1000;
+  b.head_value = 1000 * ratio;
+  b.estimate = {.ratio = ratio, .lower = ratio * 0.98, .upper = ratio * 1.02};
+  b.verdict = v;
+  b.noise_floor_percent = 2.5;
+  return b;
+}
+
+gate::GateReport report(std::vector<gate::BenchmarkVerdict> b) {
+  gate::GateReport r;
+  r.mode = "ab";
+  r.benchmarks = std::move(b);
+  for (const auto& v : r.benchmarks)
+    if (v.verdict == Verdict::regression) r.overall = Verdict::regression;
+  return r;
+}
+
+TEST(MarkdownReport, FirstLinesAreTheMarkerAndTheOverallVerdict) {
+  const std::string md = render_markdown_report(report({verdict("lru", Verdict::regression, 1.23), verdict("hll", Verdict::pass)}));
+  EXPECT_EQ(md.rfind(std::string(kCommentMarker) + "\n## ❌ perfgate: 1 regression in 2 benchmarks — lru p99 +23.0 %", 0), 0u)
+      << md.substr(0, 200);
+  const std::string ok = render_markdown_report(report({verdict("hll", Verdict::pass), verdict("x", Verdict::improvement, 0.7)}));
+  EXPECT_NE(ok.find("## ✅ perfgate: no regression in 2 benchmarks (1 improved)"), std::string::npos) << ok;
+}
+
+TEST(MarkdownReport, TableRowCarriesRatioIntervalNoiseAndVerdict) {
+  const std::string md = render_markdown_report(report({verdict("lru", Verdict::regression, 1.2)}));
+  EXPECT_NE(md.find("| ❌ | lru | p99 | 1.00 µs | 1.20 µs | +20.0 % [+17.6, +22.4] | ±2.5 % | regression |"),
+            std::string::npos)
+      << md;
+}
+
+TEST(MarkdownReport, HostileNamesCannotBreakTheTableOrInjectMarkup) {
+  auto r = report({verdict("operator|<img src=x onerror=alert(1)>", Verdict::regression, 1.5)});
+  r.warnings.push_back("@admin see #123 <script>");
+  gate::BenchmarkHotspots h;
+  h.benchmark = "x";
+  h.differential.push_back({.function = "f|<b>@bob</b>", .module = "m", .growth = 5});
+  r.hotspots.push_back(h);
+  const std::string md = render_markdown_report(r);
+  EXPECT_EQ(md.find("<img"), std::string::npos);
+  EXPECT_EQ(md.find("<script"), std::string::npos);
+  EXPECT_EQ(md.find("<b>"), std::string::npos);
+  EXPECT_EQ(md.find("@admin"), std::string::npos);
+  EXPECT_EQ(md.find("@bob"), std::string::npos);
+  EXPECT_EQ(md.find("#123"), std::string::npos);
+  // Every table row still has exactly the header's number of cells.
+  for (std::size_t pos = md.find("\n| ❌"); pos != std::string::npos; pos = md.find("\n| ❌", pos + 1)) {
+    const std::string row = md.substr(pos + 1, md.find('\n', pos + 1) - pos - 1);
+    EXPECT_EQ(std::count(row.begin(), row.end(), '|'), 9) << row;
+  }
+}
+
+TEST(MarkdownReport, LargeSuitesFoldPassingBenchmarks) {
+  std::vector<gate::BenchmarkVerdict> many;
+  for (int i = 0; i < 30; ++i) many.push_back(verdict(fmt::format("b{}", i), Verdict::pass));
+  many.push_back(verdict("slow", Verdict::regression, 1.3));
+  const std::string md = render_markdown_report(report(many));
+  const auto details = md.find("<details><summary>30 benchmarks passed</summary>");
+  ASSERT_NE(details, std::string::npos) << md;
+  EXPECT_LT(md.find("| ❌ | slow"), details) << "changes come first, in full";
+}
+
+TEST(MarkdownReport, NeverExceedsTheCommentLimitAndSaysItWasShortened) {
+  std::vector<gate::BenchmarkVerdict> many;
+  for (int i = 0; i < 5000; ++i) many.push_back(verdict(fmt::format("benchmark_with_a_long_name_{}", i), Verdict::regression, 1.5));
+  auto r = report(many);
+  for (int i = 0; i < 200; ++i) r.warnings.push_back(std::string(300, 'w'));
+  const std::string md = render_markdown_report(r);
+  EXPECT_LE(md.size(), kMaxCommentBytes);
+  EXPECT_NE(md.find("Report shortened"), std::string::npos);
+  EXPECT_EQ(md.rfind(std::string(kCommentMarker), 0), 0u) << "the marker survives truncation";
+}
+
+TEST(MarkdownReport, InsufficientSamplesShowTheReasonInsteadOfARatio) {
+  auto v = verdict("cmd", Verdict::insufficient_samples);
+  v.note = "base repetition 1 has 10 samples above its p99, needs 100";
+  const std::string md = render_markdown_report(report({v}));
+  EXPECT_NE(md.find("| — | ±2.5 % | insufficient samples — base repetition 1 has 10 samples"), std::string::npos) << md;
+}
+
+TEST(FormatDuration, PicksAReadableUnit) {
+  EXPECT_EQ(format_duration_ns(512), "512 ns");
+  EXPECT_EQ(format_duration_ns(1500), "1.50 µs");
+  EXPECT_EQ(format_duration_ns(2.5e6), "2.500 ms");
+  EXPECT_EQ(format_duration_ns(3e9), "3.000 s");
+}
+
+}  // namespace
+}  // namespace perfgate::reporters
