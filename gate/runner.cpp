@@ -33,10 +33,13 @@ std::string failure_message(const ProcessResult& p) {
   return tail.empty() ? p.describe() : fmt::format("{}: {}", p.describe(), tail);
 }
 
-Repetition make_repetition(std::uint64_t index, const std::vector<double>& samples, double measured_s,
-                           const ProcessResult& p) {
-  Repetition r;
-  r.index = index;
+Measurement measured(std::string name, unsigned rep, std::vector<double> samples, double measured_s,
+                     const ProcessResult& p) {
+  Measurement m;
+  m.name = std::move(name);
+  m.measured_s = measured_s;
+  Repetition& r = m.repetition;
+  r.index = rep;
   r.stats = summarize(samples, measured_s);
   r.samples = bounded_sample(samples, kMaxStoredSamples);
   r.samples_truncated = r.samples.size() != samples.size();
@@ -44,30 +47,15 @@ Repetition make_repetition(std::uint64_t index, const std::vector<double>& sampl
   r.cpu_percent = p.wall_s > 0 ? 100.0 * (p.user_s + p.system_s) / p.wall_s : 0.0;
   r.peak_rss_bytes = p.peak_rss_bytes;
   r.exit_code = p.status_code();
-  return r;
+  m.samples = std::move(samples);
+  return m;
 }
 
-BenchmarkResult skeleton(const BenchmarkSpec& spec) {
-  BenchmarkResult b;
-  b.name = spec.name;
-  b.description = spec.description;
-  b.category = spec.category;
-  b.source = spec.source;
-  b.targets = spec.targets;
-  b.regression = spec.regression;
-  return b;
-}
-
-// Pooled statistics and resource figures over the repetitions.
-void finish(BenchmarkResult& b, const std::vector<double>& all_samples, double measured_s) {
-  b.stats = summarize(all_samples, measured_s);
-  if (b.repetitions.empty()) return;
-  double cpu = 0;
-  for (const auto& r : b.repetitions) {
-    cpu += r.cpu_percent;
-    b.peak_rss_bytes = std::max(b.peak_rss_bytes, r.peak_rss_bytes);
-  }
-  b.cpu_percent = cpu / static_cast<double>(b.repetitions.size());
+std::vector<Measurement> failure(const BenchmarkSpec& spec, unsigned rep, std::string what) {
+  Measurement m;
+  m.name = spec.name;
+  m.error = fmt::format("repetition {}: {}", rep + 1, what);
+  return {std::move(m)};
 }
 
 std::vector<std::string> workload_argv(const RunnerOptions& o, const BenchmarkSource& s,
@@ -81,170 +69,78 @@ std::vector<std::string> workload_argv(const RunnerOptions& o, const BenchmarkSo
   return argv;
 }
 
-unsigned repetitions_of(const BenchmarkSpec& spec, const RunnerOptions& o) {
-  return o.repetitions > 0 ? o.repetitions : spec.repetitions;
+std::filesystem::path scratch(const RunnerOptions& o, const BenchmarkSpec& spec, unsigned rep, std::string_view ext) {
+  // The pid keeps concurrent runs (A/B sides) apart.
+  return o.work_dir / ".scratch" / fmt::format("{}-{}-{}{}", safe_file_name(spec.name), ::getpid(), rep, ext);
 }
 
-void maybe_profile(BenchmarkResult& b, const BenchmarkSpec& spec, const RunnerOptions& o,
-                   const std::vector<std::string>& argv) {
-  if (!(o.profile || spec.profiling.enabled) || b.status != "ok") return;
-  if (!o.profile_repetition) {
-    b.profile = ProfileRef{"missing", "", "no profiler in this build"};
-    return;
+std::vector<Measurement> measure_workload(const BenchmarkSpec& spec, const RunnerOptions& o, unsigned rep) {
+  const auto json_path = scratch(o, spec, rep, ".json");
+  auto proc = run_process({.argv = workload_argv(o, spec.source, json_path), .timeout_s = spec.timeout_s});
+  if (!proc) return failure(spec, rep, proc.error().message);
+  // A broken invariant exits 3 but still writes its file: keep what it says.
+  auto text = read_file(json_path);
+  std::error_code ec;
+  std::filesystem::remove(json_path, ec);
+  auto run = text ? workload_run_from_json(*text) : std::unexpected(text.error());
+  if (!proc->ok() || !run) {
+    auto f = failure(spec, rep, !proc->ok() ? failure_message(*proc) : run.error().message);
+    if (run) f.front().invariants = run->invariants;
+    return f;
   }
-  const unsigned hz = o.hz > 0 ? o.hz : spec.profiling.sample_rate_hz;
-  const std::filesystem::path rel = std::filesystem::path("profiles") / (safe_file_name(b.name) + ".json");
-  o.progress(fmt::format("  {}: profiled repetition at {} Hz", b.name, hz));
-  ProfileRef ref = o.profile_repetition(argv, o.work_dir / rel, hz);
-  if (ref.status == "ok") ref.path = rel.string();
-  b.profile = std::move(ref);
+  Measurement m = measured(spec.name, rep, std::vector<double>(run->latencies_ns.begin(), run->latencies_ns.end()),
+                           run->measured_seconds, *proc);
+  m.invariants = run->invariants;
+  m.metrics = run->metrics;
+  return {std::move(m)};
 }
 
-BenchmarkResult run_workload(const BenchmarkSpec& spec, const RunnerOptions& o) {
-  BenchmarkResult b = skeleton(spec);
-  std::vector<double> all;
-  double measured_s = 0;
-  std::map<std::string, double> metric_sums;
-  const unsigned reps = repetitions_of(spec, o);
-  for (unsigned rep = 0; rep < reps; ++rep) {
-    const auto json_path = o.work_dir / ".scratch" / fmt::format("{}-{}.json", safe_file_name(spec.name), rep);
-    auto proc = run_process({.argv = workload_argv(o, spec.source, json_path), .timeout_s = spec.timeout_s});
-    if (!proc) {
-      b.status = "failed";
-      b.error = proc.error().message;
-      break;
-    }
-    // A broken invariant exits 3 but still writes its report: prefer that message.
-    auto text = read_file(json_path);
-    std::error_code ec;
-    std::filesystem::remove(json_path, ec);
-    auto run = text ? workload_run_from_json(*text) : std::unexpected(text.error());
-    if (run) {
-      for (const auto& inv : run->invariants) {
-        auto it = std::ranges::find(b.invariants, inv.name, &workloads::Invariant::name);
-        if (it == b.invariants.end()) b.invariants.push_back(inv);
-        else if (it->passed && !inv.passed) *it = inv;  // keep the first failure's detail
-      }
-    }
-    if (!proc->ok() || !run) {
-      b.status = "failed";
-      b.error = fmt::format("repetition {}: {}", rep + 1,
-                            !proc->ok() ? failure_message(*proc) : run.error().message);
-      break;
-    }
-    std::vector<double> samples(run->latencies_ns.begin(), run->latencies_ns.end());
-    b.repetitions.push_back(make_repetition(rep, samples, run->measured_seconds, *proc));
-    all.insert(all.end(), samples.begin(), samples.end());
-    measured_s += run->measured_seconds;
-    for (const auto& [k, v] : run->metrics) metric_sums[k] += v;
-    o.progress(fmt::format("  {} {}/{}: p99 {:.1f} us", spec.name, rep + 1, reps, b.repetitions.back().stats.p99 / 1e3));
+std::vector<Measurement> measure_command(const BenchmarkSpec& spec, const RunnerOptions& o, unsigned rep) {
+  std::vector<double> samples;
+  ProcessResult total;
+  for (unsigned it = 0; it < spec.iterations; ++it) {
+    auto proc = run_process({.argv = spec.source.command, .timeout_s = spec.timeout_s});
+    if (!proc) return failure(spec, rep, proc.error().message);
+    if (!proc->ok()) return failure(spec, rep, fmt::format("run {}: {}", it + 1, failure_message(*proc)));
+    samples.push_back(proc->wall_s * 1e9);
+    total.wall_s += proc->wall_s;
+    total.user_s += proc->user_s;
+    total.system_s += proc->system_s;
+    total.peak_rss_bytes = std::max(total.peak_rss_bytes, proc->peak_rss_bytes);
   }
-  for (const auto& [k, v] : metric_sums) b.metrics[k] = v / static_cast<double>(b.repetitions.size());
-  finish(b, all, measured_s);
-  maybe_profile(b, spec, o, workload_argv(o, spec.source, {}));
-  return b;
+  (void)o;
+  return {measured(spec.name, rep, std::move(samples), total.wall_s, total)};
 }
 
-BenchmarkResult run_command(const BenchmarkSpec& spec, const RunnerOptions& o) {
-  BenchmarkResult b = skeleton(spec);
-  std::vector<double> all;
-  double measured_s = 0;
-  const unsigned reps = repetitions_of(spec, o);
-  for (unsigned rep = 0; rep < reps && b.status == "ok"; ++rep) {
-    std::vector<double> samples;
-    ProcessResult total;
-    for (unsigned it = 0; it < spec.iterations; ++it) {
-      auto proc = run_process({.argv = spec.source.command, .timeout_s = spec.timeout_s});
-      if (!proc || !proc->ok()) {
-        b.status = "failed";
-        b.error = proc ? fmt::format("repetition {}, run {}: {}", rep + 1, it + 1, failure_message(*proc))
-                       : proc.error().message;
-        break;
-      }
-      samples.push_back(proc->wall_s * 1e9);
-      total.wall_s += proc->wall_s;
-      total.user_s += proc->user_s;
-      total.system_s += proc->system_s;
-      total.peak_rss_bytes = std::max(total.peak_rss_bytes, proc->peak_rss_bytes);
+std::vector<Measurement> measure_gbench(const BenchmarkSpec& spec, const RunnerOptions& o, unsigned rep) {
+  const auto out = scratch(o, spec, rep, ".gbench.json");
+  std::vector<std::string> argv = spec.source.command;
+  argv.push_back("--benchmark_out=" + out.string());
+  argv.push_back("--benchmark_out_format=json");
+  argv.push_back(fmt::format("--benchmark_repetitions={}", spec.gbench_repetitions));
+  if (!spec.gbench_filter.empty()) argv.push_back("--benchmark_filter=" + spec.gbench_filter);
+  auto proc = run_process({.argv = argv, .timeout_s = spec.timeout_s});
+  auto text = read_file(out);
+  std::error_code ec;
+  std::filesystem::remove(out, ec);
+  if (!proc) return failure(spec, rep, proc.error().message);
+  if (!proc->ok()) return failure(spec, rep, failure_message(*proc));
+  if (!text) return failure(spec, rep, text.error().message);
+  auto parsed = parse_gbench_json(*text, spec.source.command.front());
+  if (!parsed) return failure(spec, rep, parsed.error().message);
+  std::vector<Measurement> out_m;
+  for (const GbenchBenchmark& g : *parsed) {
+    const std::string name = spec.name + "/" + g.name;
+    if (!g.error.empty()) {
+      Measurement m;
+      m.name = name;
+      m.error = fmt::format("repetition {}: {}", rep + 1, g.error);
+      out_m.push_back(std::move(m));
+      continue;
     }
-    if (b.status != "ok") break;
-    b.repetitions.push_back(make_repetition(rep, samples, total.wall_s, total));
-    all.insert(all.end(), samples.begin(), samples.end());
-    measured_s += total.wall_s;
-    o.progress(fmt::format("  {} {}/{}: p99 {:.3f} ms", spec.name, rep + 1, reps, b.repetitions.back().stats.p99 / 1e6));
+    out_m.push_back(measured(name, rep, g.real_ns, 0, *proc));
   }
-  finish(b, all, measured_s);
-  maybe_profile(b, spec, o, spec.source.command);
-  return b;
-}
-
-std::vector<BenchmarkResult> run_gbench(const BenchmarkSpec& spec, const RunnerOptions& o) {
-  std::map<std::string, BenchmarkResult> by_name;
-  std::map<std::string, std::vector<double>> all;
-  std::vector<std::string> order;
-  std::string failure;
-  const unsigned reps = repetitions_of(spec, o);
-  for (unsigned rep = 0; rep < reps && failure.empty(); ++rep) {
-    const auto out = o.work_dir / ".scratch" / fmt::format("{}-{}.gbench.json", safe_file_name(spec.name), rep);
-    std::vector<std::string> argv = spec.source.command;
-    argv.push_back("--benchmark_out=" + out.string());
-    argv.push_back("--benchmark_out_format=json");
-    argv.push_back(fmt::format("--benchmark_repetitions={}", spec.gbench_repetitions));
-    if (!spec.gbench_filter.empty()) argv.push_back("--benchmark_filter=" + spec.gbench_filter);
-    std::error_code ec;
-    std::filesystem::create_directories(out.parent_path(), ec);
-    auto proc = run_process({.argv = argv, .timeout_s = spec.timeout_s});
-    auto text = read_file(out);
-    std::filesystem::remove(out, ec);
-    if (!proc || !proc->ok() || !text) {
-      failure = !proc ? proc.error().message
-                      : !proc->ok() ? fmt::format("repetition {}: {}", rep + 1, failure_message(*proc))
-                                    : text.error().message;
-      break;
-    }
-    auto parsed = parse_gbench_json(*text, spec.source.command.front());
-    if (!parsed) {
-      failure = parsed.error().message;
-      break;
-    }
-    for (const GbenchBenchmark& g : *parsed) {
-      const std::string name = spec.name + "/" + g.name;
-      auto [it, fresh] = by_name.try_emplace(name, skeleton(spec));
-      if (fresh) {
-        it->second.name = name;
-        it->second.source.gbench_name = g.name;
-        order.push_back(name);
-      }
-      BenchmarkResult& b = it->second;
-      if (!g.error.empty()) {
-        b.status = "failed";
-        b.error = g.error;
-        continue;
-      }
-      double sum = 0;
-      for (double v : g.real_ns) sum += v;
-      b.repetitions.push_back(make_repetition(rep, g.real_ns, 0, *proc));
-      all[name].insert(all[name].end(), g.real_ns.begin(), g.real_ns.end());
-    }
-  }
-  std::vector<BenchmarkResult> out;
-  if (!failure.empty() && order.empty()) {
-    BenchmarkResult b = skeleton(spec);
-    b.status = "failed";
-    b.error = failure;
-    out.push_back(std::move(b));
-    return out;
-  }
-  for (const auto& name : order) {
-    BenchmarkResult& b = by_name.at(name);
-    if (!failure.empty()) {
-      b.status = "failed";
-      b.error = failure;
-    }
-    finish(b, all[name], 0);
-    out.push_back(std::move(b));
-  }
-  return out;
+  return out_m;
 }
 
 bool selected_by_only(std::string_view name, const std::vector<std::string>& only) {
@@ -255,6 +151,98 @@ bool selected_by_only(std::string_view name, const std::vector<std::string>& onl
 }
 
 }  // namespace
+
+std::vector<Measurement> measure_once(const BenchmarkSpec& spec, const RunnerOptions& options, unsigned repetition) {
+  if (spec.source.kind == "workload") return measure_workload(spec, options, repetition);
+  if (spec.source.kind == "command") return measure_command(spec, options, repetition);
+  return measure_gbench(spec, options, repetition);
+}
+
+bool ResultCollector::add(std::vector<Measurement> measurements) {
+  for (Measurement& m : measurements) {
+    auto it = std::ranges::find(entries_, m.name, [](const Entry& e) { return e.result.name; });
+    if (it == entries_.end()) {
+      Entry e;
+      BenchmarkResult& b = e.result;
+      b.name = m.name;
+      b.description = spec_.description;
+      b.category = spec_.category;
+      b.source = spec_.source;
+      if (spec_.source.kind == "gbench" && m.name.size() > spec_.name.size())
+        b.source.gbench_name = m.name.substr(spec_.name.size() + 1);
+      b.targets = spec_.targets;
+      b.regression = spec_.regression;
+      entries_.push_back(std::move(e));
+      it = entries_.end() - 1;
+    }
+    BenchmarkResult& b = it->result;
+    for (const auto& inv : m.invariants) {
+      auto known = std::ranges::find(b.invariants, inv.name, &workloads::Invariant::name);
+      if (known == b.invariants.end()) b.invariants.push_back(inv);
+      else if (known->passed && !inv.passed) *known = inv;  // keep the first failure's detail
+    }
+    if (!m.error.empty()) {
+      if (b.status == "ok") {
+        b.status = "failed";
+        b.error = m.error;
+      }
+      failed_ = true;
+      continue;
+    }
+    b.repetitions.push_back(std::move(m.repetition));
+    it->all_samples.insert(it->all_samples.end(), m.samples.begin(), m.samples.end());
+    it->measured_s += m.measured_s;
+    for (const auto& [k, v] : m.metrics) it->metric_sums[k] += v;
+  }
+  return !failed_;
+}
+
+std::vector<BenchmarkResult> ResultCollector::finish() {
+  std::vector<BenchmarkResult> out;
+  for (Entry& e : entries_) {
+    BenchmarkResult& b = e.result;
+    b.stats = summarize(e.all_samples, e.measured_s);
+    double cpu = 0;
+    for (const auto& r : b.repetitions) {
+      cpu += r.cpu_percent;
+      b.peak_rss_bytes = std::max(b.peak_rss_bytes, r.peak_rss_bytes);
+    }
+    if (!b.repetitions.empty()) {
+      b.cpu_percent = cpu / static_cast<double>(b.repetitions.size());
+      for (const auto& [k, v] : e.metric_sums) b.metrics[k] = v / static_cast<double>(b.repetitions.size());
+    }
+    out.push_back(std::move(b));
+  }
+  entries_.clear();
+  return out;
+}
+
+void profile_if_asked(BenchmarkResult& b, const BenchmarkSpec& spec, const RunnerOptions& o) {
+  if (!(o.profile || spec.profiling.enabled) || b.status != "ok" || spec.source.kind == "gbench") return;
+  if (!o.profile_repetition) {
+    b.profile = ProfileRef{"missing", "", "no profiler in this build"};
+    return;
+  }
+  const unsigned hz = o.hz > 0 ? o.hz : spec.profiling.sample_rate_hz;
+  const std::filesystem::path rel = std::filesystem::path("profiles") / (safe_file_name(b.name) + ".json");
+  o.progress(fmt::format("  {}: profiled repetition at {} Hz", b.name, hz));
+  const auto argv = spec.source.kind == "workload" ? workload_argv(o, spec.source, {}) : spec.source.command;
+  ProfileRef ref = o.profile_repetition(argv, o.work_dir / rel, hz);
+  if (ref.status == "ok") ref.path = rel.string();
+  b.profile = std::move(ref);
+}
+
+RunMetadata start_metadata(std::string suite_name) {
+  RunMetadata m;
+  m.started_at = utc_now_iso8601();
+  m.commit = detect_commit();
+  m.ref = detect_ref();
+  m.perfgate_version = kVersion;
+  m.build = {kBuildType, kCompiler, kBuildFlags};
+  m.host = read_host_info();
+  m.suite = std::move(suite_name);
+  return m;
+}
 
 std::vector<double> bounded_sample(const std::vector<double>& samples, std::size_t limit) {
   if (samples.size() <= limit) return samples;
@@ -292,23 +280,20 @@ std::expected<Results, Error> run_suite(const SuiteConfig& suite, const RunnerOp
         fmt::format("cannot create '{}': {}", (options.work_dir / ".scratch").string(), ec.message())));
 
   Results results;
-  results.run.started_at = utc_now_iso8601();
-  results.run.commit = detect_commit();
-  results.run.ref = detect_ref();
-  results.run.perfgate_version = kVersion;
-  results.run.build = {kBuildType, kCompiler, kBuildFlags};
-  results.run.host = read_host_info();
-  results.run.suite = suite.name;
+  results.run = start_metadata(suite.name);
   const auto start = std::chrono::steady_clock::now();
   std::size_t n = 0;
   for (const BenchmarkSpec& spec : *selected) {
     options.progress(fmt::format("[{}/{}] {}", ++n, selected->size(), spec.name));
-    if (spec.source.kind == "workload") {
-      results.benchmarks.push_back(run_workload(spec, options));
-    } else if (spec.source.kind == "command") {
-      results.benchmarks.push_back(run_command(spec, options));
-    } else {
-      for (auto& b : run_gbench(spec, options)) results.benchmarks.push_back(std::move(b));
+    ResultCollector collector(spec);
+    const unsigned reps = options.repetitions > 0 ? options.repetitions : spec.repetitions;
+    for (unsigned rep = 0; rep < reps; ++rep) {
+      if (!collector.add(measure_once(spec, options, rep))) break;
+      options.progress(fmt::format("  {} {}/{}", spec.name, rep + 1, reps));
+    }
+    for (BenchmarkResult& b : collector.finish()) {
+      profile_if_asked(b, spec, options);
+      results.benchmarks.push_back(std::move(b));
     }
   }
   results.run.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -11,6 +11,7 @@
 #include <expected>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,52 @@ struct RunnerOptions {
   ProfileRepetition profile_repetition;    // required when anything is profiled
   std::function<void(std::string_view)> progress = [](std::string_view) {};
 };
+
+// What one process (one repetition) measured for one benchmark. Workloads and
+// commands yield one; a Google Benchmark binary one per benchmark inside it.
+struct Measurement {
+  std::string name;
+  std::string error;            // non-empty: the repetition failed (exit status, stderr, invariant)
+  std::vector<double> samples;  // ns, every measured operation
+  double measured_s = 0;
+  Repetition repetition;        // stats, bounded samples, resources, exit code
+  std::vector<workloads::Invariant> invariants;
+  std::map<std::string, double> metrics;
+};
+
+// Runs one repetition (one fresh process, or `iterations` for commands).
+// Never fails as a whole: a process that could not run or failed gives one
+// Measurement named after the spec with `error` set.
+std::vector<Measurement> measure_once(const BenchmarkSpec& spec, const RunnerOptions& options, unsigned repetition);
+
+// Collects repetitions into BenchmarkResults: per-benchmark status, pooled
+// statistics, mean CPU, max RSS, invariants (first failure kept), mean metrics.
+class ResultCollector {
+ public:
+  explicit ResultCollector(const BenchmarkSpec& spec) : spec_(spec) {}
+  // False once any benchmark of this spec failed: stop measuring it.
+  bool add(std::vector<Measurement> measurements);
+  bool failed() const { return failed_; }
+  std::vector<BenchmarkResult> finish();
+
+ private:
+  struct Entry {
+    BenchmarkResult result;
+    std::vector<double> all_samples;
+    double measured_s = 0;
+    std::map<std::string, double> metric_sums;
+  };
+  BenchmarkSpec spec_;
+  std::vector<Entry> entries_;  // in order of first appearance
+  bool failed_ = false;
+};
+
+// Profiles one extra repetition of `result` when asked (--profile or
+// profiling.enabled) and records the outcome in result.profile.
+void profile_if_asked(BenchmarkResult& result, const BenchmarkSpec& spec, const RunnerOptions& options);
+
+// Run metadata for a run starting now (commit, host, versions).
+RunMetadata start_metadata(std::string suite_name);
 
 // The benchmarks of `suite` selected by --only and --shard, in suite order.
 // bad_input when --only names nothing that exists.

@@ -39,6 +39,7 @@ void add_run_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);
 void add_compare_command(CLI::App& app, Action& action);
 void add_baseline_command(CLI::App& app, Action& action);
+void add_ab_command(CLI::App& app, Action& action);
 void add_workloads_command(CLI::App& app, Action& action);
 void add_record_command(CLI::App& app, Action& action);
 

@@ -1,0 +1,101 @@
+#include "gate/ab_runner.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace perfgate::gate {
+namespace {
+
+// The paired verdict of one benchmark on its own (no Holm): drives adaptivity.
+Verdict paired_verdict(const std::vector<BenchmarkResult>& base, const std::vector<BenchmarkResult>& head,
+                       const CompareOptions& options) {
+  Results b, h;
+  b.benchmarks = base;
+  h.benchmarks = head;
+  auto report = compare_results(b, h, options);
+  if (!report) return Verdict::failed;
+  Verdict worst = Verdict::pass;
+  for (const auto& v : report->benchmarks)
+    if (v.verdict == Verdict::inconclusive) worst = Verdict::inconclusive;
+  return worst;
+}
+
+}  // namespace
+
+std::expected<AbOutcome, Error> run_ab(const AbSide& base, const AbSide& head, const AbOptions& options) {
+  auto base_specs = select_benchmarks(base.suite, base.runner);
+  if (!base_specs) return std::unexpected(base_specs.error());
+  auto head_specs = select_benchmarks(head.suite, head.runner);
+  if (!head_specs) return std::unexpected(head_specs.error());
+  if (base_specs->size() != head_specs->size())
+    return std::unexpected(Error::bad_input("base and head suites hold different benchmarks"));
+  for (std::size_t i = 0; i < base_specs->size(); ++i)
+    if ((*base_specs)[i].name != (*head_specs)[i].name)
+      return std::unexpected(Error::bad_input(fmt::format("base has '{}' where head has '{}'", (*base_specs)[i].name,
+                                                          (*head_specs)[i].name)));
+  for (const AbSide* side : {&base, &head}) {
+    std::error_code ec;
+    std::filesystem::create_directories(side->runner.work_dir / ".scratch", ec);
+    if (ec)
+      return std::unexpected(Error::environment(
+          fmt::format("cannot create '{}': {}", (side->runner.work_dir / ".scratch").string(), ec.message())));
+  }
+
+  AbOutcome out;
+  out.base.run = start_metadata(base.suite.name);
+  out.head.run = start_metadata(head.suite.name);
+  const auto start = std::chrono::steady_clock::now();
+  const auto& progress = head.runner.progress;
+  for (std::size_t i = 0; i < base_specs->size(); ++i) {
+    const BenchmarkSpec& bs = (*base_specs)[i];
+    const BenchmarkSpec& hs = (*head_specs)[i];
+    progress(fmt::format("[{}/{}] {} (A/B)", i + 1, base_specs->size(), bs.name));
+    ResultCollector base_collector(bs), head_collector(hs);
+    std::vector<BenchmarkResult> base_done, head_done;
+    unsigned pairs = 0, target = std::max(2u, options.pairs);
+    for (;;) {
+      for (; pairs < target; ++pairs) {
+        const bool base_first = pairs % 2 == 0;  // AB, BA, AB, BA, ...
+        auto run_side = [&](bool is_base) {
+          return is_base ? base_collector.add(measure_once(bs, base.runner, pairs))
+                         : head_collector.add(measure_once(hs, head.runner, pairs));
+        };
+        const bool ok_first = run_side(base_first);
+        const bool ok_second = ok_first && run_side(!base_first);
+        if (!ok_second) break;
+        progress(fmt::format("  {} pair {}", bs.name, pairs + 1));
+      }
+      const bool failed = base_collector.failed() || head_collector.failed();
+      // Collectors are consumed by finish(); snapshot copies to decide on more pairs.
+      ResultCollector base_copy = base_collector, head_copy = head_collector;
+      base_done = base_copy.finish();
+      head_done = head_copy.finish();
+      if (failed || pairs >= options.max_pairs ||
+          paired_verdict(base_done, head_done, options.compare) != Verdict::inconclusive)
+        break;
+      target = std::min(options.max_pairs, pairs + 2);
+      progress(fmt::format("  {}: inconclusive after {} pairs, measuring more", bs.name, pairs));
+    }
+    for (auto& b : base_done) {
+      profile_if_asked(b, bs, base.runner);
+      out.base.benchmarks.push_back(std::move(b));
+    }
+    for (auto& h : head_done) {
+      profile_if_asked(h, hs, head.runner);
+      out.head.benchmarks.push_back(std::move(h));
+    }
+  }
+  const double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.base.run.duration_s = out.head.run.duration_s = duration;
+  for (const AbSide* side : {&base, &head}) {
+    std::error_code ec;
+    std::filesystem::remove_all(side->runner.work_dir / ".scratch", ec);
+  }
+  auto report = compare_results(out.base, out.head, options.compare);
+  if (!report) return std::unexpected(report.error());
+  out.report = std::move(*report);
+  return out;
+}
+
+}  // namespace perfgate::gate

@@ -1,0 +1,151 @@
+// `perfgate ab --base DIR_OR_CMD --head DIR_OR_CMD`: interleaved A/B runs in
+// one job, gated on the paired statistics (the mode CI uses).
+//
+// A directory is a perfgate build (its gate/perfgate, or perfgate, runs the
+// suite's workloads) and "{dir}" in the suite's commands becomes that
+// directory. Anything else is a shell command timed as a whole process.
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "gate/ab_runner.h"
+#include "gate/atomic_file.h"
+#include "gate/cli/command.h"
+#include "gate/cli/profiling.h"
+#include "gate/cli/report_output.h"
+#include "gate/results_json.h"
+#include "gate/suite_config.h"
+
+namespace perfgate::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct AbCliOptions {
+  std::string base, head;
+  std::string config;
+  std::vector<std::string> only;
+  std::string out = "perfgate-out";
+  unsigned pairs = 5, max_pairs = 15, iterations = 10, hz = 0;
+  double threshold = 0;
+  bool profile = false;
+  std::string size = "ci";
+};
+
+constexpr const char* kHelp =
+    "Interleaved A/B: run base and head alternately (ABBA) in one job and gate on the paired statistics.\n"
+    "BASE/HEAD are perfgate build directories (the suite runs with each side's workloads; '{dir}' in\n"
+    "commands becomes the directory) or shell commands timed as whole processes. Exit 1 on a regression.";
+
+std::expected<fs::path, gate::Error> perfgate_in(const fs::path& dir) {
+  for (const char* rel : {"gate/perfgate", "perfgate", "bin/perfgate"})
+    if (fs::exists(dir / rel)) return fs::absolute(dir / rel);
+  return std::unexpected(gate::Error::bad_input(fmt::format(
+      "'{}' is a directory but holds no perfgate build (looked for gate/perfgate, perfgate, bin/perfgate)",
+      dir.string())));
+}
+
+gate::SuiteConfig with_dir(gate::SuiteConfig suite, const std::string& dir) {
+  for (auto& b : suite.benchmarks)
+    for (auto& arg : b.source.command)
+      for (std::size_t p = arg.find("{dir}"); p != std::string::npos; p = arg.find("{dir}", p + dir.size()))
+        arg.replace(p, 5, dir);
+  return suite;
+}
+
+std::expected<gate::AbSide, gate::Error> make_side(const AbCliOptions& o, const std::string& what,
+                                                   std::string_view label) {
+  gate::AbSide side;
+  side.runner.work_dir = fs::path(o.out) / label;
+  side.runner.only = o.only;
+  side.runner.profile = o.profile;
+  side.runner.hz = o.hz;
+  side.runner.progress = [](std::string_view m) { progress(m); };
+  if (fs::is_directory(what)) {
+    auto exe = perfgate_in(what);
+    if (!exe) return std::unexpected(exe.error());
+    side.runner.self_exe = *exe;
+    if (!o.config.empty()) {
+      auto text = gate::read_file(o.config, 16 << 20);
+      if (!text) return std::unexpected(text.error());
+      auto suite = gate::parse_suite_config(*text, o.config);
+      if (!suite) return std::unexpected(suite.error());
+      side.suite = with_dir(std::move(*suite), fs::absolute(what).string());
+    } else {
+      side.suite = gate::bundled_suite(o.size);
+    }
+  } else {
+    gate::BenchmarkSpec spec;
+    spec.name = "command";
+    spec.source.kind = "command";
+    spec.source.command = {"/bin/sh", "-c", what};
+    spec.iterations = o.iterations;
+    side.suite.name = "ab-command";
+    side.suite.origin = "--base/--head";
+    side.suite.benchmarks = {spec};
+    std::error_code ec;
+    side.runner.self_exe = fs::read_symlink("/proc/self/exe", ec);
+  }
+  if (o.profile) side.runner.profile_repetition = make_profile_repetition(side.runner.work_dir);
+  return side;
+}
+
+ExitCode run_ab_command(const AbCliOptions& o) {
+  if (fs::is_directory(o.base) != fs::is_directory(o.head))
+    return fail(gate::Error::bad_input("--base and --head must both be build directories or both be commands"));
+  auto base = make_side(o, o.base, "base");
+  if (!base) return fail(base.error());
+  auto head = make_side(o, o.head, "head");
+  if (!head) return fail(head.error());
+  gate::AbOptions ao{.pairs = o.pairs, .max_pairs = std::max(o.pairs, o.max_pairs)};
+  if (o.threshold > 0) ao.compare.threshold_percent = o.threshold;
+  auto outcome = gate::run_ab(*base, *head, ao);
+  if (!outcome) return fail(outcome.error());
+  for (const auto& [results, name] : {std::pair{&outcome->base, "base-results.json"}, {&outcome->head, "head-results.json"}})
+    if (auto ok = gate::write_file_atomically(fs::path(o.out) / name, gate::results_to_json(*results)); !ok)
+      return fail(ok.error());
+  for (const char* side : {"base", "head"}) {  // keep the side folders only when they hold profiles
+    std::error_code ec;
+    fs::remove(fs::path(o.out) / side, ec);
+  }
+  outcome->report.artifacts.emplace_back("base results", "base-results.json");
+  outcome->report.artifacts.emplace_back("head results", "head-results.json");
+  const ExitCode code = publish_report(std::move(outcome->report), o.out);
+  std::size_t failed = 0;
+  for (const auto* r : {&outcome->base, &outcome->head})
+    for (const auto& b : r->benchmarks) failed += b.status != "ok";
+  if (failed > 0)
+    return fail(gate::Error::environment(fmt::format("{} benchmark run(s) failed; see {}/report.md", failed, o.out)));
+  return code;
+}
+
+}  // namespace
+
+void add_ab_command(CLI::App& app, Action& action) {
+  auto opts = std::make_shared<AbCliOptions>();
+  auto* cmd = app.add_subcommand("ab", kHelp);
+  with_env(cmd->add_option("--base", opts->base, "Base: build directory or command")->required());
+  with_env(cmd->add_option("--head", opts->head, "Head: build directory or command")->required());
+  with_env(cmd->add_option("-c,--config", opts->config, "Suite config for build directories (default: bundled)"));
+  with_env(cmd->add_option("--only", opts->only, "Only these benchmarks (names or prefixes)")->delimiter(','));
+  with_env(cmd->add_option("--out", opts->out, "Output directory")->capture_default_str());
+  with_env(cmd->add_option("--pairs", opts->pairs, "Initial A/B pairs per benchmark")
+               ->check(CLI::Range(2u, 1000u))
+               ->capture_default_str());
+  with_env(cmd->add_option("--max-pairs", opts->max_pairs, "Cap for adaptive extra pairs when inconclusive")
+               ->check(CLI::Range(2u, 1000u))
+               ->capture_default_str());
+  with_env(cmd->add_option("--iterations", opts->iterations, "Command mode: runs per repetition")
+               ->check(CLI::Range(1u, 100000u))
+               ->capture_default_str());
+  with_env(cmd->add_option("--threshold", opts->threshold, "Regression threshold in percent (default: per benchmark, 10)")
+               ->check(CLI::Range(0.1, 1000.0)));
+  with_env(cmd->add_flag("--profile", opts->profile, "Profile each benchmark on both sides (extra repetitions)"));
+  with_env(cmd->add_option("--hz", opts->hz, "Profiler sampling frequency")->check(CLI::Range(1u, 10000u)));
+  with_env(cmd->add_option("--size", opts->size, "Bundled workload sizes")->check(CLI::IsMember({"ci", "nightly"})));
+  cmd->callback([opts, &action] { action = [opts] { return run_ab_command(*opts); }; });
+}
+
+}  // namespace perfgate::cli
