@@ -225,5 +225,28 @@ TEST_F(Cli, BaselineSaveValidatesAndCheckComparesAgainstIt) {
   EXPECT_NE(read(".perfgate/baseline.json").find("perfgate.results/v1"), std::string::npos) << "baseline intact";
 }
 
+TEST_F(Cli, AbAlternatesSidesInAbbaOrder) {
+  const Outcome o = perfgate({"ab", "--base", "echo A >> order.log", "--head", "echo B >> order.log", "--pairs", "4",
+                              "--max-pairs", "4", "--iterations", "1"});
+  EXPECT_TRUE(o.code == 0 || o.code == 1) << o.err;
+  std::string order = read("order.log");
+  std::erase(order, '\n');
+  EXPECT_EQ(order, "ABBAABBA");
+  expect_schema_valid("results.schema.json", dir_ / "perfgate-out/base-results.json");
+  expect_schema_valid("report.schema.json", dir_ / "perfgate-out/report.json");
+}
+
+TEST_F(Cli, AbFindsAGrossSlowdownOfACommand) {
+  const Outcome o = perfgate({"ab", "--base", "sleep 0.002", "--head", "sleep 0.05", "--pairs", "3", "--iterations", "3"});
+  EXPECT_EQ(o.code, 1) << o.err << o.out;
+  EXPECT_NE(read("perfgate-out/report.md").find("## ❌ perfgate: 1 regression"), std::string::npos);
+}
+
+TEST_F(Cli, AbRejectsMixingADirectoryAndACommand) {
+  const Outcome o = perfgate({"ab", "--base", ".", "--head", "true"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("both be build directories or both be commands"), std::string::npos) << o.err;
+}
+
 }  // namespace
 }  // namespace perfgate
