@@ -119,6 +119,7 @@ std::vector<Measurement> measure_gbench(const BenchmarkSpec& spec, const RunnerO
   argv.push_back("--benchmark_out_format=json");
   argv.push_back(fmt::format("--benchmark_repetitions={}", spec.gbench_repetitions));
   if (!spec.gbench_filter.empty()) argv.push_back("--benchmark_filter=" + spec.gbench_filter);
+  if (spec.gbench_min_time_s > 0) argv.push_back(fmt::format("--benchmark_min_time={}", spec.gbench_min_time_s));
   auto proc = run_process({.argv = argv, .timeout_s = spec.timeout_s});
   auto text = read_file(out);
   std::error_code ec;

@@ -146,7 +146,7 @@ void check_parameter_keys(const Parser& p, const YAML::Node& params, const std::
   if (kind == "workload")
     p.only_keys(params, "parameters of a workload", {"variant", "slowdown_percent", "ops", "size", "seed"});
   else if (kind == "gbench")
-    p.only_keys(params, "parameters of a gbench binary", {"filter", "repetitions"});
+    p.only_keys(params, "parameters of a gbench binary", {"filter", "repetitions", "min_time"});
   else
     p.only_keys(params, "parameters of a command", {});
 }
@@ -164,6 +164,7 @@ void apply_parameters(const Parser& p, const ParamList& params, BenchmarkSpec& s
       if (spec.source.size != "ci" && spec.source.size != "nightly") p.fail(v, "'size' must be 'ci' or 'nightly'");
     } else if (key == "filter") spec.gbench_filter = p.str(v, key);
     else if (key == "repetitions") spec.gbench_repetitions = p.whole(v, key, 1, 10000);
+    else if (key == "min_time") spec.gbench_min_time_s = p.number(v, key, 0.001, 3600);
   }
 }
 

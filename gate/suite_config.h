@@ -14,7 +14,7 @@
 //       iterations: 30
 //     - name: micro
 //       gbench: build/my_benchmarks       # a Google Benchmark binary
-//       parameters: {filter: "BM_Parse.*", repetitions: 10}
+//       parameters: {filter: "BM_Parse.*", repetitions: 10, min_time: 0.1}
 //
 // A parameter given as a list expands into one benchmark per value (the
 // cartesian product over all list parameters), named "lru/variant=sha256-key".
@@ -52,6 +52,7 @@ struct BenchmarkSpec {
   unsigned iterations = 10;     // kind == command: runs (= samples) per repetition
   unsigned gbench_repetitions = 10;  // kind == gbench: --benchmark_repetitions per process
   std::string gbench_filter;         // kind == gbench: --benchmark_filter
+  double gbench_min_time_s = 0;      // kind == gbench: --benchmark_min_time; 0 = its default
   std::vector<Target> targets;
   ProfilingSettings profiling;
   RegressionSettings regression;

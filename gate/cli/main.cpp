@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   cli::add_run_command(app, action);
   cli::add_compare_command(app, action);
   cli::add_ab_command(app, action);
+  cli::add_import_command(app, action);
+  cli::add_merge_command(app, action);
   cli::add_baseline_command(app, action);
   cli::add_workloads_command(app, action);
   cli::add_record_command(app, action);

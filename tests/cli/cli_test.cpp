@@ -248,5 +248,64 @@ TEST_F(Cli, AbRejectsMixingADirectoryAndACommand) {
   EXPECT_NE(o.err.find("both be build directories or both be commands"), std::string::npos) << o.err;
 }
 
+TEST_F(Cli, ShardsMergeBackIntoOneResultsFile) {
+  write("perfgate.yml", "benchmarks:\n  - {name: a, command: [/bin/true], iterations: 2}\n"
+                        "  - {name: b, command: [/bin/true], iterations: 2}\n  - {name: c, command: [/bin/true], iterations: 2}\n");
+  EXPECT_EQ(perfgate({"run", "-r", "2", "--shard", "1/2", "-o", "s1.json"}).code, 0);
+  EXPECT_EQ(perfgate({"run", "-r", "2", "--shard", "2/2", "-o", "s2.json"}).code, 0);
+  Outcome o = perfgate({"merge", "s1.json", "s2.json", "-o", "all.json"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  auto merged = gate::results_from_json(read("all.json"), "all.json");
+  ASSERT_TRUE(merged) << merged.error().message;
+  std::vector<std::string> names;
+  for (const auto& b : merged->benchmarks) names.push_back(b.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "c", "b"}));
+  o = perfgate({"merge", "s1.json", "s1.json"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("shards must be disjoint"), std::string::npos) << o.err;
+  EXPECT_EQ(perfgate({"run", "--shard", "3/2"}).code, 2);
+}
+
+#ifdef PERFGATE_TINY_GBENCH
+TEST_F(Cli, ImportsGoogleBenchmarkJsonKeepingEveryRepetition) {
+  auto gb = gate::run_process({.argv = {PERFGATE_TINY_GBENCH, "--benchmark_format=json", "--benchmark_repetitions=4",
+                                        "--benchmark_min_time=0.01"},
+                               .stdout_path = dir_ / "gbench.json"});
+  ASSERT_TRUE(gb && gb->ok());
+  const Outcome o = perfgate({"import", "gbench", "gbench.json", "-o", "imported.json"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  expect_schema_valid("results.schema.json", dir_ / "imported.json");
+  auto r = gate::results_from_json(read("imported.json"), "imported.json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->benchmarks.size(), 3u);
+  EXPECT_EQ(r->benchmarks[0].name, "BM_Sum/64");
+  EXPECT_EQ(r->benchmarks[0].repetitions.size(), 4u) << "every repetition kept";
+  EXPECT_EQ(r->benchmarks[2].status, "failed");
+  EXPECT_EQ(r->benchmarks[2].error, "deliberate failure");
+  // Gated on per-repetition times: two imports of the same binary compare.
+  EXPECT_EQ(perfgate({"import", "gbench", "gbench.json", "-o", "again.json"}).code, 0);
+  const Outcome c = perfgate({"compare", "imported.json", "again.json"});
+  EXPECT_EQ(c.code, 0) << c.err << c.out;
+}
+
+TEST_F(Cli, RunsGoogleBenchmarkBinariesFromTheSuite) {
+  write("perfgate.yml", std::string("benchmarks:\n  - name: tiny\n    gbench: ") + PERFGATE_TINY_GBENCH +
+                            "\n    parameters: {filter: BM_Sum, repetitions: 3, min_time: 0.01}\n");
+  const Outcome o = perfgate({"run", "-r", "2"});
+  EXPECT_EQ(o.code, 0) << o.err << o.out;
+  expect_schema_valid("results.schema.json", dir_ / "perfgate-out/results.json");
+  auto r = gate::results_from_json(read("perfgate-out/results.json"), "r");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->benchmarks.size(), 2u);
+  EXPECT_EQ(r->benchmarks[1].name, "tiny/BM_Sum/4096");
+  EXPECT_EQ(r->benchmarks[1].repetitions.size(), 2u);
+  EXPECT_EQ(r->benchmarks[1].repetitions[0].stats.count, 3u);
+}
+#else
+TEST_F(Cli, ImportsGoogleBenchmarkJsonKeepingEveryRepetition) {
+  GTEST_SKIP() << "built without Google Benchmark (PERFGATE_BUILD_BENCHMARKS=OFF)";
+}
+#endif
+
 }  // namespace
 }  // namespace perfgate

@@ -1,0 +1,49 @@
+// `perfgate import gbench FILE`: Google Benchmark JSON (every repetition
+// kept) → a results file the gate can compare.
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "gate/atomic_file.h"
+#include "gate/cli/command.h"
+#include "gate/merge.h"
+#include "gate/results_json.h"
+#include "gate/runner.h"
+
+namespace perfgate::cli {
+namespace {
+
+struct ImportOptions {
+  std::string file;
+  std::string output = "perfgate-out/results.json";
+};
+
+ExitCode run_import(const ImportOptions& o) {
+  auto text = gate::read_file(o.file, std::uintmax_t{256} << 20);
+  if (!text) return fail(text.error());
+  auto parsed = gate::parse_gbench_json(*text, o.file);
+  if (!parsed) return fail(parsed.error());
+  gate::RunMetadata meta = gate::start_metadata("gbench:" + o.file);
+  const gate::Results results = gate::results_from_gbench(*parsed, o.file, meta);
+  if (auto ok = gate::write_file_atomically(o.output, gate::results_to_json(results)); !ok) return fail(ok.error());
+  std::size_t reps = 0;
+  for (const auto& b : results.benchmarks) reps += b.repetitions.size();
+  fmt::print("imported {} benchmarks ({} repetitions) from {} into {}\n", results.benchmarks.size(), reps, o.file,
+             o.output);
+  return ExitCode::pass;
+}
+
+}  // namespace
+
+void add_import_command(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("import", "Convert other tools' output into perfgate results");
+  cmd->require_subcommand(1);
+  auto opts = std::make_shared<ImportOptions>();
+  auto* g = cmd->add_subcommand("gbench", "Google Benchmark JSON (--benchmark_format=json); every repetition is kept");
+  g->add_option("FILE", opts->file, "Google Benchmark JSON output")->required();
+  with_env(g->add_option("-o,--output", opts->output, "Results file")->capture_default_str());
+  g->callback([opts, &action] { action = [opts] { return run_import(*opts); }; });
+}
+
+}  // namespace perfgate::cli
