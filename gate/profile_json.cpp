@@ -1,0 +1,91 @@
+#include "gate/profile_json.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace perfgate::gate {
+
+using nlohmann::json;
+
+std::string profile_to_json(const profiler::Profile& profile) {
+  json frames = json::array();
+  for (const auto& f : profile.frames())
+    frames.push_back({{"function", f.function},
+                      {"module", f.module},
+                      {"build_id", f.build_id},
+                      {"offset", f.offset},
+                      {"inlined", f.inlined},
+                      {"kind", f.kind == profiler::FrameKind::kernel ? "kernel" : "user"}});
+  json stacks = json::array();
+  for (const auto& s : profile.stacks()) stacks.push_back({{"frames", s.frames}, {"count", s.count}});
+  const auto& st = profile.stats;
+  json doc = {
+      {"schema", kProfileSchema},
+      {"mode", profiler::to_string(profile.mode())},
+      {"unit", profile.unit()},
+      {"stats",
+       {{"samples", st.samples},
+        {"lost", st.lost},
+        {"truncated", st.truncated},
+        {"missing_user_stacks", st.missing_user_stacks},
+        {"hz", st.hz},
+        {"duration_s", st.duration_s},
+        {"drop_rate", st.drop_rate()}}},
+      {"total", profile.total()},
+      {"warnings", profile.warnings},
+      {"frames", std::move(frames)},
+      {"stacks", std::move(stacks)},
+  };
+  return doc.dump(1) + "\n";
+}
+
+std::expected<profiler::Profile, Error> profile_from_json(std::string_view text) {
+  try {
+    const json doc = json::parse(text);
+    if (!doc.is_object() || doc.value("schema", "") != kProfileSchema)
+      return std::unexpected(Error::bad_input(
+          fmt::format("not a profile: expected \"schema\": \"{}\"", kProfileSchema)));
+    const std::string mode = doc.at("mode").get<std::string>();
+    if (mode != "cpu" && mode != "offcpu")
+      return std::unexpected(Error::bad_input(fmt::format("profile: unknown mode '{}'", mode)));
+    profiler::Profile profile(mode == "cpu" ? profiler::Mode::cpu : profiler::Mode::offcpu);
+    const json& st = doc.at("stats");
+    profile.stats.samples = st.at("samples").get<std::uint64_t>();
+    profile.stats.lost = st.at("lost").get<std::uint64_t>();
+    profile.stats.truncated = st.at("truncated").get<std::uint64_t>();
+    profile.stats.missing_user_stacks = st.at("missing_user_stacks").get<std::uint64_t>();
+    profile.stats.hz = st.at("hz").get<unsigned>();
+    profile.stats.duration_s = st.at("duration_s").get<double>();
+    if (doc.contains("warnings")) profile.warnings = doc.at("warnings").get<std::vector<std::string>>();
+    std::vector<std::uint32_t> ids;
+    for (const auto& f : doc.at("frames")) {
+      profiler::Frame frame;
+      frame.function = f.at("function").get<std::string>();
+      frame.module = f.at("module").get<std::string>();
+      frame.build_id = f.value("build_id", "");
+      frame.offset = f.value("offset", std::uint64_t{0});
+      frame.inlined = f.value("inlined", false);
+      frame.kind = f.value("kind", "user") == "kernel" ? profiler::FrameKind::kernel : profiler::FrameKind::user;
+      ids.push_back(profile.intern(frame));
+    }
+    std::size_t n = 0;
+    for (const auto& s : doc.at("stacks")) {
+      std::vector<std::uint32_t> stack;
+      for (const auto& i : s.at("frames")) {
+        const auto index = i.get<std::size_t>();
+        if (index >= ids.size())
+          return std::unexpected(Error::bad_input(
+              fmt::format("profile: stack {} refers to frame {} of {}", n, index, ids.size())));
+        stack.push_back(ids[index]);
+      }
+      profile.add(stack, s.at("count").get<std::uint64_t>());
+      ++n;
+    }
+    return profile;
+  } catch (const json::exception& e) {
+    return std::unexpected(Error::bad_input(fmt::format("profile: {}", e.what())));
+  }
+}
+
+}  // namespace perfgate::gate

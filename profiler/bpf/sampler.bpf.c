@@ -1,0 +1,225 @@
+// The kernel side of perfgate's sampler (DESIGN §7). Two programs share the
+// aggregation: pg_sample (perf_event, cpu-clock per CPU: on-CPU time) and
+// pg_switch (sched_switch: off-CPU time in ns). Both keep only the target's
+// process tree, whose tgids live in `targets`, maintained across fork/exec/exit.
+// Built against UAPI headers only; the four task_struct fields we read are
+// relocated by CO-RE against the running kernel's BTF.
+#include <linux/bpf.h>
+#include <linux/bpf_perf_event.h>
+#include <linux/types.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+
+#include "sampler.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+// Set before load from kernel.perf_event_max_stack: bpf_get_stack never returns
+// more frames than that, so a stack that reaches it was cut.
+const volatile __u32 max_depth = PG_MAX_STACK_DEPTH;
+
+// CO-RE view of the kernel's task_struct: only what the fork hook needs.
+struct task_struct {
+  int pid;
+  int tgid;
+} __attribute__((preserve_access_index));
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, __u32);  // tgid
+  __type(value, struct pg_target);
+} targets SEC(".maps");
+
+// Stack -> samples (cpu) or blocked ns (offcpu). The stack is the key, so no
+// two stacks can collide; max_entries is set by the loader.
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 16384);
+  __type(key, struct pg_stack_key);
+  __type(value, __u64);
+} counts SEC(".maps");
+
+// Keys are too big for the 512-byte BPF stack: each program builds its key in
+// its own per-CPU slot (separate slots, so a sample interrupting a
+// sched_switch hook cannot scribble over its key).
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct pg_stack_key);
+} sample_scratch SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct pg_offcpu_start);
+} switch_scratch SEC(".maps");
+
+// offcpu: thread id -> when it left the CPU and with which stack.
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, __u32);
+  __type(value, struct pg_offcpu_start);
+} offcpu_start SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct pg_counters);
+} counters SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+static __always_inline struct pg_counters *get_counters(void) {
+  __u32 zero = 0;
+  return bpf_map_lookup_elem(&counters, &zero);
+}
+
+static __always_inline void notify(__u32 type, __u32 tgid, struct pg_counters *c) {
+  struct pg_event ev = {.type = type, .tgid = tgid};
+  if (bpf_ringbuf_output(&events, &ev, sizeof(ev), 0) != 0 && c) c->events_lost++;
+}
+
+// Fills key with the current task's kernel and user stacks. bpf_get_stack
+// zeroes the unused tail, which keeps equal stacks byte-equal.
+static __always_inline void capture(void *ctx, struct pg_stack_key *key, __u32 tgid,
+                                    struct pg_counters *c) {
+  key->tgid = tgid;
+  key->flags = 0;
+  long n = bpf_get_stack(ctx, key->kernel, sizeof(key->kernel), 0);
+  key->kernel_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
+  n = bpf_get_stack(ctx, key->user, sizeof(key->user), BPF_F_USER_STACK);
+  key->user_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
+  if (key->user_depth == 0) {
+    key->flags |= PG_STACK_NO_USER;
+    if (c) c->missing_user++;
+  }
+  if (key->user_depth >= max_depth) key->flags |= PG_STACK_USER_TRUNCATED;
+  if (key->kernel_depth >= max_depth) key->flags |= PG_STACK_KERNEL_TRUNCATED;
+  if (key->flags & (PG_STACK_USER_TRUNCATED | PG_STACK_KERNEL_TRUNCATED))
+    if (c) c->truncated++;
+}
+
+static __always_inline void add_weight(struct pg_stack_key *key, __u64 weight,
+                                       struct pg_counters *c) {
+  __u64 *v = bpf_map_lookup_elem(&counts, key);
+  if (v) {
+    __sync_fetch_and_add(v, weight);
+    return;
+  }
+  if (bpf_map_update_elem(&counts, key, &weight, BPF_NOEXIST) == 0) return;
+  // Another CPU may have inserted the same stack meanwhile (-EEXIST).
+  v = bpf_map_lookup_elem(&counts, key);
+  if (v)
+    __sync_fetch_and_add(v, weight);
+  else if (c)
+    c->lost++;
+}
+
+SEC("perf_event")
+int pg_sample(struct bpf_perf_event_data *ctx) {
+  __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+  if (tgid == 0) return 0;
+  struct pg_target *t = bpf_map_lookup_elem(&targets, &tgid);
+  if (!t) return 0;
+  struct pg_counters *c = get_counters();
+  if (c) c->samples++;
+  if (!t->announced) {
+    t->announced = 1;
+    notify(PG_EVENT_NEW_PROCESS, tgid, c);
+  }
+  __u32 zero = 0;
+  struct pg_stack_key *key = bpf_map_lookup_elem(&sample_scratch, &zero);
+  if (!key) return 0;
+  capture(ctx, key, tgid, c);
+  add_weight(key, 1, c);
+  return 0;
+}
+
+// sched_process_fork(parent, child): runs in the parent. A child with a new
+// tgid is a new process of the tree; threads share the parent's tgid.
+SEC("raw_tp/sched_process_fork")
+int pg_fork(struct bpf_raw_tracepoint_args *ctx) {
+  __u32 parent_tgid = bpf_get_current_pid_tgid() >> 32;
+  if (!bpf_map_lookup_elem(&targets, &parent_tgid)) return 0;
+  struct task_struct *child = (struct task_struct *)ctx->args[1];
+  __u32 child_tgid = (__u32)BPF_CORE_READ(child, tgid);
+  if (child_tgid == parent_tgid) return 0;
+  struct pg_target t = {};
+  bpf_map_update_elem(&targets, &child_tgid, &t, BPF_NOEXIST);
+  return 0;
+}
+
+// sched_process_exec: the address space was replaced; the next sample must
+// make user space snapshot the new mappings.
+SEC("raw_tp/sched_process_exec")
+int pg_exec(struct bpf_raw_tracepoint_args *ctx) {
+  (void)ctx;
+  __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+  struct pg_target *t = bpf_map_lookup_elem(&targets, &tgid);
+  if (!t) return 0;
+  t->announced = 0;
+  notify(PG_EVENT_EXEC, tgid, get_counters());
+  return 0;
+}
+
+// sched_process_exit runs for every exiting thread; the tgid leaves the set
+// when its main thread exits (the group leader is the last to be reaped).
+SEC("raw_tp/sched_process_exit")
+int pg_exit(struct bpf_raw_tracepoint_args *ctx) {
+  (void)ctx;
+  __u64 id = bpf_get_current_pid_tgid();
+  __u32 tgid = id >> 32, pid = (__u32)id;
+  bpf_map_delete_elem(&offcpu_start, &pid);
+  if (pid != tgid) return 0;
+  if (!bpf_map_lookup_elem(&targets, &tgid)) return 0;
+  bpf_map_delete_elem(&targets, &tgid);
+  notify(PG_EVENT_EXIT, tgid, get_counters());
+  return 0;
+}
+
+// sched_switch(preempt, prev, next, prev_state): runs as prev. A target thread
+// that blocks (not preempted: it gave up the CPU) stores its stack and the
+// time; when it is switched back in, the blocked span is added to that stack.
+SEC("raw_tp/sched_switch")
+int pg_switch(struct bpf_raw_tracepoint_args *ctx) {
+  __u64 now = bpf_ktime_get_ns();
+  struct task_struct *next = (struct task_struct *)ctx->args[2];
+  __u32 next_pid = (__u32)BPF_CORE_READ(next, pid);
+  struct pg_counters *c = get_counters();
+
+  struct pg_offcpu_start *s = bpf_map_lookup_elem(&offcpu_start, &next_pid);
+  if (s) {
+    __u64 blocked_ns = now - s->start_ns;
+    if (c) c->samples++;
+    add_weight(&s->key, blocked_ns, c);
+    bpf_map_delete_elem(&offcpu_start, &next_pid);
+  }
+
+  __u64 preempt = ctx->args[0];
+  __u64 prev_state = ctx->args[3];
+  if (preempt || prev_state == 0) return 0;
+  __u64 id = bpf_get_current_pid_tgid();
+  __u32 tgid = id >> 32, pid = (__u32)id;
+  if (tgid == 0) return 0;
+  struct pg_target *t = bpf_map_lookup_elem(&targets, &tgid);
+  if (!t) return 0;
+  if (!t->announced) {
+    t->announced = 1;
+    notify(PG_EVENT_NEW_PROCESS, tgid, c);
+  }
+  __u32 zero = 0;
+  struct pg_offcpu_start *scratch = bpf_map_lookup_elem(&switch_scratch, &zero);
+  if (!scratch) return 0;
+  scratch->start_ns = now;
+  capture(ctx, &scratch->key, tgid, c);
+  if (bpf_map_update_elem(&offcpu_start, &pid, scratch, BPF_ANY) != 0 && c) c->offcpu_lost++;
+  return 0;
+}

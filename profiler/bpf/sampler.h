@@ -1,0 +1,73 @@
+// Types shared by the BPF sampler (sampler.bpf.c) and its loader
+// (profiler/sampler.cpp). Fixed-width types only, and pg_-prefixed names so
+// nothing clashes with libc typedefs (key_t does).
+#ifndef PERFGATE_PROFILER_BPF_SAMPLER_H
+#define PERFGATE_PROFILER_BPF_SAMPLER_H
+
+#ifdef __cplusplus
+#include <cstdint>
+typedef std::uint32_t pg_u32;
+typedef std::uint64_t pg_u64;
+#else
+typedef __u32 pg_u32;
+typedef __u64 pg_u64;
+#endif
+
+// kernel.perf_event_max_stack's default. The loader refuses to run with a
+// smaller sysctl value than needed only by marking stacks truncated; a stack
+// whose depth reaches this is counted as truncated.
+#define PG_MAX_STACK_DEPTH 127
+
+// The key of the counts map: the whole stack, not a hash of it, so that two
+// different stacks can never share a count (no stackmap collisions).
+// bpf_get_stack zeroes the unused tail, so equal stacks give equal keys.
+struct pg_stack_key {
+  pg_u32 tgid;
+  pg_u32 user_depth;    // frames in user[], leaf first
+  pg_u32 kernel_depth;  // frames in kernel[], leaf first
+  pg_u32 flags;         // PG_STACK_*
+  pg_u64 user[PG_MAX_STACK_DEPTH];
+  pg_u64 kernel[PG_MAX_STACK_DEPTH];
+};
+
+#define PG_STACK_USER_TRUNCATED 1u
+#define PG_STACK_KERNEL_TRUNCATED 2u
+#define PG_STACK_NO_USER 4u
+
+// Per-CPU counters (one pg_counters per CPU in an array of size 1).
+struct pg_counters {
+  pg_u64 samples;        // samples of the target tree (cpu) or blocked spans (offcpu)
+  pg_u64 lost;           // not aggregated: counts map full
+  pg_u64 truncated;      // a stack that reached PG_MAX_STACK_DEPTH
+  pg_u64 missing_user;   // no user stack (kernel thread context, or unwinding failed)
+  pg_u64 events_lost;    // ring buffer full: a new-process notice was dropped
+  pg_u64 offcpu_lost;    // offcpu: switch-out records that did not fit
+};
+
+// Ring-buffer notices that make user space snapshot /proc/PID/maps while the
+// process still lives.
+#define PG_EVENT_NEW_PROCESS 1u  // first sample of a tgid (or first after exec)
+#define PG_EVENT_EXEC 2u
+#define PG_EVENT_EXIT 3u
+
+struct pg_event {
+  pg_u32 type;
+  pg_u32 tgid;
+};
+
+// Value of the targets map (tgid -> state).
+struct pg_target {
+  pg_u32 announced;  // a PG_EVENT_NEW_PROCESS has been sent since start/exec
+  pg_u32 pad;
+};
+
+// offcpu: what a thread left the CPU with, until it comes back.
+struct pg_offcpu_start {
+  pg_u64 start_ns;
+  struct pg_stack_key key;
+};
+
+#define PG_MODE_CPU 0u
+#define PG_MODE_OFFCPU 1u
+
+#endif

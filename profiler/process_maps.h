@@ -1,0 +1,70 @@
+#pragma once
+// Snapshots of /proc/PID/maps taken while a process lives, and open file
+// descriptors to every mapped ELF, so a process that exits 50 ms after it
+// started can still be symbolized afterwards (DESIGN §7, short-lived
+// processes). Every snapshot is kept: a later one (after exec or dlopen) adds
+// mappings, and lookups prefer the newest mapping that covers an address.
+// Not thread-safe.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace perfgate::profiler {
+
+// An open file that closes itself (STYLE rule 3).
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& o) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd();
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;  // owned; -1 when empty
+};
+
+// One file-backed executable mapping.
+struct Mapping {
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;     // exclusive
+  std::uint64_t pgoff = 0;   // file offset of start
+  std::uint64_t dev = 0;     // identifies the file together with inode
+  std::uint64_t inode = 0;
+  std::string path;          // as /proc/PID/maps shows it
+};
+
+// The ELF behind mappings, opened while the process lived.
+struct MappedFile {
+  UniqueFd fd;
+  std::string path;
+};
+
+class ProcessMaps {
+ public:
+  // Reads /proc/PID/maps (executable, file-backed mappings only) and opens
+  // files not seen before via /proc/PID/map_files (works even when the file
+  // was deleted), else by path. Returns false when the process is gone.
+  bool snapshot(pid_t tgid);
+  // The newest mapping of tgid covering addr, or nullptr.
+  const Mapping* find(pid_t tgid, std::uint64_t addr) const;
+  // The open file for a mapping, or nullptr.
+  const MappedFile* file(const Mapping& m) const;
+  bool known(pid_t tgid) const { return maps_.contains(tgid); }
+
+ private:
+  std::map<pid_t, std::vector<Mapping>> maps_;  // per tgid, oldest first
+  std::map<std::pair<std::uint64_t, std::uint64_t>, MappedFile> files_;  // (dev, inode)
+};
+
+}  // namespace perfgate::profiler

@@ -1,0 +1,51 @@
+#include "profiler/profile.h"
+
+#include <algorithm>
+
+namespace perfgate::profiler {
+
+std::string_view to_string(Mode mode) { return mode == Mode::cpu ? "cpu" : "offcpu"; }
+std::string_view unit_of(Mode mode) { return mode == Mode::cpu ? "samples" : "ns"; }
+
+std::uint32_t Profile::intern(const Frame& frame) {
+  if (auto it = frame_index_.find(frame); it != frame_index_.end()) return it->second;
+  const auto index = static_cast<std::uint32_t>(frames_.size());
+  frames_.push_back(frame);
+  frame_index_.emplace(frame, index);
+  return index;
+}
+
+void Profile::add(std::span<const std::uint32_t> root_first, std::uint64_t count) {
+  stacks_[std::vector<std::uint32_t>(root_first.begin(), root_first.end())] += count;
+}
+
+std::vector<Stack> Profile::stacks() const {
+  std::vector<Stack> out;
+  out.reserve(stacks_.size());
+  for (const auto& [frames, count] : stacks_) out.push_back({frames, count});
+  return out;
+}
+
+std::uint64_t Profile::total() const {
+  std::uint64_t sum = 0;
+  for (const auto& [frames, count] : stacks_) sum += count;
+  return sum;
+}
+
+std::map<std::string, std::uint64_t> Profile::self_by_function() const {
+  std::map<std::string, std::uint64_t> out;
+  for (const auto& [frames, count] : stacks_)
+    if (!frames.empty()) out[frames_[frames.back()].function] += count;
+  return out;
+}
+
+std::uint64_t Profile::inclusive(std::string_view function) const {
+  std::uint64_t sum = 0;
+  for (const auto& [frames, count] : stacks_)
+    if (std::any_of(frames.begin(), frames.end(),
+                    [&](std::uint32_t f) { return frames_[f].function == function; }))
+      sum += count;
+  return sum;
+}
+
+}  // namespace perfgate::profiler

@@ -1,0 +1,85 @@
+#pragma once
+// The profile model (DESIGN §4): interned frames, stacks (root first) with
+// weights, and what the sampler saw. Pure data: no BPF, no elfutils, no JSON —
+// gate/profile_json.h and profiler/folded.h convert it.
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace perfgate::profiler {
+
+// cpu: on-CPU samples (unit "samples"); offcpu: blocked time (unit "ns").
+enum class Mode { cpu, offcpu };
+
+std::string_view to_string(Mode mode);
+// "samples" for cpu, "ns" for offcpu.
+std::string_view unit_of(Mode mode);
+
+enum class FrameKind { user, kernel };
+
+struct Frame {
+  std::string function;  // demangled; "module+0xoffset" when no symbol covers it
+  std::string module;    // file name of the ELF ("libc.so.6"), "[kernel.kallsyms]", "[unknown]"
+  std::string build_id;  // lower-case hex, empty when unknown
+  std::uint64_t offset = 0;  // address in the module's ELF address space (kernel: absolute)
+  bool inlined = false;      // an inlined call site (from DWARF), not a real call
+  FrameKind kind = FrameKind::user;
+
+  auto operator<=>(const Frame&) const = default;
+};
+
+struct Stack {
+  std::vector<std::uint32_t> frames;  // indices into Profile::frames(), root first
+  std::uint64_t count = 0;            // samples, or ns in offcpu mode
+};
+
+struct SamplerStats {
+  std::uint64_t samples = 0;      // samples taken of the target tree (offcpu: blocked spans)
+  std::uint64_t lost = 0;         // samples not aggregated: the counts map was full
+  std::uint64_t truncated = 0;    // stacks cut at the maximum depth
+  std::uint64_t missing_user_stacks = 0;  // samples without a user stack
+  unsigned hz = 0;                // sampling frequency (cpu mode)
+  double duration_s = 0;          // wall time sampled
+
+  // lost / (samples) — above 1 % the profile is not trustworthy.
+  double drop_rate() const { return samples == 0 ? 0.0 : double(lost) / double(samples); }
+};
+
+class Profile {
+ public:
+  explicit Profile(Mode mode = Mode::cpu) : mode_(mode) {}
+
+  Mode mode() const { return mode_; }
+  std::string_view unit() const { return unit_of(mode_); }
+
+  // Returns the index of an equal frame, adding it if new.
+  std::uint32_t intern(const Frame& frame);
+  // Adds count to the stack (root first); equal stacks merge.
+  void add(std::span<const std::uint32_t> root_first, std::uint64_t count);
+
+  const std::vector<Frame>& frames() const { return frames_; }
+  // Stacks in a deterministic order (by frame indices).
+  std::vector<Stack> stacks() const;
+  std::uint64_t total() const;
+
+  // Self weight per function name (leaf frame), and total share helpers for
+  // tests and scripts.
+  std::map<std::string, std::uint64_t> self_by_function() const;
+  // Weight of stacks that contain a frame with this function name anywhere.
+  std::uint64_t inclusive(std::string_view function) const;
+
+  SamplerStats stats;
+  std::vector<std::string> warnings;  // e.g. drop rate, modules without frame pointers
+
+ private:
+  Mode mode_;
+  std::vector<Frame> frames_;
+  std::map<Frame, std::uint32_t> frame_index_;
+  std::map<std::vector<std::uint32_t>, std::uint64_t> stacks_;
+};
+
+}  // namespace perfgate::profiler

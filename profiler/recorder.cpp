@@ -1,0 +1,353 @@
+#include "profiler/recorder.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <poll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "profiler/process_maps.h"
+#include "profiler/sampler.h"
+#include "profiler/symbolizer.h"
+
+namespace perfgate::profiler {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+// SIGINT ends the recording instead of killing perfgate (a launched child gets
+// its own SIGINT from the terminal and decides for itself). Restores the
+// previous disposition on scope exit.
+class SigintGuard {
+ public:
+  SigintGuard() {
+    g_interrupted = 0;
+    struct sigaction sa {};
+    sa.sa_handler = [](int) { g_interrupted = 1; };
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_);
+  }
+  ~SigintGuard() { sigaction(SIGINT, &old_, nullptr); }
+  SigintGuard(const SigintGuard&) = delete;
+  SigintGuard& operator=(const SigintGuard&) = delete;
+
+ private:
+  struct sigaction old_ {};  // restored in the destructor
+};
+
+// The process being waited for: a child of ours (reaped with waitpid) or any
+// process (watched through a pidfd).
+struct Watched {
+  pid_t pid = -1;
+  bool is_child = false;
+  bool exited = false;
+  int wait_status = 0;
+  UniqueFd pidfd;
+};
+
+void check_exit(Watched& w) {
+  if (w.exited) return;
+  if (w.is_child) {
+    int status = 0;
+    if (waitpid(w.pid, &status, WNOHANG) == w.pid) {
+      w.exited = true;
+      w.wait_status = status;
+    }
+  } else if (kill(w.pid, 0) != 0 && errno == ESRCH) {
+    w.exited = true;
+  } else if (w.pidfd) {
+    pollfd p{w.pidfd.get(), POLLIN, 0};
+    if (poll(&p, 1, 0) > 0) w.exited = true;
+  }
+}
+
+// Heuristic for modules built without frame pointers (documented in
+// docs/profiler.md): when the leaf frame is in such a module, the frame-pointer
+// walk stops almost at once, so nearly all its stacks have ≤ 2 user frames.
+struct FramePointerCheck {
+  struct Count {
+    std::uint64_t stacks = 0, shallow = 0;
+  };
+  std::map<std::string, Count> by_module;
+
+  void add(const std::string& module, std::size_t user_depth, std::uint64_t weight) {
+    auto& c = by_module[module];
+    c.stacks += weight;
+    if (user_depth <= 2) c.shallow += weight;
+  }
+  void warn(Profile& p) const {
+    for (const auto& [module, c] : by_module)
+      if (c.stacks >= 20 && c.shallow * 10 >= c.stacks * 9 && module.front() != '[')
+        p.warnings.push_back(fmt::format(
+            "module {} seems to have no frame pointers: {} of {} stacks ending in it have at most 2 "
+            "user frames — rebuild it with -fno-omit-frame-pointer for whole stacks",
+            module, c.shallow, c.stacks));
+  }
+};
+
+Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const RecordOptions& options,
+                      double duration_s) {
+  Profile profile(options.mode);
+  const pg_counters c = sampler.read_counters();
+  profile.stats.samples = c.samples;
+  profile.stats.lost = c.lost + c.offcpu_lost;
+  profile.stats.truncated = c.truncated;
+  profile.stats.missing_user_stacks = c.missing_user;
+  profile.stats.hz = options.mode == Mode::cpu ? options.hz : 0;
+  profile.stats.duration_s = duration_s;
+
+  Symbolizer symbolizer;
+  FramePointerCheck fp;
+  std::vector<Frame> leaf_first;
+  std::vector<std::uint32_t> ids;
+  for (const RawStack& raw : sampler.read_stacks()) {
+    leaf_first.clear();
+    for (std::uint64_t addr : raw.kernel) symbolizer.kernel_frame(addr, leaf_first);
+    const std::size_t kernel_frames = leaf_first.size();
+    for (std::size_t i = 0; i < raw.user.size(); ++i)
+      symbolizer.user_frames(maps, static_cast<pid_t>(raw.tgid), raw.user[i], i > 0, leaf_first);
+    if (leaf_first.size() > kernel_frames && options.mode == Mode::cpu)
+      fp.add(leaf_first.back().module.empty() ? "[unknown]" : leaf_first[kernel_frames].module,
+             raw.user.size(), raw.weight);
+    if (raw.flags & (PG_STACK_USER_TRUNCATED | PG_STACK_KERNEL_TRUNCATED))
+      leaf_first.push_back({"[truncated]", "[unknown]", "", 0, false, FrameKind::user});
+    if (leaf_first.empty()) leaf_first.push_back({"[unknown]", "[unknown]", "", 0, false, FrameKind::user});
+    ids.clear();
+    for (auto it = leaf_first.rbegin(); it != leaf_first.rend(); ++it) ids.push_back(profile.intern(*it));
+    profile.add(ids, raw.weight);
+  }
+  fp.warn(profile);
+  if (profile.stats.drop_rate() > 0.01)
+    profile.warnings.push_back(fmt::format(
+        "{:.1f} % of samples were dropped (stack map full: {} of {}) — the profile is incomplete",
+        100.0 * profile.stats.drop_rate(), profile.stats.lost, profile.stats.samples));
+  if (c.events_lost > 0)
+    profile.warnings.push_back(fmt::format(
+        "{} new-process notices were lost; some short-lived processes may show [unknown] frames",
+        c.events_lost));
+  return profile;
+}
+
+// Samples until the watched process exits, the duration passes or SIGINT.
+// Snapshots maps when BPF reports a new process or an exec, and every 250 ms
+// for live processes of the tree (libraries loaded later by dlopen).
+double sample_until_done(Sampler& sampler, ProcessMaps& maps, Watched& watched, const RecordOptions& options) {
+  std::set<pid_t> live;
+  sampler.set_event_handler([&](const pg_event& ev) {
+    const auto tgid = static_cast<pid_t>(ev.tgid);
+    if (ev.type == PG_EVENT_EXIT) {
+      live.erase(tgid);
+      return;
+    }
+    if (maps.snapshot(tgid)) live.insert(tgid);
+  });
+  const auto start = Clock::now();
+  auto last_refresh = start;
+  const auto deadline =
+      options.duration_s ? start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                       *options.duration_s))
+                         : Clock::time_point::max();
+  while (true) {
+    pollfd fds[2] = {{sampler.event_fd(), POLLIN, 0}, {watched.pidfd.get(), POLLIN, 0}};
+    int timeout_ms = 250;
+    if (options.duration_s) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      timeout_ms = static_cast<int>(std::clamp<long long>(left, 0, 250));
+    }
+    poll(fds, watched.pidfd ? 2 : 1, timeout_ms);
+    sampler.consume_events();
+    check_exit(watched);
+    const auto now = Clock::now();
+    if (watched.exited || g_interrupted || now >= deadline) break;
+    if (now - last_refresh > std::chrono::milliseconds(250)) {
+      last_refresh = now;
+      for (auto it = live.begin(); it != live.end();)
+        it = maps.snapshot(*it) ? std::next(it) : live.erase(it);
+    }
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  sampler.stop();
+  sampler.consume_events();
+  return seconds;
+}
+
+UniqueFd open_pidfd(pid_t pid) { return UniqueFd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0))); }
+
+std::expected<void, Error> check_options(const RecordOptions& options) {
+  if (options.mode == Mode::cpu && (options.hz == 0 || options.hz > 100000))
+    return std::unexpected(Error{Error::Kind::bad_input, fmt::format("--hz {} is out of range 1..100000", options.hz)});
+  if (options.duration_s && !(*options.duration_s > 0))
+    return std::unexpected(Error{Error::Kind::bad_input, "--duration must be positive"});
+  return {};
+}
+
+pid_t tgid_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("Tgid:", 0) == 0) return static_cast<pid_t>(std::stol(line.substr(5)));
+  return pid;
+}
+
+// Existing descendants of root (processes only), from /proc/*/stat.
+std::vector<pid_t> descendants(pid_t root) {
+  std::multimap<pid_t, pid_t> children;
+  if (DIR* d = opendir("/proc")) {
+    while (dirent* e = readdir(d)) {
+      const pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
+      if (pid <= 0) continue;
+      std::ifstream in(std::string("/proc/") + e->d_name + "/stat");
+      std::string stat;
+      std::getline(in, stat);
+      const auto paren = stat.rfind(')');
+      if (paren == std::string::npos) continue;
+      std::istringstream rest(stat.substr(paren + 2));
+      char state = 0;
+      pid_t ppid = 0;
+      rest >> state >> ppid;
+      children.emplace(ppid, pid);
+    }
+    closedir(d);
+  }
+  std::vector<pid_t> out;
+  std::vector<pid_t> todo{root};
+  while (!todo.empty()) {
+    const pid_t p = todo.back();
+    todo.pop_back();
+    for (auto [it, end] = children.equal_range(p); it != end; ++it) {
+      out.push_back(it->second);
+      todo.push_back(it->second);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::expected<void, Error> check_available() {
+  auto sampler = Sampler::create({Mode::cpu, 99, 16});
+  if (!sampler) return std::unexpected(sampler.error());
+  perf_event_attr attr{};
+  attr.size = sizeof attr;
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.config = PERF_COUNT_SW_CPU_CLOCK;
+  attr.freq = 1;
+  attr.sample_freq = 99;
+  const int fd = static_cast<int>(syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC));
+  if (fd < 0) return std::unexpected(bpf_error("cannot open the cpu-clock perf event", errno));
+  close(fd);
+  return {};
+}
+
+std::expected<RecordResult, Error> record_command(const std::vector<std::string>& argv,
+                                                  const RecordOptions& options) {
+  if (argv.empty()) return std::unexpected(Error{Error::Kind::bad_input, "no command to record"});
+  if (auto ok = check_options(options); !ok) return std::unexpected(ok.error());
+  auto sampler = Sampler::create({options.mode, options.hz});
+  if (!sampler) return std::unexpected(sampler.error());
+
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+
+  int go[2], exec_err[2];
+  if (pipe2(go, O_CLOEXEC) != 0 || pipe2(exec_err, O_CLOEXEC) != 0)
+    return std::unexpected(Error{Error::Kind::runtime, fmt::format("pipe: {}", std::strerror(errno))});
+  UniqueFd go_read(go[0]), go_write(go[1]), err_read(exec_err[0]), err_write(exec_err[1]);
+
+  const pid_t child = fork();
+  if (child < 0) return std::unexpected(Error{Error::Kind::runtime, fmt::format("fork: {}", std::strerror(errno))});
+  if (child == 0) {
+    // Held here until sampling is attached; only async-signal-safe calls.
+    char c = 0;
+    ssize_t n;
+    while ((n = read(go_read.get(), &c, 1)) < 0 && errno == EINTR) {
+    }
+    if (n != 1) _exit(127);
+    execvp(args[0], args.data());
+    const int e = errno;
+    [[maybe_unused]] auto w = write(err_write.get(), &e, sizeof e);
+    _exit(127);
+  }
+  go_read = UniqueFd();
+  err_write = UniqueFd();
+
+  auto abandon = [child](Error e) -> std::expected<RecordResult, Error> {
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+    return std::unexpected(std::move(e));
+  };
+  if (auto ok = sampler->add_target(child); !ok) return abandon(ok.error());
+  ProcessMaps maps;
+  if (auto ok = sampler->start(); !ok) return abandon(ok.error());
+
+  SigintGuard sigint;
+  const char c = 1;
+  if (write(go_write.get(), &c, 1) != 1)
+    return abandon(Error{Error::Kind::runtime, fmt::format("cannot start the command: {}", std::strerror(errno))});
+  go_write = UniqueFd();
+  int exec_errno = 0;
+  ssize_t n;
+  while ((n = read(err_read.get(), &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+  }
+  if (n == sizeof exec_errno) {
+    waitpid(child, nullptr, 0);
+    return std::unexpected(Error{Error::Kind::bad_input,
+                                 fmt::format("cannot run '{}': {}", argv[0], std::strerror(exec_errno))});
+  }
+  maps.snapshot(child);  // exec is done: the executable and the loader are mapped
+
+  Watched watched;
+  watched.pid = child;
+  watched.is_child = true;
+  watched.pidfd = open_pidfd(child);
+  const double seconds = sample_until_done(*sampler, maps, watched, options);
+  if (!watched.exited) {
+    // Duration over or interrupted: sampling stopped, the command finishes on
+    // its own (its exit status is still reported).
+    while (waitpid(child, &watched.wait_status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  return RecordResult{build_profile(*sampler, maps, options, seconds), watched.wait_status};
+}
+
+std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options) {
+  if (auto ok = check_options(options); !ok) return std::unexpected(ok.error());
+  if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
+    return std::unexpected(Error{Error::Kind::bad_input, fmt::format("no process with pid {}", pid)});
+  const pid_t tgid = tgid_of(pid);
+  auto sampler = Sampler::create({options.mode, options.hz});
+  if (!sampler) return std::unexpected(sampler.error());
+  ProcessMaps maps;
+  std::vector<pid_t> tree{tgid};
+  for (pid_t d : descendants(tgid)) tree.push_back(d);
+  for (pid_t p : tree) {
+    if (auto ok = sampler->add_target(p); !ok) return std::unexpected(ok.error());
+    maps.snapshot(p);
+  }
+  if (auto ok = sampler->start(); !ok) return std::unexpected(ok.error());
+  SigintGuard sigint;
+  Watched watched;
+  watched.pid = tgid;
+  watched.pidfd = open_pidfd(tgid);
+  const double seconds = sample_until_done(*sampler, maps, watched, options);
+  return build_profile(*sampler, maps, options, seconds);
+}
+
+}  // namespace perfgate::profiler

@@ -1,0 +1,44 @@
+#pragma once
+// Records a profile of a process tree: the public entry of the profiler, used
+// by `perfgate record` and by the runner (`perfgate run --profile`). Ties the
+// BPF sampler, the /proc/PID/maps snapshots and the symbolizer together.
+// Blocking; one recording at a time per process (SIGINT ends a recording).
+
+#include <sys/types.h>
+
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "profiler/error.h"
+#include "profiler/profile.h"
+
+namespace perfgate::profiler {
+
+struct RecordOptions {
+  unsigned hz = 99;                   // cpu mode sampling frequency per CPU
+  Mode mode = Mode::cpu;
+  std::optional<double> duration_s;   // stop sampling after this long (default: until the target exits)
+};
+
+struct RecordResult {
+  Profile profile;
+  int wait_status = 0;  // as from waitpid
+};
+
+// fork+exec argv with the child held until sampling is attached, follow its
+// tree, symbolize. A target that crashes or is killed still gives its profile
+// (wait_status tells). Errors: permission/unsupported (no BPF here), bad_input
+// (empty argv, command not found), runtime.
+std::expected<RecordResult, Error> record_command(const std::vector<std::string>& argv,
+                                                  const RecordOptions& options);
+
+// Samples a running process (and the processes it forks, and its existing
+// descendants) until it exits, duration_s passes, or SIGINT.
+std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options);
+
+// Cheap pre-flight: can we load BPF here?
+std::expected<void, Error> check_available();
+
+}  // namespace perfgate::profiler

@@ -1,0 +1,213 @@
+#include "profiler/sampler.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "pg_sampler_bpf.skel.h"
+
+namespace perfgate::profiler {
+namespace {
+
+// libbpf stays silent unless asked (as libbpf-bootstrap's -v).
+int libbpf_print(enum libbpf_print_level level, const char* format, va_list args) {
+  static const bool verbose = std::getenv("PERFGATE_BPF_VERBOSE") != nullptr;
+  if (!verbose && level != LIBBPF_WARN) return 0;
+  if (!verbose) return 0;
+  return std::vfprintf(stderr, format, args);
+}
+
+std::vector<int> online_cpus() {
+  // "0-3,5,7-8"
+  std::vector<int> cpus;
+  std::ifstream in("/sys/devices/system/cpu/online");
+  std::string text;
+  std::getline(in, text);
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto comma = text.find(',', pos);
+    std::string part = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    auto dash = part.find('-');
+    int lo = std::atoi(part.c_str());
+    int hi = dash == std::string::npos ? lo : std::atoi(part.c_str() + dash + 1);
+    for (int c = lo; c <= hi; ++c) cpus.push_back(c);
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  if (cpus.empty())
+    for (int c = 0; c < libbpf_num_possible_cpus(); ++c) cpus.push_back(c);
+  return cpus;
+}
+
+std::uint32_t max_stack_sysctl() {
+  std::ifstream in("/proc/sys/kernel/perf_event_max_stack");
+  std::uint32_t v = PG_MAX_STACK_DEPTH;
+  if (!(in >> v) || v == 0 || v > PG_MAX_STACK_DEPTH) v = PG_MAX_STACK_DEPTH;
+  return v;
+}
+
+}  // namespace
+
+Error bpf_error(const char* what, int err) {
+  err = err < 0 ? -err : err;
+  if (err == EPERM || err == EACCES)
+    return {Error::Kind::permission,
+            std::string(what) +
+                ": permission denied — run as root or grant CAP_BPF and CAP_PERFMON "
+                "(setcap cap_bpf,cap_perfmon+ep perfgate)"};
+  if (err == ENOSYS || err == EOPNOTSUPP || err == ENOENT || err == EINVAL)
+    return {Error::Kind::unsupported,
+            std::string(what) + ": " + std::strerror(err) +
+                " — the kernel lacks BPF support needed here (CONFIG_BPF_SYSCALL, "
+                "CONFIG_DEBUG_INFO_BTF, perf events)"};
+  return {Error::Kind::runtime, std::string(what) + ": " + std::strerror(err)};
+}
+
+void Sampler::SkeletonDeleter::operator()(pg_sampler_bpf* skel) const { pg_sampler_bpf__destroy(skel); }
+void Sampler::LinkDeleter::operator()(bpf_link* link) const { bpf_link__destroy(link); }
+void Sampler::RingBufferDeleter::operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
+
+Sampler::Sampler(Sampler&&) noexcept = default;
+Sampler& Sampler::operator=(Sampler&&) noexcept = default;
+Sampler::~Sampler() = default;
+
+std::expected<Sampler, Error> Sampler::create(const Options& options) {
+  libbpf_set_print(libbpf_print);
+  Sampler s;
+  s.options_ = options;
+  s.skel_.reset(pg_sampler_bpf__open());
+  if (!s.skel_) return std::unexpected(bpf_error("cannot open the BPF sampler", errno));
+  s.skel_->rodata->max_depth = max_stack_sysctl();
+  bpf_map__set_max_entries(s.skel_->maps.counts, options.max_stacks);
+  // Only the programs of the chosen mode are loaded; the tree hooks always.
+  bpf_program__set_autoload(s.skel_->progs.pg_sample, options.mode == Mode::cpu);
+  bpf_program__set_autoload(s.skel_->progs.pg_switch, options.mode == Mode::offcpu);
+  if (int err = pg_sampler_bpf__load(s.skel_.get()); err != 0)
+    return std::unexpected(bpf_error("cannot load the BPF sampler", err));
+
+  s.events_.reset(ring_buffer__new(
+      bpf_map__fd(s.skel_->maps.events),
+      [](void* ctx, void* data, size_t size) -> int {
+        if (size < sizeof(pg_event)) return 0;
+        auto* handler = static_cast<EventHandler*>(ctx);
+        pg_event ev;
+        std::memcpy(&ev, data, sizeof ev);
+        if (*handler) (*handler)(ev);
+        return 0;
+      },
+      s.handler_.get(), nullptr));
+  if (!s.events_) return std::unexpected(bpf_error("cannot create the BPF ring buffer", errno));
+  return s;
+}
+
+std::expected<void, Error> Sampler::add_target(pid_t tgid) {
+  const auto key = static_cast<std::uint32_t>(tgid);
+  pg_target value{};
+  if (bpf_map_update_elem(bpf_map__fd(skel_->maps.targets), &key, &value, BPF_ANY) != 0)
+    return std::unexpected(bpf_error("cannot add the target process", errno));
+  return {};
+}
+
+void Sampler::set_event_handler(EventHandler handler) { *handler_ = std::move(handler); }
+
+std::expected<void, Error> Sampler::start() {
+  auto attach = [this](bpf_program* prog, const char* what) -> std::expected<void, Error> {
+    bpf_link* link = bpf_program__attach(prog);
+    if (link == nullptr) return std::unexpected(bpf_error(what, errno));
+    links_.emplace_back(link);
+    return {};
+  };
+  if (auto ok = attach(skel_->progs.pg_fork, "cannot attach sched_process_fork"); !ok) return ok;
+  if (auto ok = attach(skel_->progs.pg_exec, "cannot attach sched_process_exec"); !ok) return ok;
+  if (auto ok = attach(skel_->progs.pg_exit, "cannot attach sched_process_exit"); !ok) return ok;
+
+  if (options_.mode == Mode::offcpu) return attach(skel_->progs.pg_switch, "cannot attach sched_switch");
+
+  perf_event_attr attr{};
+  attr.size = sizeof attr;
+  attr.type = PERF_TYPE_SOFTWARE;
+  attr.config = PERF_COUNT_SW_CPU_CLOCK;
+  attr.freq = 1;
+  attr.sample_freq = options_.hz;
+  int last_err = 0;
+  for (int cpu : online_cpus()) {
+    const int fd = static_cast<int>(syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC));
+    if (fd < 0) {
+      last_err = errno;
+      if (errno == ENODEV) continue;  // CPU went offline or has no such event
+      return std::unexpected(bpf_error("cannot open the cpu-clock perf event", errno));
+    }
+    bpf_link* link = bpf_program__attach_perf_event(skel_->progs.pg_sample, fd);
+    if (link == nullptr) {
+      const int err = errno;
+      close(fd);
+      return std::unexpected(bpf_error("cannot attach the sampler to a perf event", err));
+    }
+    // From here the link owns the perf fd.
+    links_.emplace_back(link);
+    ++cpus_sampled_;
+  }
+  if (cpus_sampled_ == 0) return std::unexpected(bpf_error("no CPU accepted a cpu-clock perf event", last_err));
+  return {};
+}
+
+void Sampler::stop() { links_.clear(); }
+
+int Sampler::event_fd() const { return ring_buffer__epoll_fd(events_.get()); }
+
+void Sampler::consume_events() { ring_buffer__consume(events_.get()); }
+
+std::vector<RawStack> Sampler::read_stacks() const {
+  std::vector<RawStack> out;
+  const int fd = bpf_map__fd(skel_->maps.counts);
+  auto key = std::make_unique<pg_stack_key>();
+  auto next = std::make_unique<pg_stack_key>();
+  const void* prev = nullptr;
+  while (bpf_map_get_next_key(fd, prev, next.get()) == 0) {
+    std::uint64_t weight = 0;
+    if (bpf_map_lookup_elem(fd, next.get(), &weight) == 0 && weight != 0) {
+      RawStack s;
+      s.tgid = next->tgid;
+      s.flags = next->flags;
+      const auto ud = std::min<std::uint32_t>(next->user_depth, PG_MAX_STACK_DEPTH);
+      const auto kd = std::min<std::uint32_t>(next->kernel_depth, PG_MAX_STACK_DEPTH);
+      s.user.assign(next->user, next->user + ud);
+      s.kernel.assign(next->kernel, next->kernel + kd);
+      s.weight = weight;
+      out.push_back(std::move(s));
+    }
+    std::swap(key, next);
+    prev = key.get();
+  }
+  return out;
+}
+
+pg_counters Sampler::read_counters() const {
+  pg_counters sum{};
+  const int ncpu = libbpf_num_possible_cpus();
+  if (ncpu <= 0) return sum;
+  std::vector<pg_counters> per_cpu(static_cast<std::size_t>(ncpu));
+  const std::uint32_t zero = 0;
+  if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.counters), &zero, per_cpu.data()) != 0) return sum;
+  for (const auto& c : per_cpu) {
+    sum.samples += c.samples;
+    sum.lost += c.lost;
+    sum.truncated += c.truncated;
+    sum.missing_user += c.missing_user;
+    sum.events_lost += c.events_lost;
+    sum.offcpu_lost += c.offcpu_lost;
+  }
+  return sum;
+}
+
+}  // namespace perfgate::profiler

@@ -1,0 +1,96 @@
+#pragma once
+// The loader of the BPF sampler (profiler/bpf/sampler.bpf.c): opens and loads
+// the embedded skeleton, attaches one cpu-clock perf event per online CPU (cpu
+// mode) or the sched_switch hook (offcpu mode) plus the fork/exec/exit hooks
+// that keep the target set, and reads back the aggregated stacks and counters.
+// Move-only; every kernel handle is released in the destructor. Not thread-safe.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "profiler/bpf/sampler.h"
+#include "profiler/error.h"
+#include "profiler/profile.h"
+
+struct pg_sampler_bpf;
+struct bpf_link;
+struct ring_buffer;
+
+namespace perfgate::profiler {
+
+// One aggregated stack as the kernel saw it.
+struct RawStack {
+  std::uint32_t tgid = 0;
+  std::uint32_t flags = 0;            // PG_STACK_* from bpf/sampler.h
+  std::vector<std::uint64_t> user;    // leaf first
+  std::vector<std::uint64_t> kernel;  // leaf first
+  std::uint64_t weight = 0;           // samples (cpu) or ns (offcpu)
+};
+
+class Sampler {
+ public:
+  struct Options {
+    Mode mode = Mode::cpu;
+    unsigned hz = 99;
+    std::uint32_t max_stacks = 16384;  // entries of the counts map
+  };
+  using EventHandler = std::function<void(const pg_event&)>;
+
+  // Opens and loads the programs (verifies them). Errors: permission when the
+  // kernel refuses bpf(), unsupported when BPF/BTF is missing.
+  static std::expected<Sampler, Error> create(const Options& options);
+
+  Sampler(Sampler&&) noexcept;
+  Sampler& operator=(Sampler&&) noexcept;
+  ~Sampler();
+
+  // Adds a process (tgid) to the traced tree. Its forks follow automatically.
+  std::expected<void, Error> add_target(pid_t tgid);
+  // Called from poll() for each ring-buffer notice (new process, exec, exit).
+  void set_event_handler(EventHandler handler);
+  // Attaches the perf events / tracepoints: sampling starts.
+  std::expected<void, Error> start();
+  // Detaches everything that produces samples; maps stay readable.
+  void stop();
+  // File descriptor that becomes readable when notices are pending.
+  int event_fd() const;
+  // Delivers pending notices to the handler without blocking.
+  void consume_events();
+
+  std::vector<RawStack> read_stacks() const;
+  pg_counters read_counters() const;
+  unsigned cpus_sampled() const { return cpus_sampled_; }
+
+ private:
+  struct SkeletonDeleter {
+    void operator()(pg_sampler_bpf* skel) const;
+  };
+  struct LinkDeleter {
+    void operator()(bpf_link* link) const;
+  };
+  struct RingBufferDeleter {
+    void operator()(ring_buffer* rb) const;
+  };
+
+  Sampler() = default;
+
+  Options options_;
+  // Declared in destruction order's reverse: the ring buffer and links go
+  // before the skeleton whose maps and programs they reference.
+  std::unique_ptr<pg_sampler_bpf, SkeletonDeleter> skel_;
+  std::vector<std::unique_ptr<bpf_link, LinkDeleter>> links_;
+  // Heap-held so the ring buffer's callback context survives moves.
+  std::unique_ptr<EventHandler> handler_ = std::make_unique<EventHandler>();
+  std::unique_ptr<ring_buffer, RingBufferDeleter> events_;
+  unsigned cpus_sampled_ = 0;
+};
+
+// "permission denied — run as root or grant …" style message for errno.
+Error bpf_error(const char* what, int err);
+
+}  // namespace perfgate::profiler

@@ -1,0 +1,272 @@
+#include "profiler/symbolizer.h"
+
+#include <cxxabi.h>
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <string>
+#include <unordered_map>
+
+namespace perfgate::profiler {
+
+std::string demangle(const char* name) {
+  if (name == nullptr) return {};
+  if (name[0] == '_' && name[1] == 'Z') {
+    int status = 0;
+    char* out = abi::__cxa_demangle(name, nullptr, nullptr, &status);
+    if (status == 0 && out != nullptr) {
+      std::string s(out);
+      std::free(out);
+      return s;
+    }
+    std::free(out);
+  }
+  return name;
+}
+
+namespace {
+
+// Dwfl_Callbacks keeps a pointer to this: it must outlive every Dwfl (field
+// note). nullptr = elfutils' default search path.
+char* g_debuginfo_path = nullptr;
+
+const Dwfl_Callbacks kCallbacks = {
+    .find_elf = dwfl_build_id_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .section_address = dwfl_offline_section_address,
+    .debuginfo_path = &g_debuginfo_path,
+};
+
+struct DwflDeleter {
+  void operator()(Dwfl* d) const { dwfl_end(d); }
+};
+
+struct Load {
+  std::uint64_t offset, filesz, vaddr;
+};
+
+std::string basename_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (auto del = name.find(" (deleted)"); del != std::string::npos) name.resize(del);
+  return name;
+}
+
+// One ELF file: its own Dwfl holding just this module at bias 0, so module
+// addresses are the ELF's virtual addresses and the module can be shared by
+// every process that maps the same build-id.
+struct Module {
+  std::unique_ptr<Dwfl, DwflDeleter> dwfl;
+  Dwfl_Module* mod = nullptr;
+  std::string name;
+  std::string build_id;
+  std::vector<Load> loads;
+  std::unordered_map<std::uint64_t, std::vector<Frame>> cache;  // lookup vaddr -> frames, leaf first
+
+  std::uint64_t to_vaddr(const Mapping& m, std::uint64_t addr) const {
+    const std::uint64_t file_off = m.pgoff + (addr - m.start);
+    for (const auto& l : loads)
+      if (file_off >= l.offset && file_off < l.offset + l.filesz) return l.vaddr + (file_off - l.offset);
+    return file_off;
+  }
+};
+
+std::unique_ptr<Module> open_module(const MappedFile& file) {
+  auto m = std::make_unique<Module>();
+  m->name = basename_of(file.path);
+  m->dwfl.reset(dwfl_begin(&kCallbacks));
+  if (!m->dwfl) return nullptr;
+  const int fd = dup(file.fd.get());  // dwfl takes ownership of the fd it is given
+  if (fd < 0) return nullptr;
+  dwfl_report_begin(m->dwfl.get());
+  m->mod = dwfl_report_elf(m->dwfl.get(), m->name.c_str(), file.path.c_str(), fd, 0, true);
+  dwfl_report_end(m->dwfl.get(), nullptr, nullptr);
+  if (m->mod == nullptr) {
+    return nullptr;
+  }
+  const unsigned char* bits = nullptr;
+  GElf_Addr vaddr = 0;
+  const int n = dwfl_module_build_id(m->mod, &bits, &vaddr);
+  for (int i = 0; i < n; ++i) m->build_id += fmt::format("{:02x}", bits[i]);
+  GElf_Addr bias = 0;
+  if (Elf* elf = dwfl_module_getelf(m->mod, &bias)) {
+    std::size_t phnum = 0;
+    if (elf_getphdrnum(elf, &phnum) == 0)
+      for (std::size_t i = 0; i < phnum; ++i) {
+        GElf_Phdr ph;
+        if (gelf_getphdr(elf, static_cast<int>(i), &ph) && ph.p_type == PT_LOAD)
+          m->loads.push_back({ph.p_offset, ph.p_filesz, ph.p_vaddr});
+      }
+  }
+  return m;
+}
+
+// Name of an inlined subroutine: its abstract origin's linkage name
+// (demangled, so it is qualified like the symbol names), else DW_AT_name.
+std::string inlined_name(Dwarf_Die* die) {
+  Dwarf_Attribute attr;
+  const char* linkage = nullptr;
+  if (dwarf_attr_integrate(die, DW_AT_linkage_name, &attr) ||
+      dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr))
+    linkage = dwarf_formstring(&attr);
+  if (linkage) return demangle(linkage);
+  if (dwarf_attr_integrate(die, DW_AT_name, &attr))
+    if (const char* name = dwarf_formstring(&attr)) return name;
+  return "[inlined]";
+}
+
+struct KernelSymbol {
+  std::uint64_t addr;
+  std::string name;
+  std::string module;
+};
+
+}  // namespace
+
+struct Symbolizer::Impl {
+  std::map<std::pair<std::uint64_t, std::uint64_t>, Module*> by_file;  // (dev, inode)
+  std::map<std::string, std::unique_ptr<Module>> by_build_id;          // the cache (DESIGN §7)
+  std::vector<std::unique_ptr<Module>> without_build_id;
+  std::vector<KernelSymbol> kallsyms;
+  bool kallsyms_loaded = false;
+
+  Module* module_for(const Mapping& m, const MappedFile& file) {
+    const auto key = std::make_pair(m.dev, m.inode);
+    if (auto it = by_file.find(key); it != by_file.end()) return it->second;
+    auto mod = open_module(file);
+    Module* result = nullptr;
+    if (mod && !mod->build_id.empty()) {
+      auto [it, inserted] = by_build_id.try_emplace(mod->build_id, nullptr);
+      if (inserted) it->second = std::move(mod);
+      result = it->second.get();
+    } else if (mod) {
+      without_build_id.push_back(std::move(mod));
+      result = without_build_id.back().get();
+    }
+    by_file[key] = result;
+    return result;
+  }
+
+  void load_kallsyms() {
+    kallsyms_loaded = true;
+    std::ifstream in("/proc/kallsyms");
+    std::string line;
+    while (std::getline(in, line)) {
+      // "ffffffff81000000 T _stext\t[module]"
+      char* end = nullptr;
+      const std::uint64_t addr = std::strtoull(line.c_str(), &end, 16);
+      if (addr == 0 || end == nullptr || line.size() < 19) continue;
+      const std::size_t type_pos = static_cast<std::size_t>(end - line.c_str()) + 1;
+      if (type_pos + 2 >= line.size()) continue;
+      const char type = line[type_pos];
+      if (type != 't' && type != 'T' && type != 'w' && type != 'W') continue;
+      std::string rest = line.substr(type_pos + 2);
+      std::string module = "[kernel.kallsyms]";
+      if (auto tab = rest.find('\t'); tab != std::string::npos) {
+        module = rest.substr(tab + 1);
+        rest.resize(tab);
+      }
+      kallsyms.push_back({addr, std::move(rest), std::move(module)});
+    }
+    std::sort(kallsyms.begin(), kallsyms.end(),
+              [](const KernelSymbol& a, const KernelSymbol& b) { return a.addr < b.addr; });
+  }
+};
+
+Symbolizer::Symbolizer() : impl_(std::make_unique<Impl>()) {}
+Symbolizer::Symbolizer(Symbolizer&&) noexcept = default;
+Symbolizer& Symbolizer::operator=(Symbolizer&&) noexcept = default;
+Symbolizer::~Symbolizer() = default;
+
+void Symbolizer::kernel_frame(std::uint64_t addr, std::vector<Frame>& out) {
+  if (!impl_->kallsyms_loaded) impl_->load_kallsyms();
+  Frame f;
+  f.kind = FrameKind::kernel;
+  f.offset = addr;
+  const auto& syms = impl_->kallsyms;
+  auto it = std::upper_bound(syms.begin(), syms.end(), addr,
+                             [](std::uint64_t a, const KernelSymbol& s) { return a < s.addr; });
+  if (it == syms.begin()) {
+    f.module = "[kernel.kallsyms]";
+    f.function = fmt::format("[kernel.kallsyms]+0x{:x}", addr);
+  } else {
+    --it;
+    f.module = it->module;
+    f.function = it->name;
+  }
+  out.push_back(std::move(f));
+}
+
+void Symbolizer::user_frames(const ProcessMaps& maps, pid_t tgid, std::uint64_t addr, bool is_return,
+                             std::vector<Frame>& out) {
+  const Mapping* mapping = maps.find(tgid, addr);
+  if (mapping == nullptr) {
+    out.push_back({fmt::format("[unknown]+0x{:x}", addr), "[unknown]", "", addr, false, FrameKind::user});
+    return;
+  }
+  const MappedFile* file = maps.file(*mapping);
+  Module* mod = file ? impl_->module_for(*mapping, *file) : nullptr;
+  if (mod == nullptr) {
+    const std::string name = mapping->path.empty() ? "[anon]" : basename_of(mapping->path);
+    const std::uint64_t off = addr - mapping->start + mapping->pgoff;
+    out.push_back({fmt::format("{}+0x{:x}", name, off), name, "", off, false, FrameKind::user});
+    return;
+  }
+  const std::uint64_t vaddr = mod->to_vaddr(*mapping, addr);
+  const std::uint64_t lookup = is_return && vaddr > 0 ? vaddr - 1 : vaddr;
+  if (auto it = mod->cache.find(lookup); it != mod->cache.end()) {
+    out.insert(out.end(), it->second.begin(), it->second.end());
+    return;
+  }
+
+  std::vector<Frame> frames;
+  Frame base;
+  base.module = mod->name;
+  base.build_id = mod->build_id;
+  base.offset = vaddr;
+
+  // Inline chain, innermost first, from the DWARF scopes around the address.
+  Dwarf_Addr dbias = 0;
+  if (Dwarf_Die* cu = dwfl_module_addrdie(mod->mod, lookup, &dbias)) {
+    Dwarf_Die* scopes = nullptr;
+    const int n = dwarf_getscopes(cu, lookup - dbias, &scopes);
+    for (int i = 0; i < n; ++i) {
+      const int tag = dwarf_tag(&scopes[i]);
+      if (tag == DW_TAG_subprogram) break;
+      if (tag != DW_TAG_inlined_subroutine) continue;
+      Frame f = base;
+      f.function = inlined_name(&scopes[i]);
+      f.inlined = true;
+      frames.push_back(std::move(f));
+    }
+    std::free(scopes);
+  }
+
+  GElf_Off sym_off = 0;
+  GElf_Sym sym;
+  GElf_Word shndx = 0;
+  Elf* elf = nullptr;
+  Dwarf_Addr sbias = 0;
+  const char* name = dwfl_module_addrinfo(mod->mod, lookup, &sym_off, &sym, &shndx, &elf, &sbias);
+  Frame f = base;
+  // A symbol only counts when the address lies inside it: a stripped static
+  // function must not be charged to the exported symbol before it.
+  if (name != nullptr && sym.st_size > 0 && sym_off < sym.st_size)
+    f.function = demangle(name);
+  else
+    f.function = fmt::format("{}+0x{:x}", mod->name, vaddr);
+  frames.push_back(std::move(f));
+
+  out.insert(out.end(), frames.begin(), frames.end());
+  mod->cache.emplace(lookup, std::move(frames));
+}
+
+}  // namespace perfgate::profiler

@@ -1,0 +1,47 @@
+#pragma once
+// Turns sampled addresses into frames with elfutils libdwfl (DESIGN §7), the
+// way KDAB perfparser does: every mapped ELF is reported once with
+// dwfl_report_elf (from the fd kept by ProcessMaps, so the process may be gone),
+// modules and resolved addresses are cached per build-id, C++ names are
+// demangled, inline call chains come from DWARF scopes, kernel addresses from
+// /proc/kallsyms. A stripped module falls back to .dynsym (only when the address
+// lies inside the symbol), then to "module+0xoffset": no address is dropped.
+// DEBUGINFOD_URLS is honoured through dwfl_standard_find_debuginfo.
+// Not thread-safe.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "profiler/process_maps.h"
+#include "profiler/profile.h"
+
+namespace perfgate::profiler {
+
+class Symbolizer {
+ public:
+  Symbolizer();
+  Symbolizer(Symbolizer&&) noexcept;
+  Symbolizer& operator=(Symbolizer&&) noexcept;
+  ~Symbolizer();
+
+  // Appends the frames of one user address, leaf first: the innermost inlined
+  // function first, the function holding the code last. is_return: addr is a
+  // return address (every frame but the leaf), looked up at addr - 1 so the
+  // call site, not the next statement, decides the inline chain.
+  void user_frames(const ProcessMaps& maps, pid_t tgid, std::uint64_t addr, bool is_return,
+                   std::vector<Frame>& out);
+  // Appends the frame of one kernel address.
+  void kernel_frame(std::uint64_t addr, std::vector<Frame>& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// abi::__cxa_demangle, or the name itself when it is not a mangled C++ name.
+std::string demangle(const char* name);
+
+}  // namespace perfgate::profiler
