@@ -32,6 +32,9 @@ namespace {
 constexpr double kOfferedRatePerS = 22'000.0;
 constexpr std::int64_t kMaxWaitNs = 100'000;
 constexpr std::size_t kMaxBatch = 8;
+// Scheduling slack for the max_wait invariant beyond the measured run-queue
+// delay (timer wake-up, hypervisor steal); see batch_invariants.h.
+constexpr std::int64_t kHoldToleranceNs = 2'000'000;
 constexpr std::size_t kAnswerCheckStride = 16;  // re-run every 16th request alone
 
 class BatcherWorkload final : public Workload {
@@ -75,7 +78,8 @@ class BatcherWorkload final : public Workload {
     run.invariants = check_batcher_invariants(
         answers, total, (*batcher)->batches(),
         InvariantLimits{.max_batch = kMaxBatch, .max_wait_ns = kMaxWaitNs,
-                        .tolerance_ns = 1'000'000, .allowed_late_share = 0.01});
+                        .tolerance_ns = kHoldToleranceNs,
+                        .allowed_late_share = 0.01});
 
     // Batching must not change answers (nor hand one request's answer to
     // another): re-run a sample alone, after the timed run. Same arithmetic
@@ -94,12 +98,16 @@ class BatcherWorkload final : public Workload {
                                            checked, first_wrong)});
 
     const auto batches = (*batcher)->batches();
-    double service_ns = 0.0;
-    for (const auto& b : batches) service_ns += static_cast<double>(b.finish_ns - b.dispatch_ns);
+    double service_ns = 0.0, hold_ns = 0.0;
+    for (const auto& b : batches) {
+      service_ns += static_cast<double>(b.finish_ns - b.dispatch_ns);
+      hold_ns += static_cast<double>(b.dispatch_ns - std::max(b.oldest_enqueued_ns, b.idle_since_ns));
+    }
     const double n_batches = static_cast<double>(std::max<std::size_t>(batches.size(), 1));
     run.metrics["offered_rate_per_s"] = kOfferedRatePerS;
     run.metrics["mean_batch_size"] = static_cast<double>(total) / n_batches;
     run.metrics["mean_batch_service_us"] = service_ns / n_batches / 1e3;
+    run.metrics["mean_idle_hold_us"] = hold_ns / n_batches / 1e3;
     run.metrics["max_wait_us"] = static_cast<double>(kMaxWaitNs) / 1e3;
     return run;
   }

@@ -30,13 +30,16 @@ std::int64_t drive_open_loop(RequestBatcher& batcher, std::span<const std::int64
   const std::int64_t start = harness::now_ns();
   for (std::size_t i = 0; i < offsets_ns.size(); ++i) {
     const std::int64_t due = start + offsets_ns[i];
-    // Sleep only when the gap is worth a syscall; requests that are already
-    // due (the generator woke late) go out back to back, keeping their
-    // scheduled times as the latency origin.
+    // Sleep when the gap is worth a syscall, spin out the last microseconds
+    // (never submit early: that would understate latency). Requests that are
+    // already due (the generator woke late) go out back to back, keeping
+    // their scheduled times as the latency origin.
     if (due - harness::now_ns() > 2'000) {
       const timespec ts{.tv_sec = due / 1'000'000'000, .tv_nsec = due % 1'000'000'000};
       while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
       }
+    }
+    while (harness::now_ns() < due) {
     }
     batcher.submit(static_cast<std::uint32_t>(i));
   }

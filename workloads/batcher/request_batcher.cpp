@@ -81,9 +81,11 @@ void RequestBatcher::finish() {
 
 void RequestBatcher::dispatcher_main() {
   tighten_timer_slack();
+  const RunQueueDelay delay;
   std::vector<Pending> batch;
   batch.reserve(config_.max_batch);
   for (;;) {
+    const std::int64_t delay_at_wait = delay.total_ns();
     {
       std::unique_lock lock(queue_mutex_);
       queue_cv_.wait(lock, [this] { return !queue_.empty() || closed_; });
@@ -106,13 +108,15 @@ void RequestBatcher::dispatcher_main() {
     }
     const std::int64_t dispatch = harness::now_ns();
     std::lock_guard model_lock(model_mutex_);
-    run_batch(batch, dispatch);
+    run_batch(batch, dispatch, delay, delay_at_wait);
   }
 }
 
 void RequestBatcher::serial_handler_main() {
+  const RunQueueDelay delay;
   for (;;) {
     Pending request;
+    const std::int64_t delay_at_wait = delay.total_ns();
     {
       std::unique_lock lock(queue_mutex_);
       queue_cv_.wait(lock, [this] { return !queue_.empty() || closed_; });
@@ -122,11 +126,12 @@ void RequestBatcher::serial_handler_main() {
     }
     // The global lock: every request runs the model alone, one at a time.
     std::lock_guard model_lock(model_mutex_);
-    run_batch(std::span(&request, 1), harness::now_ns());
+    run_batch(std::span(&request, 1), harness::now_ns(), delay, delay_at_wait);
   }
 }
 
-void RequestBatcher::run_batch(std::span<const Pending> batch, std::int64_t dispatch_ns) {
+void RequestBatcher::run_batch(std::span<const Pending> batch, std::int64_t dispatch_ns,
+                               const RunQueueDelay& delay, std::int64_t delay_at_wait_ns) {
   const std::size_t dim = model_.shape().input_dim;
   std::int64_t oldest = batch.front().enqueued_ns;
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -134,6 +139,10 @@ void RequestBatcher::run_batch(std::span<const Pending> batch, std::int64_t disp
     std::copy_n(inputs_.begin() + static_cast<std::ptrdiff_t>(batch[i].id * dim), dim,
                 batch_inputs_.begin() + static_cast<std::ptrdiff_t>(i * dim));
   }
+  // Only a hold past max_wait needs the (syscall-priced) second reading.
+  const std::int64_t hold = dispatch_ns - std::max(oldest, model_idle_since_ns_);
+  const std::int64_t run_queue_delay =
+      hold > config_.max_wait_ns ? delay.total_ns() - delay_at_wait_ns : 0;
   model_.forward(std::span(batch_inputs_).first(batch.size() * dim),
                  std::span(batch_outputs_).first(batch.size()));
   const std::int64_t finish = harness::now_ns();
@@ -148,6 +157,7 @@ void RequestBatcher::run_batch(std::span<const Pending> batch, std::int64_t disp
                                  .idle_since_ns = model_idle_since_ns_,
                                  .dispatch_ns = dispatch_ns,
                                  .finish_ns = finish,
+                                 .run_queue_delay_ns = run_queue_delay,
                                  .size = static_cast<std::uint32_t>(batch.size())});
   model_idle_since_ns_ = finish;
 }

@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "workloads/batcher/run_queue_delay.h"
 #include "workloads/batcher/simulated_model.h"
 
 namespace perfgate::workloads::batcher {
@@ -49,6 +50,9 @@ struct BatchRecord {
   std::int64_t idle_since_ns = 0;       // when the model finished its previous batch
   std::int64_t dispatch_ns = 0;         // when the batch was handed to the model
   std::int64_t finish_ns = 0;           // when the model returned
+  // Run-queue wait of the dispatching thread while it held this batch (see
+  // RunQueueDelay); measured only when the hold exceeded max_wait, else 0.
+  std::int64_t run_queue_delay_ns = 0;
   std::uint32_t size = 0;
 };
 
@@ -96,7 +100,8 @@ class RequestBatcher {
   void serial_handler_main();
   // Runs the model on `batch` and records the answers and the batch. The
   // caller holds model_mutex_ (serial) or is the only dispatcher (batched).
-  void run_batch(std::span<const Pending> batch, std::int64_t dispatch_ns);
+  void run_batch(std::span<const Pending> batch, std::int64_t dispatch_ns,
+                 const RunQueueDelay& delay, std::int64_t delay_at_wait_ns);
 
   BatcherConfig config_;
   SimulatedModel& model_;
