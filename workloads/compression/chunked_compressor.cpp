@@ -47,12 +47,12 @@ ChunkedCompressor::ChunkedCompressor(ChunkedCompressor&&) noexcept = default;
 ChunkedCompressor& ChunkedCompressor::operator=(ChunkedCompressor&&) noexcept = default;
 ChunkedCompressor::~ChunkedCompressor() = default;
 
-std::expected<std::size_t, std::string> ChunkedCompressor::compress_chunk(
+std::expected<std::size_t, std::size_t> ChunkedCompressor::compress_chunk(
     std::size_t lane, std::span<const std::byte> chunk, std::span<std::byte> dst) {
   harness::SlowdownScope slowdown(config_.slowdown);
   const std::size_t r = ZSTD_compress2(contexts_[lane].get(), dst.data(), dst.size(), chunk.data(),
                                        chunk.size());
-  if (ZSTD_isError(r)) return std::unexpected(fmt::format("ZSTD_compress2: {}", ZSTD_getErrorName(r)));
+  if (ZSTD_isError(r)) return std::unexpected(r);
   return r;
 }
 
@@ -80,7 +80,7 @@ std::expected<CompressStats, std::string> ChunkedCompressor::compress(
       frame_sizes_[i] = *r;
     } else {
       std::lock_guard lock(error_mutex);
-      if (!error) error = std::move(r.error());
+      if (!error) error = fmt::format("ZSTD_compress2: {}", ZSTD_getErrorName(r.error()));
     }
   };
   if (parallel) {
@@ -129,7 +129,7 @@ std::expected<ParallelCostModel, std::string> ChunkedCompressor::calibrate(
     for (std::size_t at = 0; at < sample.size(); at += chunk) {
       const std::size_t len = std::min(chunk, sample.size() - at);
       if (auto r = compress_chunk(0, sample.subspan(at, len), dst); !r)
-        return std::unexpected(r.error());
+        return std::unexpected(fmt::format("ZSTD_compress2: {}", ZSTD_getErrorName(r.error())));
     }
     const std::int64_t dt = harness::now_ns() - t0;
     if (best_ns < 0 || dt < best_ns) best_ns = dt;

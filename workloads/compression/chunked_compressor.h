@@ -80,9 +80,12 @@ class ChunkedCompressor {
   const CompressorConfig& config() const { return config_; }
 
   // Compresses one chunk into dst on `lane`'s context; returns the frame
-  // size. The --slowdown function: chunk compression is where an op spends
-  // its time, whether the chunks run sequentially or in parallel.
-  [[gnu::noinline]] std::expected<std::size_t, std::string> compress_chunk(
+  // size, or zstd's error code (ZSTD_getErrorName names it). The --slowdown
+  // function: chunk compression is where an op spends its time, whether the
+  // chunks run sequentially or in parallel. (The error is a code, not a
+  // std::string, so the symbol carries no [abi:cxx11] tag and demangles to
+  // exactly Info::slowdown_function plus its parameter list.)
+  [[gnu::noinline]] std::expected<std::size_t, std::size_t> compress_chunk(
       std::size_t lane, std::span<const std::byte> chunk, std::span<std::byte> dst);
 
  private:
