@@ -42,6 +42,7 @@ void add_baseline_command(CLI::App& app, Action& action);
 void add_ab_command(CLI::App& app, Action& action);
 void add_import_command(CLI::App& app, Action& action);
 void add_merge_command(CLI::App& app, Action& action);
+void add_validate_command(CLI::App& app, Action& action);
 void add_workloads_command(CLI::App& app, Action& action);
 void add_record_command(CLI::App& app, Action& action);
 

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   cli::add_ab_command(app, action);
   cli::add_import_command(app, action);
   cli::add_merge_command(app, action);
+  cli::add_validate_command(app, action);
   cli::add_baseline_command(app, action);
   cli::add_workloads_command(app, action);
   cli::add_record_command(app, action);

@@ -1,0 +1,92 @@
+// `perfgate validate-gate POOL.json`: checks the gate's error rates on real
+// repetitions measured on this machine (see gate/validation.h and
+// scripts/validate-gate, which measures the pools). Benchmarks named
+// "<name>/slowdown_percent=<P>" form one group per name; P = 0 is the clean
+// pool. Exit 0 when every row meets its quality bar, 1 otherwise.
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <map>
+#include <memory>
+
+#include "gate/cli/command.h"
+#include "gate/validation.h"
+
+namespace perfgate::cli {
+namespace {
+
+struct ValidateOptions {
+  std::string pool;
+  gate::ValidationOptions validation;
+};
+
+struct Group {
+  const gate::BenchmarkResult* clean = nullptr;
+  std::map<double, const gate::BenchmarkResult*> injected;
+};
+
+ExitCode run_validate(const ValidateOptions& o) {
+  auto results = load_results(o.pool);
+  if (!results) return fail(results.error());
+  std::map<std::string, Group> groups;
+  constexpr std::string_view kKey = "/slowdown_percent=";
+  for (const auto& b : results->benchmarks) {
+    const auto at = b.name.find(kKey);
+    if (at == std::string::npos || b.status != "ok") continue;
+    double pct = 0;
+    const std::string_view num = std::string_view(b.name).substr(at + kKey.size());
+    if (std::from_chars(num.data(), num.data() + num.size(), pct).ec != std::errc{}) continue;
+    Group& g = groups[b.name.substr(0, at)];
+    if (pct == 0) g.clean = &b;
+    else g.injected[pct] = &b;
+  }
+  if (groups.empty())
+    return fail(gate::Error::bad_input(fmt::format(
+        "{} holds no benchmarks named '<name>/slowdown_percent=<P>' (see scripts/validate-gate)", o.pool)));
+  fmt::print("gate validation: {} comparisons per row, {} repetitions per side, {} mode\n\n",
+             o.validation.comparisons, o.validation.repetitions_per_side,
+             o.validation.paired ? "paired (A/B)" : "baseline (Welch)");
+  fmt::print("{:<14} {:>9} {:>6} {:>11} {:>6} {:>9} {:>13} {:>12}  {}\n", "workload", "injected", "n", "regression",
+             "pass", "improved", "inconclusive", "median ratio", "bar");
+  bool all_ok = true;
+  for (const auto& [name, g] : groups) {
+    if (g.clean == nullptr) {
+      warn(fmt::format("{}: no clean pool (slowdown_percent=0); skipped", name));
+      continue;
+    }
+    std::vector<gate::ValidationRow> rows = {gate::validate_pair(*g.clean, *g.clean, 0, o.validation)};
+    for (const auto& [pct, pool] : g.injected) rows.push_back(gate::validate_pair(*g.clean, *pool, pct, o.validation));
+    for (const auto& r : rows) {
+      const bool ok = gate::meets_quality_bars(r);
+      all_ok = all_ok && ok;
+      const char* bar = r.injected_percent == 0 ? "false alarms <= 1 %"
+                        : r.injected_percent >= 15 ? "caught >= 95 %"
+                        : r.injected_percent <= 5  ? "never a regression"
+                                                   : "(no bar)";
+      fmt::print("{:<14} {:>8.0f}% {:>6} {:>10.1f}% {:>6} {:>9} {:>13} {:>12.3f}  {} {}\n", name, r.injected_percent,
+                 r.comparisons, 100 * r.regression_rate(), r.passes, r.improvements, r.inconclusive, r.median_ratio,
+                 ok ? "ok" : "MISSED", bar);
+    }
+  }
+  return all_ok ? ExitCode::pass : ExitCode::regression;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, Action& action) {
+  auto opts = std::make_shared<ValidateOptions>();
+  auto* cmd = app.add_subcommand("validate-gate",
+                                 "Measure the gate's false-alarm and detection rates on pools of real repetitions\n"
+                                 "(made by scripts/validate-gate). Exit 1 when a quality bar is missed.");
+  cmd->add_option("POOL", opts->pool, "Results with '<name>/slowdown_percent=<P>' benchmarks")->required();
+  cmd->add_option("--comparisons", opts->validation.comparisons, "Comparisons per row")->capture_default_str();
+  cmd->add_option("--reps", opts->validation.repetitions_per_side, "Repetitions per side")
+      ->check(CLI::Range(2u, 1000u))
+      ->capture_default_str();
+  cmd->add_flag("--paired", opts->validation.paired, "Compare draws as A/B pairs (paired t)");
+  cmd->add_option("--seed", opts->validation.seed, "Seed of the random draws")->capture_default_str();
+  cmd->callback([opts, &action] { action = [opts] { return run_validate(*opts); }; });
+}
+
+}  // namespace perfgate::cli

@@ -1,0 +1,82 @@
+#include "gate/validation.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "workloads/harness/rng.h"
+
+namespace perfgate::gate {
+namespace {
+
+// k distinct indices of [0, n) (partial Fisher–Yates).
+std::vector<std::size_t> draw(std::size_t n, std::size_t k, workloads::harness::Rng& rng) {
+  std::vector<std::size_t> idx(n);
+  std::iota(idx.begin(), idx.end(), 0);
+  for (std::size_t i = 0; i < k; ++i) std::swap(idx[i], idx[i + rng.below(n - i)]);
+  idx.resize(k);
+  return idx;
+}
+
+BenchmarkResult subset(const BenchmarkResult& pool, const std::vector<std::size_t>& idx) {
+  BenchmarkResult b = pool;
+  b.name = "validation";
+  b.repetitions.clear();
+  for (std::size_t i : idx) b.repetitions.push_back(pool.repetitions[i]);
+  for (std::size_t j = 0; j < b.repetitions.size(); ++j) b.repetitions[j].index = j;
+  return b;
+}
+
+}  // namespace
+
+ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkResult& head_pool,
+                            double injected_percent, const ValidationOptions& o) {
+  ValidationRow row{.base_pool = base_pool.name, .head_pool = head_pool.name, .injected_percent = injected_percent};
+  const bool same = &base_pool == &head_pool;
+  const std::size_t k = o.repetitions_per_side;
+  if (same ? base_pool.repetitions.size() < 2 * k
+           : base_pool.repetitions.size() < k || head_pool.repetitions.size() < k)
+    return row;
+  workloads::harness::Rng rng(o.seed);
+  std::vector<double> ratios;
+  for (unsigned c = 0; c < o.comparisons; ++c) {
+    BenchmarkResult base, head;
+    if (same) {  // A/A: two disjoint halves of one draw
+      const auto idx = draw(base_pool.repetitions.size(), 2 * k, rng);
+      base = subset(base_pool, {idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(k)});
+      head = subset(base_pool, {idx.begin() + static_cast<std::ptrdiff_t>(k), idx.end()});
+    } else {
+      base = subset(base_pool, draw(base_pool.repetitions.size(), k, rng));
+      head = subset(head_pool, draw(head_pool.repetitions.size(), k, rng));
+    }
+    Results b, h;
+    b.benchmarks = {base};
+    h.benchmarks = {head};
+    auto report = compare_results(b, h, {.paired = o.paired});
+    if (!report) continue;
+    const BenchmarkVerdict& v = report->benchmarks.front();
+    ++row.comparisons;
+    switch (v.verdict) {
+      case Verdict::regression: ++row.regressions; break;
+      case Verdict::pass: ++row.passes; break;
+      case Verdict::improvement: ++row.improvements; break;
+      case Verdict::inconclusive: ++row.inconclusive; break;
+      default: ++row.insufficient; break;
+    }
+    if (v.verdict != Verdict::insufficient_samples && v.verdict != Verdict::failed) ratios.push_back(v.estimate.ratio);
+  }
+  if (!ratios.empty()) {
+    std::ranges::nth_element(ratios, ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2));
+    row.median_ratio = ratios[ratios.size() / 2];
+  }
+  return row;
+}
+
+bool meets_quality_bars(const ValidationRow& row) {
+  if (row.comparisons == 0) return false;
+  if (row.injected_percent == 0) return row.regression_rate() <= 0.01;
+  if (row.injected_percent >= 15) return row.regression_rate() >= 0.95;
+  if (row.injected_percent <= 5) return row.regressions == 0;
+  return true;  // between 5 and 15 % the gate may go either way
+}
+
+}  // namespace perfgate::gate

@@ -1,0 +1,45 @@
+#pragma once
+// Validation of the gate against known truth (issue: "proof that the gate is
+// right"). From pools of real repetitions measured on this machine — a clean
+// pool and pools with an injected slowdown of known size — it forms many
+// comparisons by random disjoint draws and counts the verdicts:
+//   A/A: clean vs clean; any "regression" is a false alarm (bar: <= 1 %).
+//   injected: clean vs slowed; +15 % and more must be caught (bar: >= 95 %),
+//   +5 % must never be called a regression.
+// Pure and deterministic given the seed.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gate/compare.h"
+#include "gate/results.h"
+
+namespace perfgate::gate {
+
+struct ValidationOptions {
+  unsigned comparisons = 200;
+  unsigned repetitions_per_side = 5;
+  bool paired = false;  // treat the draws as A/B pairs (paired t) instead of baseline mode (Welch)
+  std::uint64_t seed = 1;
+};
+
+struct ValidationRow {
+  std::string base_pool, head_pool;
+  double injected_percent = 0;  // 0 for A/A
+  unsigned comparisons = 0;
+  unsigned regressions = 0, passes = 0, improvements = 0, inconclusive = 0, insufficient = 0;
+  double median_ratio = 1;
+  double regression_rate() const { return comparisons ? static_cast<double>(regressions) / comparisons : 0; }
+};
+
+// `clean` and each injected pool need >= 2 × repetitions_per_side (A/A) or
+// >= repetitions_per_side repetitions; pools that are too small give a row
+// with 0 comparisons.
+ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkResult& head_pool,
+                            double injected_percent, const ValidationOptions& options);
+
+// Bars of the issue: A/A false alarms <= 1 %; >= 15 % caught >= 95 %; 5 % never.
+bool meets_quality_bars(const ValidationRow& row);
+
+}  // namespace perfgate::gate
