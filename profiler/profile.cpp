@@ -34,8 +34,13 @@ std::uint64_t Profile::total() const {
 
 std::map<std::string, std::uint64_t> Profile::self_by_function() const {
   std::map<std::string, std::uint64_t> out;
-  for (const auto& [frames, count] : stacks_)
-    if (!frames.empty()) out[frames_[frames.back()].function] += count;
+  for (const auto& [frames, count] : stacks_) {
+    // Self time goes to the innermost real function (as perf report counts
+    // it): inlined frames are inside it, not functions of their own.
+    auto leaf = frames.rbegin();
+    while (leaf != frames.rend() && frames_[*leaf].inlined) ++leaf;
+    if (leaf != frames.rend()) out[frames_[*leaf].function] += count;
+  }
   return out;
 }
 

@@ -66,8 +66,8 @@ class Profile {
   std::vector<Stack> stacks() const;
   std::uint64_t total() const;
 
-  // Self weight per function name (leaf frame), and total share helpers for
-  // tests and scripts.
+  // Self weight per function name: the innermost frame that is not inlined
+  // (so the figures match perf report's self column).
   std::map<std::string, std::uint64_t> self_by_function() const;
   // Weight of stacks that contain a frame with this function name anywhere.
   std::uint64_t inclusive(std::string_view function) const;

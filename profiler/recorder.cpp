@@ -78,8 +78,10 @@ void check_exit(Watched& w) {
 }
 
 // Heuristic for modules built without frame pointers (documented in
-// docs/profiler.md): when the leaf frame is in such a module, the frame-pointer
-// walk stops almost at once, so nearly all its stacks have ≤ 2 user frames.
+// docs/profiler.md): when the leaf frame is in such a module, rbp is a general
+// register there and the frame-pointer walk stops at once, so nearly all its
+// stacks have a single user frame. (A leaf function alone without a frame —
+// GCC omits it even with -mno-omit-leaf-frame-pointer — still gives ≥ 2.)
 struct FramePointerCheck {
   struct Count {
     std::uint64_t stacks = 0, shallow = 0;
@@ -89,14 +91,14 @@ struct FramePointerCheck {
   void add(const std::string& module, std::size_t user_depth, std::uint64_t weight) {
     auto& c = by_module[module];
     c.stacks += weight;
-    if (user_depth <= 2) c.shallow += weight;
+    if (user_depth <= 1) c.shallow += weight;
   }
   void warn(Profile& p) const {
     for (const auto& [module, c] : by_module)
       if (c.stacks >= 20 && c.shallow * 10 >= c.stacks * 9 && module.front() != '[')
         p.warnings.push_back(fmt::format(
-            "module {} seems to have no frame pointers: {} of {} stacks ending in it have at most 2 "
-            "user frames — rebuild it with -fno-omit-frame-pointer for whole stacks",
+            "module {} seems to have no frame pointers: {} of {} stacks ending in it have a single "
+            "user frame — rebuild it with -fno-omit-frame-pointer for whole stacks",
             module, c.shallow, c.stacks));
   }
 };
@@ -119,6 +121,12 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const Rec
   for (const RawStack& raw : sampler.read_stacks()) {
     leaf_first.clear();
     for (std::uint64_t addr : raw.kernel) symbolizer.kernel_frame(addr, leaf_first);
+    // offcpu stacks are taken inside the sched_switch hook: its own frames
+    // (bpf_prog_*, bpf_trace_run*) are the profiler, not the target.
+    auto own = std::find_if(leaf_first.begin(), leaf_first.end(), [](const Frame& f) {
+      return !f.function.starts_with("bpf_") && !f.function.starts_with("__bpf_trace");
+    });
+    leaf_first.erase(leaf_first.begin(), own);
     const std::size_t kernel_frames = leaf_first.size();
     for (std::size_t i = 0; i < raw.user.size(); ++i)
       symbolizer.user_frames(maps, static_cast<pid_t>(raw.tgid), raw.user[i], i > 0, leaf_first);

@@ -1,0 +1,99 @@
+// The pure profile model and folded stacks: no BPF, runs anywhere.
+#include "profiler/profile.h"
+
+#include <gtest/gtest.h>
+
+#include "profiler/folded.h"
+
+namespace perfgate::profiler {
+namespace {
+
+Profile sample_profile() {
+  Profile p;
+  const auto main_f = p.intern({"main", "app", "ab12", 0x1000, false, FrameKind::user});
+  const auto hot = p.intern({"hot(int)", "app", "ab12", 0x1100, false, FrameKind::user});
+  const auto inl = p.intern({"std::min<int>", "app", "ab12", 0x1104, true, FrameKind::user});
+  const auto sys = p.intern({"clear_user", "[kernel.kallsyms]", "", 0xffffffff81000000, false, FrameKind::kernel});
+  const std::uint32_t a[] = {main_f, hot, inl};
+  const std::uint32_t b[] = {main_f, sys};
+  const std::uint32_t c[] = {main_f, hot};
+  p.add(a, 5);
+  p.add(b, 3);
+  p.add(c, 2);
+  p.add(a, 1);
+  return p;
+}
+
+TEST(Profile, InternsEqualFramesOnce) {
+  Profile p;
+  const Frame f{"f", "m", "", 1, false, FrameKind::user};
+  EXPECT_EQ(p.intern(f), p.intern(f));
+  EXPECT_EQ(p.frames().size(), 1u);
+}
+
+TEST(Profile, MergesEqualStacksAndCountsSelfAndInclusive) {
+  const Profile p = sample_profile();
+  EXPECT_EQ(p.stacks().size(), 3u);
+  EXPECT_EQ(p.total(), 11u);
+  EXPECT_EQ(p.self_by_function().at("hot(int)"), 8u);  // inlined frames count for their function
+  EXPECT_FALSE(p.self_by_function().contains("std::min<int>"));
+  EXPECT_EQ(p.inclusive("hot(int)"), 8u);
+  EXPECT_EQ(p.inclusive("main"), 11u);
+}
+
+TEST(Profile, DropRateIsLostOverSamples) {
+  Profile p;
+  p.stats.samples = 1000;
+  p.stats.lost = 20;
+  EXPECT_DOUBLE_EQ(p.stats.drop_rate(), 0.02);
+}
+
+TEST(Folded, WritesRootFirstSortedWithKernelAndInlineMarks) {
+  EXPECT_EQ(to_folded(sample_profile()),
+            "main;clear_user_[k] 3\n"
+            "main;hot(int) 2\n"
+            "main;hot(int);std::min<int>_[i] 6\n");
+}
+
+TEST(Folded, IsDeterministicWhateverTheInsertionOrder) {
+  Profile a, b;
+  const auto x = a.intern({"x", "", "", 0, false, FrameKind::user});
+  const auto y = a.intern({"y", "", "", 0, false, FrameKind::user});
+  const auto y2 = b.intern({"y", "", "", 0, false, FrameKind::user});
+  const auto x2 = b.intern({"x", "", "", 0, false, FrameKind::user});
+  const std::uint32_t s1[] = {x, y}, s2[] = {y};
+  const std::uint32_t t1[] = {x2, y2}, t2[] = {y2};
+  a.add(s1, 1);
+  a.add(s2, 2);
+  b.add(t2, 2);
+  b.add(t1, 1);
+  EXPECT_EQ(to_folded(a), to_folded(b));
+}
+
+TEST(Folded, RoundTripsThroughParse) {
+  const std::string text = to_folded(sample_profile());
+  auto parsed = parse_folded(text);
+  ASSERT_TRUE(parsed) << parsed.error();
+  EXPECT_EQ(to_folded(*parsed), text);
+  EXPECT_EQ(parsed->total(), 11u);
+  bool kernel = false, inlined = false;
+  for (const auto& f : parsed->frames()) {
+    kernel |= f.kind == FrameKind::kernel && f.function == "clear_user";
+    inlined |= f.inlined && f.function == "std::min<int>";
+  }
+  EXPECT_TRUE(kernel);
+  EXPECT_TRUE(inlined);
+}
+
+TEST(Folded, ParseNamesTheBadLine) {
+  auto parsed = parse_folded("a;b 3\na;c x\n");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error(), "line 2: bad count 'x'");
+}
+
+TEST(Folded, ReplacesSemicolonsInNames) {
+  EXPECT_EQ(folded_name({"a;b", "", "", 0, false, FrameKind::user}), "a:b");
+}
+
+}  // namespace
+}  // namespace perfgate::profiler

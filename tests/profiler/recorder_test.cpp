@@ -1,0 +1,185 @@
+// The eBPF profiler end to end, on the programs in tests/profiler/targets/.
+// Needs root or CAP_BPF+CAP_PERFMON: elsewhere every test here skips, saying
+// what is missing — never passes silently.
+#include "profiler/recorder.h"
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "profiler/folded.h"
+
+extern char** environ;
+
+namespace perfgate::profiler {
+namespace {
+
+#define PG_REQUIRE_BPF()                                                                   \
+  do {                                                                                     \
+    if (auto ok = check_available(); !ok)                                                  \
+      GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;        \
+  } while (0)
+
+bool has_frame(const Profile& p, std::string_view function_prefix, bool inlined = false) {
+  return std::any_of(p.frames().begin(), p.frames().end(), [&](const Frame& f) {
+    return f.function.starts_with(function_prefix) && f.inlined == inlined;
+  });
+}
+
+double share(const Profile& p, std::string_view function_prefix) {
+  std::uint64_t sum = 0;
+  for (const auto& [name, count] : p.self_by_function())
+    if (name.starts_with(function_prefix)) sum += count;
+  return p.total() == 0 ? 0.0 : double(sum) / double(p.total());
+}
+
+RecordResult record(std::vector<std::string> argv, unsigned hz = 999, Mode mode = Mode::cpu) {
+  RecordOptions o;
+  o.hz = hz;
+  o.mode = mode;
+  auto r = record_command(argv, o);
+  EXPECT_TRUE(r) << r.error().message;
+  if (!r) return RecordResult{Profile(mode), -1};
+  EXPECT_TRUE(WIFEXITED(r->wait_status) && WEXITSTATUS(r->wait_status) == 0);
+  return std::move(*r);
+}
+
+TEST(Recorder, KnownCostSplitIsMeasuredWithinFivePoints) {
+  PG_REQUIRE_BPF();
+  const auto r = record({PG_TARGET_COST_SPLIT, "2"});
+  const double heavy = share(r.profile, "cost_split_heavy");
+  const double light = share(r.profile, "cost_split_light");
+  EXPECT_GT(r.profile.stats.samples, 1000u);
+  EXPECT_NEAR(heavy, 0.70, 0.05) << to_folded(r.profile);
+  EXPECT_NEAR(light, 0.30, 0.05);
+  EXPECT_EQ(r.profile.stats.lost, 0u);
+  // Whole stacks reach the C runtime (main itself is skipped: GCC 12 gives
+  // leaf functions no frame even with -mno-omit-leaf-frame-pointer).
+  EXPECT_GT(r.profile.inclusive("__libc_start_call_main"), r.profile.total() * 9 / 10);
+}
+
+TEST(Recorder, FramesCarryModuleBuildIdAndDemangledNames) {
+  PG_REQUIRE_BPF();
+  const auto r = record({PG_TARGET_COST_SPLIT, "0.3"});
+  auto it = std::find_if(r.profile.frames().begin(), r.profile.frames().end(),
+                         [](const Frame& f) { return f.function == "cost_split_heavy()"; });
+  ASSERT_NE(it, r.profile.frames().end()) << to_folded(r.profile);
+  EXPECT_EQ(it->module, "pg_target_cost_split");
+  EXPECT_EQ(it->build_id.size(), 40u);
+  EXPECT_EQ(it->kind, FrameKind::user);
+  // A shared library frame: the chrono clock goes through libc / libstdc++.
+  EXPECT_TRUE(std::any_of(r.profile.frames().begin(), r.profile.frames().end(),
+                          [](const Frame& f) { return f.module.starts_with("libc.so"); }));
+}
+
+TEST(Recorder, FollowsThreadsForkedAndExecedChildren) {
+  PG_REQUIRE_BPF();
+  const auto r = record({PG_TARGET_TREE});
+  const auto& p = r.profile;
+  EXPECT_GT(p.inclusive("tree_thread_worker()"), 0u) << to_folded(p);
+  EXPECT_GT(p.inclusive("tree_fork_child_worker()"), 0u) << to_folded(p);
+  EXPECT_GT(p.inclusive("tree_exec_child_worker()"), 0u) << to_folded(p);
+  // Two threads and two children burn 0.4 s each on two CPUs.
+  EXPECT_GT(p.inclusive("tree_thread_worker()"), p.inclusive("tree_fork_child_worker()"));
+}
+
+TEST(Recorder, SymbolizesAProcessThatLived50ms) {
+  PG_REQUIRE_BPF();
+  // The 50 ms child exits 300 ms before the recording ends and is symbolized.
+  const auto r = record({PG_TARGET_SHORT_LIVED, "--spawn"});
+  const double s = share(r.profile, "short_lived_work()");
+  EXPECT_GT(s, 0.5) << to_folded(r.profile);
+  EXPECT_GT(r.profile.inclusive("main"), 0u);
+}
+
+TEST(Recorder, ShowsInlinedFunctionAsInlineFrame) {
+  PG_REQUIRE_BPF();
+  const auto r = record({PG_TARGET_INLINE_FRAMES, "0.5"});
+  EXPECT_TRUE(has_frame(r.profile, "inline_hot_loop", true)) << to_folded(r.profile);
+  EXPECT_FALSE(has_frame(r.profile, "inline_hot_loop", false));
+  EXPECT_NE(to_folded(r.profile).find("inline_outer();inline_hot_loop(unsigned long)_[i]"), std::string::npos)
+      << to_folded(r.profile);
+}
+
+TEST(Recorder, SyscallHeavyProgramShowsKernelFrames) {
+  PG_REQUIRE_BPF();
+  const auto r = record({PG_TARGET_SYSCALL_HEAVY, "0.5"});
+  std::uint64_t kernel = 0;
+  for (const auto& s : r.profile.stacks())
+    if (!s.frames.empty() && r.profile.frames()[s.frames.back()].kind == FrameKind::kernel) kernel += s.count;
+  EXPECT_GT(double(kernel) / double(r.profile.total()), 0.5) << to_folded(r.profile);
+  const std::string folded = to_folded(r.profile);
+  EXPECT_NE(folded.find("syscall_heavy_loop("), std::string::npos);
+  EXPECT_NE(folded.find("_[k]"), std::string::npos);
+}
+
+TEST(Recorder, OffCpuModeWeighsWhereThreadsBlockOnALock) {
+  PG_REQUIRE_BPF();
+  const auto r = record({PG_TARGET_LOCK_CONTENTION}, 99, Mode::offcpu);
+  const auto& p = r.profile;
+  EXPECT_EQ(p.unit(), "ns");
+  // 4 threads x 10 x 10 ms serialized: ~0.4 s wall, ~1 s of waiting summed
+  // over the threads (the first thread in waits least).
+  std::uint64_t lock_wait = 0;
+  for (const auto& s : p.stacks())
+    for (auto f : s.frames)
+      if (p.frames()[f].function.find("lll_lock_wait") != std::string::npos) {
+        lock_wait += s.count;
+        break;
+      }
+  EXPECT_GT(lock_wait, 500'000'000u) << to_folded(p);
+  EXPECT_GT(double(lock_wait) / double(p.total()), 0.5) << to_folded(p);
+  EXPECT_FALSE(to_folded(p).find("bpf_prog_") != std::string::npos) << "the hook's own frames leaked";
+  std::uint64_t futex = 0;
+  for (const auto& s : p.stacks())
+    for (auto f : s.frames)
+      if (p.frames()[f].kind == FrameKind::kernel && p.frames()[f].function.find("futex") != std::string::npos) {
+        futex += s.count;
+        break;
+      }
+  EXPECT_GT(double(futex) / double(p.total()), 0.5) << to_folded(p);
+}
+
+TEST(Recorder, AttachesToARunningPid) {
+  PG_REQUIRE_BPF();
+  pid_t pid = 0;
+  char arg0[] = PG_TARGET_COST_SPLIT;
+  char arg1[] = "3";
+  char* argv[] = {arg0, arg1, nullptr};
+  ASSERT_EQ(posix_spawn(&pid, arg0, nullptr, nullptr, argv, environ), 0);
+  usleep(100'000);
+  RecordOptions o;
+  o.hz = 999;
+  o.duration_s = 0.6;
+  auto p = record_pid(pid, o);
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_NEAR(p->stats.duration_s, 0.6, 0.2);
+  EXPECT_NEAR(share(*p, "cost_split_heavy"), 0.70, 0.07) << to_folded(*p);
+}
+
+TEST(Recorder, ReportsACrashedTargetAndKeepsItsProfile) {
+  PG_REQUIRE_BPF();
+  auto r = record_command({"/bin/sh", "-c", "kill -SEGV $$"}, {});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(WIFSIGNALED(r->wait_status));
+  EXPECT_EQ(WTERMSIG(r->wait_status), SIGSEGV);
+}
+
+TEST(Recorder, MissingCommandIsBadInput) {
+  PG_REQUIRE_BPF();
+  auto r = record_command({"/nonexistent/perfgate-no-such-program"}, {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, Error::Kind::bad_input);
+  EXPECT_NE(r.error().message.find("No such file"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace perfgate::profiler
