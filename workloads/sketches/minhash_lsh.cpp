@@ -1,0 +1,113 @@
+#include "workloads/sketches/minhash_lsh.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cassert>
+
+#include "workloads/harness/rng.h"
+
+namespace perfgate::workloads::sketches {
+
+MinHasher::MinHasher(std::uint32_t permutations, std::uint64_t seed)
+    : mul_(permutations), add_(permutations) {
+  harness::Rng rng(seed);
+  for (std::uint32_t i = 0; i < permutations; ++i) {
+    mul_[i] = rng.next() | 1;
+    add_[i] = rng.next();
+  }
+}
+
+void MinHasher::sign(std::span<const std::uint64_t> token_hashes,
+                     std::span<std::uint32_t> signature) const {
+  assert(signature.size() == mul_.size() && !token_hashes.empty());
+  std::ranges::fill(signature, UINT32_MAX);
+  const std::size_t k = mul_.size();
+  for (std::uint64_t x : token_hashes)
+    for (std::size_t i = 0; i < k; ++i) {
+      const auto v = static_cast<std::uint32_t>((mul_[i] * x + add_[i]) >> 32);
+      signature[i] = std::min(signature[i], v);
+    }
+}
+
+double estimated_jaccard(std::span<const std::uint32_t> a, std::span<const std::uint32_t> b) {
+  assert(a.size() == b.size() && !a.empty());
+  std::size_t equal = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i] ? 1 : 0;
+  return static_cast<double>(equal) / static_cast<double>(a.size());
+}
+
+LshIndex::LshIndex(std::uint32_t bands, std::uint32_t rows) : rows_(rows), bands_(bands) {
+  for (Band& b : bands_) {
+    b.keys.assign(1024, 0);
+    b.heads.assign(1024, kNone);
+  }
+}
+
+std::uint64_t LshIndex::band_key(std::span<const std::uint32_t> signature,
+                                 std::uint32_t band) const {
+  assert(signature.size() >= (band + 1) * rows_);
+  // The band number seeds the hash so equal rows in different bands differ.
+  return XXH3_64bits_withSeed(signature.data() + std::size_t{band} * rows_,
+                              rows_ * sizeof(std::uint32_t), band);
+}
+
+std::size_t LshIndex::find_slot(const Band& band, std::uint64_t key) const {
+  const std::size_t mask = band.keys.size() - 1;
+  std::size_t slot = static_cast<std::size_t>(key) & mask;
+  while (band.heads[slot] != kNone && band.keys[slot] != key) slot = (slot + 1) & mask;
+  return slot;
+}
+
+void LshIndex::grow(Band& band) {
+  Band bigger;
+  bigger.keys.assign(band.keys.size() * 2, 0);
+  bigger.heads.assign(band.keys.size() * 2, kNone);
+  bigger.used = band.used;
+  for (std::size_t s = 0; s < band.keys.size(); ++s) {
+    if (band.heads[s] == kNone) continue;
+    const std::size_t slot = find_slot(bigger, band.keys[s]);
+    bigger.keys[slot] = band.keys[s];
+    bigger.heads[slot] = band.heads[s];
+  }
+  band = std::move(bigger);
+}
+
+void LshIndex::query(std::span<const std::uint32_t> signature,
+                     std::vector<std::uint32_t>& candidates) {
+  candidates.clear();
+  if (++stamp_ == 0) {  // wrapped: forget every old mark
+    std::ranges::fill(seen_, 0);
+    stamp_ = 1;
+  }
+  for (std::uint32_t b = 0; b < bands_.size(); ++b) {
+    const Band& band = bands_[b];
+    const std::size_t slot = find_slot(band, band_key(signature, b));
+    for (std::uint32_t e = band.heads[slot]; e != kNone; e = next_[e]) {
+      const std::uint32_t id = id_[e];
+      if (seen_[id] == stamp_) continue;
+      seen_[id] = stamp_;
+      candidates.push_back(id);
+    }
+  }
+}
+
+void LshIndex::insert(std::uint32_t id, std::span<const std::uint32_t> signature) {
+  if (id >= seen_.size()) seen_.resize(std::max<std::size_t>(id + 1, seen_.size() * 2), 0);
+  for (std::uint32_t b = 0; b < bands_.size(); ++b) {
+    Band& band = bands_[b];
+    if ((band.used + 1) * 2 > band.keys.size()) grow(band);
+    const std::uint64_t key = band_key(signature, b);
+    const std::size_t slot = find_slot(band, key);
+    if (band.heads[slot] == kNone) {
+      band.keys[slot] = key;
+      ++band.used;
+    }
+    next_.push_back(band.heads[slot]);
+    id_.push_back(id);
+    band.heads[slot] = static_cast<std::uint32_t>(id_.size() - 1);
+  }
+  ++inserted_;
+}
+
+}  // namespace perfgate::workloads::sketches
