@@ -16,6 +16,7 @@ std::string profile_to_json(const profiler::Profile& profile) {
                       {"build_id", f.build_id},
                       {"offset", f.offset},
                       {"inlined", f.inlined},
+                      {"symbol_size", f.symbol_size},
                       {"kind", f.kind == profiler::FrameKind::kernel ? "kernel" : "user"}});
   json stacks = json::array();
   for (const auto& s : profile.stacks()) stacks.push_back({{"frames", s.frames}, {"count", s.count}});
@@ -66,6 +67,7 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
       frame.build_id = f.value("build_id", "");
       frame.offset = f.value("offset", std::uint64_t{0});
       frame.inlined = f.value("inlined", false);
+      frame.symbol_size = f.value("symbol_size", std::uint64_t{0});
       frame.kind = f.value("kind", "user") == "kernel" ? profiler::FrameKind::kernel : profiler::FrameKind::user;
       ids.push_back(profile.intern(frame));
     }

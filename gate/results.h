@@ -71,6 +71,18 @@ struct RegressionSettings {
   unsigned min_iterations = 3;
 };
 
+// Hotspot ranking knobs (perfgate.yml `hotspots:`, DESIGN §8).
+struct ComplexityRule {
+  std::string pattern;               // glob (fnmatch) over demangled function names
+  std::optional<double> complexity;  // replaces the code-size estimate
+  std::optional<double> max_speedup; // replaces the default 2x in impact
+};
+
+struct HotspotSettings {
+  unsigned top = 10;
+  std::vector<ComplexityRule> functions;  // first matching pattern wins
+};
+
 struct Repetition {
   std::uint64_t index = 0;
   Summary stats;                     // exact, over every measured sample of the repetition
@@ -104,6 +116,7 @@ struct BenchmarkResult {
   std::map<std::string, double> metrics;         // mean over repetitions
   std::vector<Target> targets;
   RegressionSettings regression;
+  HotspotSettings hotspots;
   std::optional<ProfileRef> profile;
 };
 

@@ -205,11 +205,32 @@ BenchmarkResult read_benchmark(const Reader& r) {
   const Reader reg = r.child("regression");
   b.regression = {reg.boolean("enabled"), reg.nonneg("threshold_percent"),
                   static_cast<unsigned>(reg.count("min_iterations"))};
+  if (r.has("hotspots")) {
+    const Reader h = r.child("hotspots");
+    b.hotspots.top = static_cast<unsigned>(h.count("top"));
+    h.each("functions", [&](const Reader& f) {
+      ComplexityRule rule{.pattern = f.str("pattern"), .complexity = std::nullopt, .max_speedup = std::nullopt};
+      if (f.has("complexity")) rule.complexity = f.nonneg("complexity");
+      if (f.has("max_speedup")) rule.max_speedup = f.nonneg("max_speedup");
+      b.hotspots.functions.push_back(std::move(rule));
+    });
+  }
   if (r.has("profile") && !r.at("profile").is_null()) {
     const Reader p = r.child("profile");
     b.profile = ProfileRef{p.str("status"), p.str_or("path", ""), p.str_or("reason", "")};
   }
   return b;
+}
+
+ojson hotspots_json(const HotspotSettings& h) {
+  ojson functions = ojson::array();
+  for (const auto& rule : h.functions) {
+    ojson f = {{"pattern", rule.pattern}};
+    if (rule.complexity) f["complexity"] = *rule.complexity;
+    if (rule.max_speedup) f["max_speedup"] = *rule.max_speedup;
+    functions.push_back(std::move(f));
+  }
+  return {{"top", h.top}, {"functions", std::move(functions)}};
 }
 
 }  // namespace
@@ -254,6 +275,7 @@ std::string results_to_json(const Results& results) {
                 {{"enabled", b.regression.enabled},
                  {"threshold_percent", b.regression.threshold_percent},
                  {"min_iterations", b.regression.min_iterations}}},
+               {"hotspots", hotspots_json(b.hotspots)},
                {"profile", nullptr}};
     if (!b.error.empty()) jb["error"] = b.error;
     if (b.profile)

@@ -173,6 +173,7 @@ bool ResultCollector::add(std::vector<Measurement> measurements) {
         b.source.gbench_name = m.name.substr(spec_.name.size() + 1);
       b.targets = spec_.targets;
       b.regression = spec_.regression;
+      b.hotspots = spec_.hotspots;
       entries_.push_back(std::move(e));
       it = entries_.end() - 1;
     }
@@ -287,10 +288,17 @@ std::expected<Results, Error> run_suite(const SuiteConfig& suite, const RunnerOp
   for (const BenchmarkSpec& spec : *selected) {
     options.progress(fmt::format("[{}/{}] {}", ++n, selected->size(), spec.name));
     ResultCollector collector(spec);
-    const unsigned reps = options.repetitions > 0 ? options.repetitions : spec.repetitions;
+    unsigned reps = options.repetitions > 0 ? options.repetitions : spec.repetitions;
     for (unsigned rep = 0; rep < reps; ++rep) {
       if (!collector.add(measure_once(spec, options, rep))) break;
       options.progress(fmt::format("  {} {}/{}", spec.name, rep + 1, reps));
+      if (rep + 1 == reps && reps < options.max_repetitions && options.wants_more) {
+        // finish() consumes a collector: decide on a copy.
+        if (options.wants_more(ResultCollector(collector).finish())) {
+          reps = std::min(options.max_repetitions, reps + 2);
+          options.progress(fmt::format("  {}: inconclusive after {} repetitions, measuring more", spec.name, rep + 1));
+        }
+      }
     }
     for (BenchmarkResult& b : collector.finish()) {
       profile_if_asked(b, spec, options);

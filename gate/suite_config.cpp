@@ -75,10 +75,10 @@ class Parser {
   std::string origin_;
 };
 
-constexpr std::array<std::string_view, 14> kBenchmarkKeys = {
+constexpr std::array<std::string_view, 15> kBenchmarkKeys = {
     "name",       "description", "category",   "workload",  "command",  "gbench",
     "parameters", "targets",     "profiling",  "regression", "output",  "repetitions",
-    "timeout_s",  "iterations"};
+    "timeout_s",  "iterations",  "hotspots"};
 
 // One benchmark entry with its parameters already reduced to scalars.
 void apply_benchmark_fields(const Parser& p, const YAML::Node& node, BenchmarkSpec& spec) {
@@ -105,6 +105,25 @@ void apply_benchmark_fields(const Parser& p, const YAML::Node& node, BenchmarkSp
         spec.regression.threshold_percent = p.number(v["threshold_percent"], "threshold_percent", 0.1, 1000);
       if (v["min_iterations"])
         spec.regression.min_iterations = p.whole(v["min_iterations"], "min_iterations", 2, 10000);
+    } else if (key == "hotspots") {
+      // hotspots: {top: 10, functions: [{pattern: "*sha256*", complexity: 2, max_speedup: 10}]}
+      p.only_keys(v, "hotspots", {"top", "functions"});
+      if (v["top"]) spec.hotspots.top = p.whole(v["top"], "top", 1, 1000);
+      if (const YAML::Node& fs = v["functions"]) {
+        if (!fs.IsSequence()) p.fail(fs, "'hotspots.functions' must be a list of {pattern, complexity, max_speedup}");
+        spec.hotspots.functions.clear();
+        for (const auto& f : fs) {
+          p.only_keys(f, "hotspots.functions[]", {"pattern", "complexity", "max_speedup"});
+          if (!f["pattern"]) p.fail(f, "each of 'hotspots.functions' needs 'pattern' (a glob over function names)");
+          if (!f["complexity"] && !f["max_speedup"])
+            p.fail(f, "each of 'hotspots.functions' needs 'complexity' or 'max_speedup'");
+          gate::ComplexityRule rule{.pattern = p.str(f["pattern"], "pattern"), .complexity = std::nullopt,
+                                    .max_speedup = std::nullopt};
+          if (f["complexity"]) rule.complexity = p.number(f["complexity"], "complexity", 0.01, 1e6);
+          if (f["max_speedup"]) rule.max_speedup = p.number(f["max_speedup"], "max_speedup", 1, 1e6);
+          spec.hotspots.functions.push_back(std::move(rule));
+        }
+      }
     } else if (key == "output") {
       p.only_keys(v, "output", {"format", "include_traces", "save_artifacts"});
       if (v["format"]) {
@@ -270,7 +289,8 @@ std::expected<SuiteConfig, Error> parse_suite_config(std::string_view yaml, std:
       if (s["defaults"]) {
         defaults = s["defaults"];
         p.only_keys(defaults, "suite.defaults",
-                    {"repetitions", "timeout_s", "iterations", "profiling", "regression", "output", "category"});
+                    {"repetitions", "timeout_s", "iterations", "profiling", "regression", "output", "category",
+                     "hotspots"});
       }
     }
     const YAML::Node& list = root["benchmarks"];

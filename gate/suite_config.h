@@ -56,6 +56,7 @@ struct BenchmarkSpec {
   std::vector<Target> targets;
   ProfilingSettings profiling;
   RegressionSettings regression;
+  HotspotSettings hotspots;
   OutputSettings output;
 };
 

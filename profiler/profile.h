@@ -28,6 +28,7 @@ struct Frame {
   std::uint64_t offset = 0;  // address in the module's ELF address space (kernel: absolute)
   bool inlined = false;      // an inlined call site (from DWARF), not a real call
   FrameKind kind = FrameKind::user;
+  std::uint64_t symbol_size = 0;  // the ELF symbol's st_size in bytes; 0 when unknown
 
   auto operator<=>(const Frame&) const = default;
 };

@@ -259,9 +259,10 @@ void Symbolizer::user_frames(const ProcessMaps& maps, pid_t tgid, std::uint64_t 
   Frame f = base;
   // A symbol only counts when the address lies inside it: a stripped static
   // function must not be charged to the exported symbol before it.
-  if (name != nullptr && sym.st_size > 0 && sym_off < sym.st_size)
+  if (name != nullptr && sym.st_size > 0 && sym_off < sym.st_size) {
     f.function = demangle(name);
-  else
+    f.symbol_size = sym.st_size;  // the gate's complexity estimate (gate/hotspots.h)
+  } else
     f.function = fmt::format("{}+0x{:x}", mod->name, vaddr);
   frames.push_back(std::move(f));
 

@@ -15,6 +15,7 @@
 #include "gate/cli/command.h"
 #include "gate/cli/profiling.h"
 #include "gate/cli/report_output.h"
+#include "gate/hotspots.h"
 #include "gate/results_json.h"
 #include "gate/suite_config.h"
 
@@ -103,6 +104,12 @@ ExitCode run_ab_command(const AbCliOptions& o) {
   if (o.threshold > 0) ao.compare.threshold_percent = o.threshold;
   auto outcome = gate::run_ab(*base, *head, ao);
   if (!outcome) return fail(outcome.error());
+  // Profiles were written under OUT/base and OUT/head; the results files sit
+  // in OUT, and their profile paths are relative to them.
+  for (const auto& [results, side] : {std::pair{&outcome->base, "base"}, {&outcome->head, "head"}})
+    for (auto& b : results->benchmarks)
+      if (b.profile && b.profile->status == "ok") b.profile->path = (fs::path(side) / b.profile->path).string();
+  gate::attach_hotspots(outcome->report, outcome->base, o.out, outcome->head, o.out);
   for (const auto& [results, name] : {std::pair{&outcome->base, "base-results.json"}, {&outcome->head, "head-results.json"}})
     if (auto ok = gate::write_file_atomically(fs::path(o.out) / name, gate::results_to_json(*results)); !ok)
       return fail(ok.error());

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <memory>
 
 #include "gate/atomic_file.h"
@@ -27,6 +28,23 @@ ExitCode save(const BaselineOptions& o) {
       failed > 0)
     return fail(gate::Error::bad_input(fmt::format(
         "{} has {} failed benchmark(s); a baseline must hold only successful runs", o.results, failed)));
+  // Profiles travel with the baseline, so a later regression gets differential
+  // hotspots against them: copied beside it, paths relative to it.
+  const std::filesystem::path from = parent_dir(o.results), to = parent_dir(o.path);
+  for (auto& b : results->benchmarks) {
+    if (!b.profile || b.profile->status != "ok") continue;
+    const std::filesystem::path rel = std::filesystem::path("baseline-profiles") /
+                                      std::filesystem::path(b.profile->path).filename();
+    auto text = gate::read_file(from / b.profile->path, std::uintmax_t{1} << 30);
+    auto ok = text ? gate::write_file_atomically(to / rel, *text) : std::expected<void, gate::Error>(
+                                                                        std::unexpected(text.error()));
+    if (!ok) {
+      warn(fmt::format("baseline keeps no profile for {}: {}", b.name, ok.error().message));
+      b.profile = gate::ProfileRef{"missing", "", "not copied into the baseline: " + ok.error().message};
+      continue;
+    }
+    b.profile->path = rel.string();
+  }
   if (auto ok = gate::write_file_atomically(o.path, gate::results_to_json(*results)); !ok) return fail(ok.error());
   fmt::print("saved {} benchmarks from {} (commit {}) as the baseline {}\n", results->benchmarks.size(), o.results,
              results->run.commit.empty() ? "unknown" : results->run.commit.substr(0, 12), o.path);

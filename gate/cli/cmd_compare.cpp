@@ -9,6 +9,7 @@
 #include "gate/cli/command.h"
 #include "gate/cli/report_output.h"
 #include "gate/compare.h"
+#include "gate/hotspots.h"
 #include "gate/results_json.h"
 
 namespace perfgate::cli {
@@ -45,6 +46,7 @@ ExitCode run_compare(const CompareOptions& o) {
   if (o.threshold > 0) co.threshold_percent = o.threshold;
   auto report = gate::compare_results(*base, *current, co);
   if (!report) return fail(report.error());
+  gate::attach_hotspots(*report, *base, parent_dir(o.base), *current, parent_dir(o.current));
   return publish_report(std::move(*report), o.out);
 }
 

@@ -6,6 +6,8 @@
 // to do in `action`, which main() runs after parsing succeeded.
 
 #include <CLI/CLI.hpp>
+#include <expected>
+#include <filesystem>
 #include <functional>
 #include <string_view>
 
@@ -34,6 +36,11 @@ ExitCode default_action();
 
 // Reads and validates a results file (bad_input naming the field on error).
 std::expected<gate::Results, gate::Error> load_results(const std::string& path);
+// The directory a file lies in ("." for a bare name): what paths inside it are relative to.
+inline std::filesystem::path parent_dir(const std::string& file) {
+  const std::filesystem::path p(file);
+  return p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+}
 
 void add_run_command(CLI::App& app, Action& action);
 void add_check_command(CLI::App& app, Action& action);

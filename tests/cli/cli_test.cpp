@@ -7,6 +7,8 @@
 #include "gate/summary.h"
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "gate/atomic_file.h"
 #include "gate/process.h"
@@ -223,6 +225,37 @@ TEST_F(Cli, BaselineSaveValidatesAndCheckComparesAgainstIt) {
   o = perfgate({"baseline", "save", "broken.json"});
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(read(".perfgate/baseline.json").find("perfgate.results/v1"), std::string::npos) << "baseline intact";
+}
+
+// The whole chain on a known truth: a profiled baseline, then an injected
+// slowdown in the lru workload's serve function must come back as a
+// regression whose first differential hotspot is that function.
+TEST_F(Cli, CheckRanksTheSlowedFunctionFirstAmongDifferentialHotspots) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (or CAP_BPF + CAP_PERFMON) for the eBPF profiler";
+  write("perfgate.yml", "benchmarks:\n  - {name: lru, workload: lru}\n");
+  Outcome o = perfgate({"run", "--profile", "--hz", "999", "-r", "4"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  auto base = gate::results_from_json(read("perfgate-out/results.json"), "base");
+  ASSERT_TRUE(base && base->benchmarks.size() == 1u);
+  ASSERT_TRUE(base->benchmarks[0].profile.has_value());
+  if (base->benchmarks[0].profile->status != "ok")
+    GTEST_SKIP() << "the eBPF profiler is unavailable here: " << base->benchmarks[0].profile->reason;
+  o = perfgate({"baseline", "save"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(fs::exists(dir_ / ".perfgate/baseline-profiles/lru.json")) << "profiles travel with the baseline";
+
+  write("perfgate.yml", "benchmarks:\n  - {name: lru, workload: lru, parameters: {slowdown_percent: 100}}\n");
+  o = perfgate({"check", "--profile", "--hz", "999", "-r", "4"});
+  EXPECT_EQ(o.code, 1) << o.err << o.out;
+  expect_schema_valid("report.schema.json", dir_ / "perfgate-out/report.json");
+  const auto report = nlohmann::json::parse(read("perfgate-out/report.json"));
+  ASSERT_EQ(report["hotspots"].size(), 1u) << report.dump(1);
+  const auto& diff = report["hotspots"][0]["differential"];
+  ASSERT_FALSE(diff.empty()) << report["hotspots"].dump(1);
+  EXPECT_EQ(diff[0]["function"].get<std::string>().rfind("perfgate::workloads::lru::RequestCache::serve", 0), 0u)
+      << diff.dump(1);
+  EXPECT_FALSE(report["hotspots"][0]["top"].empty());
+  EXPECT_NE(read("perfgate-out/report.md").find("Where lru got slower"), std::string::npos);
 }
 
 TEST_F(Cli, AbAlternatesSidesInAbbaOrder) {

@@ -1,0 +1,174 @@
+#include "gate/hotspots.h"
+
+#include <fmt/format.h>
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "gate/atomic_file.h"
+#include "gate/profile_json.h"
+
+namespace perfgate::gate {
+namespace {
+
+using FunctionKey = std::pair<std::string, std::string>;  // function, module
+
+struct Shares {
+  double self_percent = 0;
+  double total_percent = 0;
+  std::uint64_t symbol_size = 0;  // largest seen for the function (0 unknown)
+};
+
+// Self and total share of every user-space function (see the header).
+std::map<FunctionKey, Shares> function_shares(const profiler::Profile& profile) {
+  std::map<FunctionKey, std::uint64_t> self, total;
+  std::map<FunctionKey, std::uint64_t> size;
+  const auto& frames = profile.frames();
+  std::set<FunctionKey> on_stack;
+  for (const auto& stack : profile.stacks()) {
+    on_stack.clear();
+    const profiler::Frame* innermost = nullptr;
+    for (std::uint32_t id : stack.frames) {  // root first
+      const profiler::Frame& f = frames[id];
+      if (f.kind == profiler::FrameKind::kernel) continue;
+      FunctionKey key{f.function, f.module};
+      std::uint64_t& s = size[key];
+      s = std::max(s, f.symbol_size);
+      if (on_stack.insert(key).second) total[key] += stack.count;
+      if (!f.inlined) innermost = &f;
+    }
+    if (innermost != nullptr) self[{innermost->function, innermost->module}] += stack.count;
+  }
+  std::map<FunctionKey, Shares> out;
+  const double sum = static_cast<double>(profile.total());
+  if (sum <= 0) return out;
+  for (const auto& [key, t] : total)
+    out[key] = Shares{.self_percent = 100.0 * static_cast<double>(self[key]) / sum,
+                      .total_percent = 100.0 * static_cast<double>(t) / sum,
+                      .symbol_size = size[key]};
+  return out;
+}
+
+const ComplexityRule* matching_rule(const HotspotSettings& settings, const std::string& function) {
+  for (const auto& rule : settings.functions)
+    if (fnmatch(rule.pattern.c_str(), function.c_str(), 0) == 0) return &rule;
+  return nullptr;
+}
+
+std::string profile_note(const std::optional<ProfileRef>& ref) {
+  if (!ref) return "no profile: run with --profile (or profiling.enabled) to rank hotspots";
+  return fmt::format("profile {}: {}", ref->status, ref->reason.empty() ? "no reason given" : ref->reason);
+}
+
+std::expected<profiler::Profile, std::string> load_profile(const std::optional<ProfileRef>& ref,
+                                                           const std::filesystem::path& dir) {
+  if (!ref || ref->status != "ok") return std::unexpected(profile_note(ref));
+  const std::filesystem::path path = dir / ref->path;
+  auto text = read_file(path.string(), std::uintmax_t{1} << 30);
+  if (!text) return std::unexpected(fmt::format("profile unreadable: {}", text.error().message));
+  auto profile = profile_from_json(*text);
+  if (!profile) return std::unexpected(fmt::format("profile {} invalid: {}", path.string(), profile.error().message));
+  return std::move(*profile);
+}
+
+}  // namespace
+
+double complexity_from_size(std::uint64_t symbol_size_bytes) {
+  if (symbol_size_bytes == 0) return kUnknownSizeComplexity;
+  return 1.0 + std::log2(1.0 + static_cast<double>(symbol_size_bytes) / 256.0);
+}
+
+std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const HotspotSettings& settings) {
+  std::vector<Hotspot> out;
+  for (const auto& [key, s] : function_shares(profile)) {
+    if (s.self_percent < kMinSelfPercent) continue;
+    Hotspot h;
+    h.function = key.first;
+    h.module = key.second;
+    h.self_percent = s.self_percent;
+    h.total_percent = s.total_percent;
+    // Sampling cannot count calls: the 0.2 weight of calls % is spread over
+    // the other two (0.4 / 0.8 = 0.5 each).
+    h.score = 0.5 * s.self_percent + 0.5 * s.total_percent;
+    const ComplexityRule* rule = matching_rule(settings, h.function);
+    h.complexity = rule && rule->complexity ? *rule->complexity : complexity_from_size(s.symbol_size);
+    h.roi = h.score / h.complexity;
+    const double speedup = rule && rule->max_speedup ? *rule->max_speedup : kDefaultMaxSpeedup;
+    h.impact = s.total_percent * speedup;
+    out.push_back(std::move(h));
+  }
+  std::ranges::sort(out, [](const Hotspot& a, const Hotspot& b) {
+    return std::tie(b.roi, b.self_percent, a.function, a.module) < std::tie(a.roi, a.self_percent, b.function, b.module);
+  });
+  if (out.size() > settings.top) out.resize(settings.top);
+  return out;
+}
+
+std::vector<DifferentialHotspot> differential_hotspots(const profiler::Profile& base,
+                                                       const profiler::Profile& head, std::size_t top) {
+  const auto b = function_shares(base), h = function_shares(head);
+  std::set<FunctionKey> keys;
+  for (const auto& [k, _] : b) keys.insert(k);
+  for (const auto& [k, _] : h) keys.insert(k);
+  std::vector<DifferentialHotspot> out;
+  for (const auto& key : keys) {
+    const Shares sb = b.contains(key) ? b.at(key) : Shares{};
+    const Shares sh = h.contains(key) ? h.at(key) : Shares{};
+    DifferentialHotspot d{.function = key.first,
+                          .module = key.second,
+                          .base_self_percent = sb.self_percent,
+                          .head_self_percent = sh.self_percent,
+                          .base_total_percent = sb.total_percent,
+                          .head_total_percent = sh.total_percent,
+                          .growth = (sh.self_percent - sb.self_percent) + (sh.total_percent - sb.total_percent)};
+    if (d.growth > 0) out.push_back(std::move(d));
+  }
+  std::ranges::sort(out, [](const DifferentialHotspot& x, const DifferentialHotspot& y) {
+    return std::tie(y.growth, x.function, x.module) < std::tie(x.growth, y.function, y.module);
+  });
+  if (out.size() > top) out.resize(top);
+  return out;
+}
+
+void attach_hotspots(GateReport& report, const Results& base, const std::filesystem::path& base_dir,
+                     const Results& head, const std::filesystem::path& head_dir) {
+  std::map<std::string, const BenchmarkResult*> base_by_name;
+  for (const auto& b : base.benchmarks) base_by_name[b.name] = &b;
+  std::map<std::string, Verdict> verdicts;
+  for (const auto& v : report.benchmarks) verdicts[v.name] = v.verdict;
+  for (const auto& hb : head.benchmarks) {
+    BenchmarkHotspots out{.benchmark = hb.name};
+    auto head_profile = load_profile(hb.profile, head_dir);
+    if (!head_profile) {
+      out.note = head_profile.error();
+      report.hotspots.push_back(std::move(out));
+      continue;
+    }
+    out.top = rank_hotspots(*head_profile, hb.hotspots);
+    std::vector<std::string> notes;
+    if (head_profile->total() < kFewSamples && head_profile->mode() == profiler::Mode::cpu)
+      notes.push_back(fmt::format("the profile holds only {} samples, so its shares are coarse: raise --hz or "
+                                  "profiling.duration",
+                                  head_profile->total()));
+    if (head_profile->mode() == profiler::Mode::cpu)
+      notes.push_back("call counts are unknown in a sampling profile: score = 0.5·self % + 0.5·total %");
+    if (verdicts.contains(hb.name) && verdicts[hb.name] == Verdict::regression) {
+      const auto it = base_by_name.find(hb.name);
+      auto base_profile = it == base_by_name.end() ? std::expected<profiler::Profile, std::string>(
+                                                         std::unexpected(std::string("not in base")))
+                                                   : load_profile(it->second->profile, base_dir);
+      if (base_profile)
+        out.differential = differential_hotspots(*base_profile, *head_profile, hb.hotspots.top);
+      else
+        notes.push_back("no differential hotspots: base " + base_profile.error());
+    }
+    for (const auto& n : notes) out.note += (out.note.empty() ? "" : "; ") + n;
+    report.hotspots.push_back(std::move(out));
+  }
+}
+
+}  // namespace perfgate::gate

@@ -1,0 +1,60 @@
+#pragma once
+// Where to look (DESIGN §8, seed 004 Part 4): hotspots ranked by ROI from one
+// benchmark's profile, and differential hotspots between a base and a head
+// profile for a regression. Pure functions of profiles, except
+// attach_hotspots, which reads the profiles a results file references.
+//
+// Per user-space function (demangled name + module; kernel frames are charged
+// to the user frame below them, since a PR cannot optimize the kernel):
+//   self %   samples where it is the innermost non-inlined user frame
+//   total %  samples with it anywhere on the stack (counted once per stack)
+//   calls %  share of calls; unknown for a sampling profile, so the score's
+//            weights are renormalized: 0.5·self + 0.5·total instead of
+//            0.4·self + 0.4·total + 0.2·calls (the report says so)
+//   complexity  from the config's pattern if one matches, else from code
+//            size: 1 + log2(1 + size/256 B) (64 B → 1.2, 1 KiB → 3.3,
+//            16 KiB → 7.0); 3.3 (a 1 KiB function) when the size is unknown
+//   ROI      score / complexity
+//   impact   total % × max speedup (config, default 2×)
+// Only functions with self ≥ 0.5 % are candidates: a caller that spends no
+// time itself is context, not a place to optimize (its total share is in the
+// flame graph). Differential growth = Δself + Δtotal in percentage points, so
+// a function whose own time grew outranks the callers whose total grew with it.
+
+#include <expected>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gate/error.h"
+#include "gate/report.h"
+#include "gate/results.h"
+#include "profiler/profile.h"
+
+namespace perfgate::gate {
+
+inline constexpr double kMinSelfPercent = 0.5;
+inline constexpr double kDefaultMaxSpeedup = 2.0;
+inline constexpr double kUnknownSizeComplexity = 3.3;
+// Below this many samples a profile's shares move by several points from run
+// to run; the report says so.
+inline constexpr std::uint64_t kFewSamples = 200;
+
+double complexity_from_size(std::uint64_t symbol_size_bytes);
+
+// Hotspots by ROI, best first, at most settings.top.
+std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const HotspotSettings& settings);
+
+// Functions whose share grew from base to head, by growth, at most `top`.
+std::vector<DifferentialHotspot> differential_hotspots(const profiler::Profile& base,
+                                                       const profiler::Profile& head, std::size_t top);
+
+// Fills report.hotspots for every benchmark of head: top hotspots from its
+// profile, differential hotspots for regressions whose base has a profile
+// too. Profile paths are relative to the directory of each results file. A
+// missing or unreadable profile becomes a note, never an error: verdicts
+// stand without hotspots.
+void attach_hotspots(GateReport& report, const Results& base, const std::filesystem::path& base_dir,
+                     const Results& head, const std::filesystem::path& head_dir);
+
+}  // namespace perfgate::gate

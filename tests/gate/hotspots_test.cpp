@@ -1,0 +1,157 @@
+#include "gate/hotspots.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "gate/profile_json.h"
+
+namespace perfgate::gate {
+namespace {
+
+using profiler::Frame;
+using profiler::FrameKind;
+using profiler::Profile;
+
+// Adds one stack given as (function, symbol size) pairs, root first.
+void add(Profile& p, std::vector<std::pair<std::string, std::uint64_t>> stack, std::uint64_t count,
+         bool kernel_leaf = false) {
+  std::vector<std::uint32_t> ids;
+  for (const auto& [name, size] : stack)
+    ids.push_back(p.intern(Frame{.function = name, .module = "app", .symbol_size = size}));
+  if (kernel_leaf)
+    ids.push_back(p.intern(Frame{.function = "copy_user_generic", .module = "[kernel.kallsyms]",
+                                 .kind = FrameKind::kernel}));
+  p.add(ids, count);
+}
+
+const Hotspot& find(const std::vector<Hotspot>& v, std::string_view f) {
+  for (const auto& h : v)
+    if (h.function == f) return h;
+  ADD_FAILURE() << "no hotspot " << f;
+  static Hotspot none;
+  return none;
+}
+
+TEST(Hotspots, ComplexityGrowsWithTheLogOfCodeSize) {
+  EXPECT_DOUBLE_EQ(complexity_from_size(256), 2.0);
+  EXPECT_NEAR(complexity_from_size(64), 1.32, 0.01);
+  EXPECT_NEAR(complexity_from_size(16 * 1024), 7.02, 0.01);
+  EXPECT_EQ(complexity_from_size(0), kUnknownSizeComplexity);
+}
+
+TEST(Hotspots, RanksByScoreOverComplexityWithRenormalizedWeights) {
+  Profile p;
+  add(p, {{"main", 100}, {"big_loop", 4096}}, 70);
+  add(p, {{"main", 100}, {"parse", 300}, {"small_leaf", 64}}, 30);
+  const auto top = rank_hotspots(p, HotspotSettings{});
+  // main and parse spend no time themselves: context, not hotspots.
+  ASSERT_EQ(top.size(), 2u);
+  const Hotspot& big = find(top, "big_loop");
+  EXPECT_DOUBLE_EQ(big.self_percent, 70);
+  EXPECT_DOUBLE_EQ(big.total_percent, 70);
+  EXPECT_DOUBLE_EQ(big.score, 70);  // 0.5·70 + 0.5·70: no call counts
+  EXPECT_FALSE(big.calls_percent.has_value());
+  EXPECT_NEAR(big.complexity, 1 + std::log2(17.0), 1e-9);
+  EXPECT_NEAR(big.roi, 70 / (1 + std::log2(17.0)), 1e-9);
+  EXPECT_DOUBLE_EQ(big.impact, 140);  // 70 % × the default 2× speedup
+  // The small leaf has less time but is far cheaper to change: higher ROI.
+  EXPECT_EQ(top[0].function, "small_leaf");
+  EXPECT_EQ(top[1].function, "big_loop");
+}
+
+TEST(Hotspots, ConfigPatternsOverrideComplexityAndSpeedup) {
+  Profile p;
+  add(p, {{"main", 100}, {"big_loop", 4096}}, 70);
+  add(p, {{"main", 100}, {"parse", 300}, {"small_leaf", 64}}, 30);
+  HotspotSettings s;
+  s.functions = {{.pattern = "big_*", .complexity = 1.0, .max_speedup = 10.0}};
+  const auto top = rank_hotspots(p, s);
+  EXPECT_EQ(top[0].function, "big_loop");
+  EXPECT_DOUBLE_EQ(top[0].complexity, 1.0);
+  EXPECT_DOUBLE_EQ(top[0].impact, 700);
+  s.top = 1;
+  EXPECT_EQ(rank_hotspots(p, s).size(), 1u);
+}
+
+TEST(Hotspots, KernelTimeIsChargedToTheCallerAndInlinedFramesHaveNoSelf) {
+  Profile p;
+  // write_all spends its time in the kernel; fast_path is inlined into run.
+  add(p, {{"main", 100}, {"write_all", 200}}, 40, /*kernel_leaf=*/true);
+  std::vector<std::uint32_t> ids = {p.intern(Frame{.function = "main", .module = "app", .symbol_size = 100}),
+                                    p.intern(Frame{.function = "run", .module = "app", .symbol_size = 500}),
+                                    p.intern(Frame{.function = "fast_path", .module = "app", .inlined = true})};
+  p.add(ids, 60);
+  const auto top = rank_hotspots(p, HotspotSettings{});
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_DOUBLE_EQ(find(top, "write_all").self_percent, 40);
+  EXPECT_DOUBLE_EQ(find(top, "run").self_percent, 60);
+  for (const auto& h : top) EXPECT_NE(h.module, "[kernel.kallsyms]");
+}
+
+TEST(Hotspots, RecursionCountsOnceInTotal) {
+  Profile p;
+  add(p, {{"main", 100}, {"walk", 300}, {"walk", 300}, {"walk", 300}}, 10);
+  const auto top = rank_hotspots(p, HotspotSettings{});
+  ASSERT_EQ(top.size(), 1u);
+  EXPECT_DOUBLE_EQ(top[0].total_percent, 100);
+  EXPECT_DOUBLE_EQ(top[0].self_percent, 100);
+}
+
+TEST(Hotspots, DifferentialRanksTheFunctionWhoseOwnTimeGrewFirst) {
+  // An injected slowdown in `ingest` (its self time) inside `serve`.
+  Profile base, head;
+  add(base, {{"main", 100}, {"serve", 300}, {"ingest", 500}}, 30);
+  add(base, {{"main", 100}, {"serve", 300}, {"ingest", 500}, {"hash", 80}}, 50);
+  add(base, {{"main", 100}, {"log", 90}}, 20);
+  add(head, {{"main", 100}, {"serve", 300}, {"ingest", 500}}, 48);
+  add(head, {{"main", 100}, {"serve", 300}, {"ingest", 500}, {"hash", 80}}, 40);
+  add(head, {{"main", 100}, {"log", 90}}, 12);
+  const auto d = differential_hotspots(base, head, 10);
+  ASSERT_GE(d.size(), 2u);
+  EXPECT_EQ(d[0].function, "ingest");  // Δself +18, Δtotal +8
+  EXPECT_NEAR(d[0].growth, 26, 1e-9);
+  EXPECT_NEAR(d[0].base_self_percent, 30, 1e-9);
+  EXPECT_NEAR(d[0].head_self_percent, 48, 1e-9);
+  EXPECT_EQ(d[1].function, "serve");  // only its total grew
+  for (const auto& x : d) EXPECT_GT(x.growth, 0) << x.function;  // hash and log shrank: not listed
+}
+
+TEST(Hotspots, AttachReadsProfilesBesideTheResultsAndNotesMissingOnes) {
+  const auto dir = std::filesystem::temp_directory_path() / ("perfgate-hotspots-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir / "profiles");
+  Profile base, head;
+  add(base, {{"main", 100}, {"work", 500}}, 50);
+  add(base, {{"main", 100}, {"other", 500}}, 50);
+  add(head, {{"main", 100}, {"work", 500}}, 80);
+  add(head, {{"main", 100}, {"other", 500}}, 20);
+  std::ofstream(dir / "profiles/base.json") << profile_to_json(base);
+  std::ofstream(dir / "profiles/head.json") << profile_to_json(head);
+
+  Results b, h;
+  BenchmarkResult slow{.name = "slow"}, plain{.name = "plain"};
+  slow.profile = ProfileRef{"ok", "profiles/base.json", ""};
+  b.benchmarks = {slow, plain};
+  slow.profile = ProfileRef{"ok", "profiles/head.json", ""};
+  plain.profile = ProfileRef{"missing", "", "no permission"};
+  h.benchmarks = {slow, plain};
+  GateReport report;
+  report.benchmarks = {BenchmarkVerdict{.name = "slow", .verdict = Verdict::regression},
+                       BenchmarkVerdict{.name = "plain", .verdict = Verdict::pass}};
+  attach_hotspots(report, b, dir, h, dir);
+  ASSERT_EQ(report.hotspots.size(), 2u);
+  EXPECT_EQ(report.hotspots[0].benchmark, "slow");
+  ASSERT_FALSE(report.hotspots[0].top.empty());
+  EXPECT_EQ(report.hotspots[0].top[0].function, "work");
+  ASSERT_FALSE(report.hotspots[0].differential.empty());
+  EXPECT_EQ(report.hotspots[0].differential[0].function, "work");
+  EXPECT_NE(report.hotspots[0].note.find("call counts are unknown"), std::string::npos);
+  EXPECT_TRUE(report.hotspots[1].top.empty());
+  EXPECT_NE(report.hotspots[1].note.find("no permission"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace perfgate::gate
