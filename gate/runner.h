@@ -43,6 +43,12 @@ struct RunnerOptions {
   bool profile = false;                    // profile every benchmark (else per config)
   unsigned hz = 0;                         // 0: as configured
   ProfileRepetition profile_repetition;    // required when anything is profiled
+  // Adaptive repetitions (DESIGN §8): after the configured repetitions, while
+  // this returns true for the benchmarks measured so far, two more are run,
+  // up to max_repetitions. `perfgate check` asks "still inconclusive against
+  // the baseline?". Empty: never.
+  std::function<bool(const std::vector<BenchmarkResult>&)> wants_more;
+  unsigned max_repetitions = 15;
   std::function<void(std::string_view)> progress = [](std::string_view) {};
 };
 

@@ -82,6 +82,8 @@ std::expected<gate::Results, ExitCode> run_and_write(const RunOptions& o) {
   ro.profile = o.profile;
   ro.hz = o.hz;
   ro.progress = [](std::string_view m) { progress(m); };
+  ro.wants_more = o.wants_more;
+  ro.max_repetitions = o.max_repetitions;
   if (!o.shard.empty()) {
     auto shard = parse_shard(o.shard);
     if (!shard) return std::unexpected(fail(shard.error()));

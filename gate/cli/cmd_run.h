@@ -3,6 +3,7 @@
 // `perfgate check`, which runs the same way and then gates.
 
 #include <expected>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct RunOptions {
   bool profile = false;
   std::string shard;  // "i/n", 1-based
   std::string size = "ci";
+  // Adaptive repetitions (gate::RunnerOptions::wants_more), set by `check`.
+  std::function<bool(const std::vector<gate::BenchmarkResult>&)> wants_more;
+  unsigned max_repetitions = 15;
 };
 
 // Registers the options above on a subcommand.
