@@ -48,6 +48,27 @@ TEST(Runner, MeasuresCommandsAndKeepsGoingPastACrash) {
   EXPECT_FALSE(fs::exists(options().work_dir / ".scratch")) << "scratch files cleaned up";
 }
 
+TEST(Runner, AdaptiveRepetitionsComeTwoAtATimeUpToTheCap) {
+  SuiteConfig suite;
+  suite.benchmarks = {command_spec("t", {"/bin/true"}, 3, 2)};
+  RunnerOptions o = options();
+  o.max_repetitions = 8;
+  std::vector<std::size_t> asked_at;
+  o.wants_more = [&](const std::vector<BenchmarkResult>& so_far) {
+    asked_at.push_back(so_far.at(0).repetitions.size());
+    return true;  // "still inconclusive"
+  };
+  auto r = run_suite(suite, o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->benchmarks[0].repetitions.size(), 8u);  // 3, then +2, +2, then capped at 8
+  EXPECT_EQ(asked_at, (std::vector<std::size_t>{3, 5, 7}));
+
+  o.wants_more = [](const std::vector<BenchmarkResult>&) { return false; };  // decided
+  r = run_suite(suite, o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->benchmarks[0].repetitions.size(), 3u);
+}
+
 TEST(Runner, NonZeroExitFailsTheBenchmarkWithItsStatusAndStderr) {
   SuiteConfig suite;
   suite.benchmarks = {command_spec("exit", {"/bin/sh", "-c", "echo nope >&2; exit 4"}, 1, 1)};
