@@ -103,6 +103,19 @@ struct FramePointerCheck {
   }
 };
 
+// A leaf without an rbp frame of its own (glibc's syscall wrappers such as
+// read(), or code built without frame pointers) leaves rbp pointing at its
+// caller's frame, so the kernel's frame-pointer walk goes from the leaf
+// straight to the caller's caller. The BPF side found a return-address-like
+// word on top of the stack; it is the missing caller when the leaf's CFI puts
+// the return address in exactly that slot (and the walk did not find it).
+bool recovers_leaf_caller(Symbolizer& symbolizer, const ProcessMaps& maps, const RawStack& raw) {
+  if (raw.leaf_ret_slot < 0 || raw.user.empty()) return false;
+  if (raw.user.size() > 1 && raw.user[1] == raw.leaf_ret) return false;
+  const auto slot = symbolizer.return_address_slot(maps, static_cast<pid_t>(raw.tgid), raw.user[0]);
+  return slot && *slot == raw.leaf_ret_slot;
+}
+
 Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const RecordOptions& options,
                       double duration_s) {
   Profile profile(options.mode);
@@ -128,8 +141,12 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const Rec
     });
     leaf_first.erase(leaf_first.begin(), own);
     const std::size_t kernel_frames = leaf_first.size();
-    for (std::size_t i = 0; i < raw.user.size(); ++i)
-      symbolizer.user_frames(maps, static_cast<pid_t>(raw.tgid), raw.user[i], i > 0, leaf_first);
+    const auto tgid = static_cast<pid_t>(raw.tgid);
+    for (std::size_t i = 0; i < raw.user.size(); ++i) {
+      symbolizer.user_frames(maps, tgid, raw.user[i], i > 0, leaf_first);
+      if (i == 0 && recovers_leaf_caller(symbolizer, maps, raw))
+        symbolizer.user_frames(maps, tgid, raw.leaf_ret, true, leaf_first);
+    }
     if (leaf_first.size() > kernel_frames && options.mode == Mode::cpu)
       fp.add(leaf_first.back().module.empty() ? "[unknown]" : leaf_first[kernel_frames].module,
              raw.user.size(), raw.weight);

@@ -183,6 +183,10 @@ std::vector<RawStack> Sampler::read_stacks() const {
       const auto kd = std::min<std::uint32_t>(next->kernel_depth, PG_MAX_STACK_DEPTH);
       s.user.assign(next->user, next->user + ud);
       s.kernel.assign(next->kernel, next->kernel + kd);
+      if (next->leaf_ret_slot != PG_NO_LEAF_RET) {
+        s.leaf_ret = next->leaf_ret;
+        s.leaf_ret_slot = static_cast<int>(next->leaf_ret_slot);
+      }
       s.weight = weight;
       out.push_back(std::move(s));
     }

@@ -29,6 +29,10 @@ struct RawStack {
   std::uint32_t flags = 0;            // PG_STACK_* from bpf/sampler.h
   std::vector<std::uint64_t> user;    // leaf first
   std::vector<std::uint64_t> kernel;  // leaf first
+  // Candidate caller of a frameless user leaf (pg_stack_key.leaf_ret) and the
+  // stack slot it was read from; leaf_ret_slot < 0 when there is none.
+  std::uint64_t leaf_ret = 0;
+  int leaf_ret_slot = -1;
   std::uint64_t weight = 0;           // samples (cpu) or ns (offcpu)
 };
 

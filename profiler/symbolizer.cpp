@@ -70,6 +70,7 @@ struct Module {
   std::string build_id;
   std::vector<Load> loads;
   std::unordered_map<std::uint64_t, std::vector<Frame>> cache;  // lookup vaddr -> frames, leaf first
+  std::unordered_map<std::uint64_t, int> ra_slot_cache;         // leaf vaddr -> slot, -1: rbp-based/unknown
 
   std::uint64_t to_vaddr(const Mapping& m, std::uint64_t addr) const {
     const std::uint64_t file_off = m.pgoff + (addr - m.start);
@@ -180,6 +181,40 @@ struct Symbolizer::Impl {
               [](const KernelSymbol& a, const KernelSymbol& b) { return a.addr < b.addr; });
   }
 };
+
+std::optional<int> Symbolizer::return_address_slot(const ProcessMaps& maps, pid_t tgid, std::uint64_t leaf_pc) {
+  const Mapping* mapping = maps.find(tgid, leaf_pc);
+  const MappedFile* file = mapping ? maps.file(*mapping) : nullptr;
+  Module* mod = file ? impl_->module_for(*mapping, *file) : nullptr;
+  if (mod == nullptr) return std::nullopt;
+  const std::uint64_t vaddr = mod->to_vaddr(*mapping, leaf_pc);
+  auto [it, inserted] = mod->ra_slot_cache.try_emplace(vaddr, -1);
+  if (inserted) {
+    // .eh_frame is in every x86-64 ELF, stripped or not; .debug_frame only
+    // where debug info is.
+    Dwarf_Addr bias = 0;
+    Dwarf_CFI* cfi = dwfl_module_eh_cfi(mod->mod, &bias);
+    Dwarf_Frame* frame = nullptr;
+    if (cfi == nullptr || dwarf_cfi_addrframe(cfi, vaddr - bias, &frame) != 0) {
+      cfi = dwfl_module_dwarf_cfi(mod->mod, &bias);
+      if (cfi != nullptr && dwarf_cfi_addrframe(cfi, vaddr - bias, &frame) != 0) frame = nullptr;
+    }
+    if (frame != nullptr) {
+      Dwarf_Op* ops = nullptr;
+      std::size_t nops = 0;
+      // CFA = rsp + N (DWARF register 7 on x86-64): the function has not
+      // linked an rbp frame here; its return address is at CFA - 8.
+      if (dwarf_frame_cfa(frame, &ops, &nops) == 0 && nops == 1 &&
+          ((ops[0].atom == DW_OP_bregx && ops[0].number == 7) || ops[0].atom == DW_OP_breg7)) {
+        const auto cfa = static_cast<std::int64_t>(ops[0].atom == DW_OP_bregx ? ops[0].number2 : ops[0].number);
+        if (cfa >= 8 && cfa % 8 == 0) it->second = static_cast<int>((cfa - 8) / 8);
+      }
+      std::free(frame);
+    }
+  }
+  if (it->second < 0) return std::nullopt;
+  return it->second;
+}
 
 Symbolizer::Symbolizer() : impl_(std::make_unique<Impl>()) {}
 Symbolizer::Symbolizer(Symbolizer&&) noexcept = default;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "profiler/process_maps.h"
@@ -33,6 +34,12 @@ class Symbolizer {
   // call site, not the next statement, decides the inline chain.
   void user_frames(const ProcessMaps& maps, pid_t tgid, std::uint64_t addr, bool is_return,
                    std::vector<Frame>& out);
+  // Where the return address of the function executing at leaf_pc lives, as
+  // a slot of 8-byte words above the stack pointer, when its CFI says it has
+  // no rbp-based frame at that point (CFA = rsp + N: a frameless leaf, or a
+  // prologue/epilogue). nullopt when the frame is rbp-based or CFI is
+  // missing: then the frame-pointer walk already found the caller.
+  std::optional<int> return_address_slot(const ProcessMaps& maps, pid_t tgid, std::uint64_t leaf_pc);
   // Appends the frame of one kernel address.
   void kernel_frame(std::uint64_t addr, std::vector<Frame>& out);
 

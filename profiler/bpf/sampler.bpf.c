@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
 
 #include "sampler.h"
 
@@ -82,6 +83,42 @@ static __always_inline struct pg_counters *get_counters(void) {
   return bpf_map_lookup_elem(&counters, &zero);
 }
 
+// True when the 8 bytes before addr end in a call instruction: e8 rel32,
+// ff 15 disp32 (call through the GOT), ff d0+r / 41 ff d0+r (call *%reg).
+static __always_inline int follows_call(__u64 addr) {
+  __u8 code[8];
+  if (bpf_probe_read_user(code, sizeof(code), (const void *)(addr - 8)) != 0) return 0;
+  if (code[3] == 0xe8) return 1;
+  if (code[2] == 0xff && code[3] == 0x15) return 1;
+  if (code[6] == 0xff && (code[7] & 0xf8) == 0xd0) return 1;
+  return 0;
+}
+
+// See pg_stack_key.leaf_ret: the user registers of the task (at the syscall
+// or interrupt that entered the kernel) give the user sp; the first of the
+// top stack words that is a return address is the candidate caller.
+static __always_inline void find_leaf_ret(struct pg_stack_key *key) {
+  key->leaf_ret_slot = PG_NO_LEAF_RET;
+  key->leaf_ret = 0;
+  if (key->user_depth == 0) return;
+  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+  if (!regs) return;
+  __u64 sp = 0;
+  if (bpf_probe_read_kernel(&sp, sizeof(sp), &PT_REGS_SP(regs)) != 0 || sp == 0) return;
+  __u64 words[PG_LEAF_SCAN_WORDS];
+  if (bpf_probe_read_user(words, sizeof(words), (const void *)sp) != 0) return;
+#pragma unroll
+  for (__u32 i = 0; i < PG_LEAF_SCAN_WORDS; i++) {
+    __u64 w = words[i];
+    // Code lies in user space and not on this stack (saved rbp, locals).
+    if (w < 0x10000 || w >= 0x800000000000ull || (w >= sp && w < sp + (8u << 20))) continue;
+    if (!follows_call(w)) continue;
+    key->leaf_ret_slot = i;
+    key->leaf_ret = w;
+    return;
+  }
+}
+
 static __always_inline void notify(__u32 type, __u32 tgid, struct pg_counters *c) {
   struct pg_event ev = {.type = type, .tgid = tgid};
   if (bpf_ringbuf_output(&events, &ev, sizeof(ev), 0) != 0 && c) c->events_lost++;
@@ -97,6 +134,8 @@ static __always_inline void capture(void *ctx, struct pg_stack_key *key, __u32 t
   key->kernel_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
   n = bpf_get_stack(ctx, key->user, sizeof(key->user), BPF_F_USER_STACK);
   key->user_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
+  key->pad = 0;
+  find_leaf_ret(key);
   if (key->user_depth == 0) {
     key->flags |= PG_STACK_NO_USER;
     if (c) c->missing_user++;

@@ -26,9 +26,21 @@ struct pg_stack_key {
   pg_u32 user_depth;    // frames in user[], leaf first
   pg_u32 kernel_depth;  // frames in kernel[], leaf first
   pg_u32 flags;         // PG_STACK_*
+  // The leaf's caller when the leaf function has no frame of its own (libc's
+  // syscall wrappers, frameless leaves): the frame-pointer walk skips that
+  // caller, because rbp still holds the caller's frame. The first word of the
+  // top PG_LEAF_SCAN_WORDS stack words that looks like a return address (it
+  // follows a call instruction) and its slot; user space keeps it only when
+  // the leaf's CFI says the return address lives in that slot.
+  pg_u32 leaf_ret_slot;  // PG_NO_LEAF_RET when none was found
+  pg_u32 pad;
+  pg_u64 leaf_ret;
   pg_u64 user[PG_MAX_STACK_DEPTH];
   pg_u64 kernel[PG_MAX_STACK_DEPTH];
 };
+
+#define PG_LEAF_SCAN_WORDS 8
+#define PG_NO_LEAF_RET 0xffffffffu
 
 #define PG_STACK_USER_TRUNCATED 1u
 #define PG_STACK_KERNEL_TRUNCATED 2u
