@@ -103,17 +103,35 @@ struct FramePointerCheck {
   }
 };
 
-// A leaf without an rbp frame of its own (glibc's syscall wrappers such as
-// read(), or code built without frame pointers) leaves rbp pointing at its
-// caller's frame, so the kernel's frame-pointer walk goes from the leaf
-// straight to the caller's caller. The BPF side found a return-address-like
-// word on top of the stack; it is the missing caller when the leaf's CFI puts
-// the return address in exactly that slot (and the walk did not find it).
-bool recovers_leaf_caller(Symbolizer& symbolizer, const ProcessMaps& maps, const RawStack& raw) {
-  if (raw.leaf_ret_slot < 0 || raw.user.empty()) return false;
-  if (raw.user.size() > 1 && raw.user[1] == raw.leaf_ret) return false;
-  const auto slot = symbolizer.return_address_slot(maps, static_cast<pid_t>(raw.tgid), raw.user[0]);
-  return slot && *slot == raw.leaf_ret_slot;
+// The frame-pointer walk is blind to functions without an rbp frame (glibc's
+// syscall wrappers, its mutex and condvar code, anything built without frame
+// pointers): rbp still holds an older frame, so the walk jumps from the leaf
+// to a caller further up and the callers in between vanish. Re-link them by
+// walking the CFI from the leaf over the return addresses the BPF side found
+// on top of the stack: each frameless frame's return address must sit exactly
+// where its CFA says, and the walk stops at the first function with an rbp
+// frame (from there the kernel's walk is right) or where it meets the
+// kernel's next frame. Returns the callers to insert after the leaf, inner first.
+std::vector<std::uint64_t> relink_frameless_callers(Symbolizer& symbolizer, const ProcessMaps& maps,
+                                                    const RawStack& raw) {
+  std::vector<std::uint64_t> callers;
+  if (raw.stack_returns.empty() || raw.user.empty()) return callers;
+  const auto tgid = static_cast<pid_t>(raw.tgid);
+  std::uint64_t pc = raw.user[0];
+  unsigned base = 0;  // words between the user sp and this frame's bottom
+  for (std::size_t depth = 0; depth < raw.stack_returns.size(); ++depth) {
+    const auto words = symbolizer.frameless_frame_words(maps, tgid, pc, depth > 0);
+    if (!words) break;
+    const unsigned slot = base + *words - 1;
+    auto it = std::find_if(raw.stack_returns.begin(), raw.stack_returns.end(),
+                           [slot](const auto& r) { return r.first == slot; });
+    if (it == raw.stack_returns.end()) break;
+    if (raw.user.size() > 1 && it->second == raw.user[1]) break;
+    callers.push_back(it->second);
+    pc = it->second;
+    base = slot + 1;
+  }
+  return callers;
 }
 
 Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const RecordOptions& options,
@@ -144,8 +162,9 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const Rec
     const auto tgid = static_cast<pid_t>(raw.tgid);
     for (std::size_t i = 0; i < raw.user.size(); ++i) {
       symbolizer.user_frames(maps, tgid, raw.user[i], i > 0, leaf_first);
-      if (i == 0 && recovers_leaf_caller(symbolizer, maps, raw))
-        symbolizer.user_frames(maps, tgid, raw.leaf_ret, true, leaf_first);
+      if (i == 0)
+        for (std::uint64_t caller : relink_frameless_callers(symbolizer, maps, raw))
+          symbolizer.user_frames(maps, tgid, caller, true, leaf_first);
     }
     if (leaf_first.size() > kernel_frames && options.mode == Mode::cpu)
       fp.add(leaf_first.back().module.empty() ? "[unknown]" : leaf_first[kernel_frames].module,

@@ -1,5 +1,7 @@
 #include "profiler/symbolizer.h"
 
+#include "profiler/bpf/sampler.h"
+
 #include <cxxabi.h>
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -70,7 +72,7 @@ struct Module {
   std::string build_id;
   std::vector<Load> loads;
   std::unordered_map<std::uint64_t, std::vector<Frame>> cache;  // lookup vaddr -> frames, leaf first
-  std::unordered_map<std::uint64_t, int> ra_slot_cache;         // leaf vaddr -> slot, -1: rbp-based/unknown
+  std::unordered_map<std::uint64_t, int> frame_words_cache;     // vaddr -> frameless frame words, -1: none
 
   std::uint64_t to_vaddr(const Mapping& m, std::uint64_t addr) const {
     const std::uint64_t file_off = m.pgoff + (addr - m.start);
@@ -182,13 +184,15 @@ struct Symbolizer::Impl {
   }
 };
 
-std::optional<int> Symbolizer::return_address_slot(const ProcessMaps& maps, pid_t tgid, std::uint64_t leaf_pc) {
-  const Mapping* mapping = maps.find(tgid, leaf_pc);
+std::optional<unsigned> Symbolizer::frameless_frame_words(const ProcessMaps& maps, pid_t tgid, std::uint64_t pc,
+                                                         bool is_return) {
+  const Mapping* mapping = maps.find(tgid, pc);
   const MappedFile* file = mapping ? maps.file(*mapping) : nullptr;
   Module* mod = file ? impl_->module_for(*mapping, *file) : nullptr;
   if (mod == nullptr) return std::nullopt;
-  const std::uint64_t vaddr = mod->to_vaddr(*mapping, leaf_pc);
-  auto [it, inserted] = mod->ra_slot_cache.try_emplace(vaddr, -1);
+  std::uint64_t vaddr = mod->to_vaddr(*mapping, pc);
+  if (is_return && vaddr > 0) --vaddr;
+  auto [it, inserted] = mod->frame_words_cache.try_emplace(vaddr, -1);
   if (inserted) {
     // .eh_frame is in every x86-64 ELF, stripped or not; .debug_frame only
     // where debug info is.
@@ -207,13 +211,13 @@ std::optional<int> Symbolizer::return_address_slot(const ProcessMaps& maps, pid_
       if (dwarf_frame_cfa(frame, &ops, &nops) == 0 && nops == 1 &&
           ((ops[0].atom == DW_OP_bregx && ops[0].number == 7) || ops[0].atom == DW_OP_breg7)) {
         const auto cfa = static_cast<std::int64_t>(ops[0].atom == DW_OP_bregx ? ops[0].number2 : ops[0].number);
-        if (cfa >= 8 && cfa % 8 == 0) it->second = static_cast<int>((cfa - 8) / 8);
+        if (cfa >= 8 && cfa % 8 == 0 && cfa <= 8 * PG_SCAN_WORDS) it->second = static_cast<int>(cfa / 8);
       }
       std::free(frame);
     }
   }
   if (it->second < 0) return std::nullopt;
-  return it->second;
+  return static_cast<unsigned>(it->second);
 }
 
 Symbolizer::Symbolizer() : impl_(std::make_unique<Impl>()) {}

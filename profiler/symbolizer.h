@@ -34,12 +34,15 @@ class Symbolizer {
   // call site, not the next statement, decides the inline chain.
   void user_frames(const ProcessMaps& maps, pid_t tgid, std::uint64_t addr, bool is_return,
                    std::vector<Frame>& out);
-  // Where the return address of the function executing at leaf_pc lives, as
-  // a slot of 8-byte words above the stack pointer, when its CFI says it has
-  // no rbp-based frame at that point (CFA = rsp + N: a frameless leaf, or a
-  // prologue/epilogue). nullopt when the frame is rbp-based or CFI is
-  // missing: then the frame-pointer walk already found the caller.
-  std::optional<int> return_address_slot(const ProcessMaps& maps, pid_t tgid, std::uint64_t leaf_pc);
+  // The size of the frame of the function executing at pc, in 8-byte words
+  // (CFA = rsp + 8 * words), when its CFI says it has no rbp-based frame
+  // there (a function built without frame pointers, a frameless leaf, a
+  // prologue or epilogue): its return address is the top word of that frame.
+  // nullopt when the frame is rbp-based or no CFI covers pc — then the
+  // frame-pointer walk is right. is_return: pc is a return address (looked
+  // up at pc - 1, inside the call).
+  std::optional<unsigned> frameless_frame_words(const ProcessMaps& maps, pid_t tgid, std::uint64_t pc,
+                                                bool is_return);
   // Appends the frame of one kernel address.
   void kernel_frame(std::uint64_t addr, std::vector<Frame>& out);
 
