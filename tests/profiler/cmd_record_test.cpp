@@ -80,6 +80,42 @@ TEST(CmdRecord, CrashedTargetExits3WithItsStatus) {
   EXPECT_EQ(access(out.c_str(), F_OK), 0);
 }
 
+// A real recorded profile (cpu and offcpu) is valid against
+// docs/schema/profile.schema.json by Debian's python3-jsonschema, independent
+// of perfgate's own reader; a profile that breaks the schema is rejected.
+TEST(CmdRecord, JsonProfileMatchesItsSchema) {
+  if (auto ok = perfgate::profiler::check_available(); !ok)
+    GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
+  const std::string dir = std::string(PERFGATE_BINARY_DIR) + "/tests/profiler/";
+  const std::string validate = std::string(PERFGATE_SOURCE_DIR) + "/scripts/validate-json-schema " +
+                               PERFGATE_SOURCE_DIR + "/docs/schema/profile.schema.json ";
+  for (const char* mode : {"cpu", "offcpu"}) {
+    const std::string out = dir + "schema-" + mode + ".json";
+    const Output rec = run_cmd(perfgate_exe() + " record --mode " + mode + " -o " + out + " -- " +
+                               PG_TARGET_SYSCALL_HEAVY " 0.3");
+    ASSERT_EQ(rec.exit_code, 0) << rec.out;
+    const Output ok = run_cmd(validate + out);
+    EXPECT_EQ(ok.exit_code, 0) << mode << ": " << ok.out;
+  }
+  // A cpu profile claiming nanoseconds and a negative count: both caught.
+  std::ifstream in(dir + "schema-cpu.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string bad = text.str();
+  const std::string unit = "\"unit\": \"samples\"", count = "\"count\": ";
+  const auto at_unit = bad.find(unit);
+  ASSERT_NE(at_unit, std::string::npos);
+  bad.replace(at_unit, unit.size(), "\"unit\": \"ns\"");
+  const auto at_count = bad.find(count);
+  ASSERT_NE(at_count, std::string::npos);
+  bad.insert(at_count + count.size(), "-");
+  std::ofstream(dir + "schema-bad.json") << bad;
+  const Output rejected = run_cmd(validate + dir + "schema-bad.json");
+  EXPECT_EQ(rejected.exit_code, 1) << rejected.out;
+  EXPECT_NE(rejected.out.find("unit"), std::string::npos) << rejected.out;
+  EXPECT_NE(rejected.out.find("count"), std::string::npos) << rejected.out;
+}
+
 bool stack_has(const perfgate::profiler::Profile& p, const perfgate::profiler::Stack& s, std::string_view part) {
   return std::any_of(s.frames.begin(), s.frames.end(),
                      [&](std::uint32_t f) { return p.frames()[f].function.find(part) != std::string::npos; });
