@@ -103,6 +103,37 @@ struct FramePointerCheck {
   }
 };
 
+// The frame-pointer walk is blind to functions without an rbp frame (glibc's
+// syscall wrappers, its mutex and condvar code, anything built without frame
+// pointers): rbp still holds an older frame, so the walk jumps from the leaf
+// to a caller further up and the callers in between vanish. Re-link them by
+// walking the CFI from the leaf over the return addresses the BPF side found
+// on top of the stack: each frameless frame's return address must sit exactly
+// where its CFA says, and the walk stops at the first function with an rbp
+// frame (from there the kernel's walk is right) or where it meets the
+// kernel's next frame. Returns the callers to insert after the leaf, inner first.
+std::vector<std::uint64_t> relink_frameless_callers(Symbolizer& symbolizer, const ProcessMaps& maps,
+                                                    const RawStack& raw) {
+  std::vector<std::uint64_t> callers;
+  if (raw.stack_returns.empty() || raw.user.empty()) return callers;
+  const auto tgid = static_cast<pid_t>(raw.tgid);
+  std::uint64_t pc = raw.user[0];
+  unsigned base = 0;  // words between the user sp and this frame's bottom
+  for (std::size_t depth = 0; depth < raw.stack_returns.size(); ++depth) {
+    const auto words = symbolizer.frameless_frame_words(maps, tgid, pc, depth > 0);
+    if (!words) break;
+    const unsigned slot = base + *words - 1;
+    auto it = std::find_if(raw.stack_returns.begin(), raw.stack_returns.end(),
+                           [slot](const auto& r) { return r.first == slot; });
+    if (it == raw.stack_returns.end()) break;
+    if (raw.user.size() > 1 && it->second == raw.user[1]) break;
+    callers.push_back(it->second);
+    pc = it->second;
+    base = slot + 1;
+  }
+  return callers;
+}
+
 Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const RecordOptions& options,
                       double duration_s) {
   Profile profile(options.mode);
@@ -128,8 +159,13 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const Rec
     });
     leaf_first.erase(leaf_first.begin(), own);
     const std::size_t kernel_frames = leaf_first.size();
-    for (std::size_t i = 0; i < raw.user.size(); ++i)
-      symbolizer.user_frames(maps, static_cast<pid_t>(raw.tgid), raw.user[i], i > 0, leaf_first);
+    const auto tgid = static_cast<pid_t>(raw.tgid);
+    for (std::size_t i = 0; i < raw.user.size(); ++i) {
+      symbolizer.user_frames(maps, tgid, raw.user[i], i > 0, leaf_first);
+      if (i == 0)
+        for (std::uint64_t caller : relink_frameless_callers(symbolizer, maps, raw))
+          symbolizer.user_frames(maps, tgid, caller, true, leaf_first);
+    }
     if (leaf_first.size() > kernel_frames && options.mode == Mode::cpu)
       fp.add(leaf_first.back().module.empty() ? "[unknown]" : leaf_first[kernel_frames].module,
              raw.user.size(), raw.weight);

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -92,8 +93,15 @@ std::expected<Sampler, Error> Sampler::create(const Options& options) {
   // Only the programs of the chosen mode are loaded; the tree hooks always.
   bpf_program__set_autoload(s.skel_->progs.pg_sample, options.mode == Mode::cpu);
   bpf_program__set_autoload(s.skel_->progs.pg_switch, options.mode == Mode::offcpu);
-  if (int err = pg_sampler_bpf__load(s.skel_.get()); err != 0)
+  if (int err = pg_sampler_bpf__load(s.skel_.get()); err != 0) {
+    // The verifier also answers EACCES: as root that is a rejected program,
+    // not a missing permission.
+    if (geteuid() == 0 && (err == -EACCES || err == -EPERM))
+      return std::unexpected(Error{Error::Kind::runtime,
+                                   "the kernel's verifier rejected the BPF sampler (PERFGATE_BPF_VERBOSE=1 "
+                                   "prints its log)"});
     return std::unexpected(bpf_error("cannot load the BPF sampler", err));
+  }
 
   s.events_.reset(ring_buffer__new(
       bpf_map__fd(s.skel_->maps.events),
@@ -182,7 +190,15 @@ std::vector<RawStack> Sampler::read_stacks() const {
       const auto ud = std::min<std::uint32_t>(next->user_depth, PG_MAX_STACK_DEPTH);
       const auto kd = std::min<std::uint32_t>(next->kernel_depth, PG_MAX_STACK_DEPTH);
       s.user.assign(next->user, next->user + ud);
+      // Where glibc code without frame pointers has reused rbp, the kernel's
+      // walk reads data as frames ("read-sel" as an address): nothing past a
+      // non-canonical or null address is a frame.
+      auto bad = std::find_if(s.user.begin() + (s.user.empty() ? 0 : 1), s.user.end(),
+                              [](std::uint64_t a) { return a < 0x1000 || a >= 0x800000000000ull; });
+      s.user.erase(bad, s.user.end());
       s.kernel.assign(next->kernel, next->kernel + kd);
+      for (std::uint32_t i = 0; i < std::min<std::uint32_t>(next->ret_count, PG_STACK_RETS); ++i)
+        s.stack_returns.emplace_back(next->ret_slot[i], next->ret_addr[i]);
       s.weight = weight;
       out.push_back(std::move(s));
     }

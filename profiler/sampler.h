@@ -11,6 +11,7 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "profiler/bpf/sampler.h"
@@ -29,6 +30,9 @@ struct RawStack {
   std::uint32_t flags = 0;            // PG_STACK_* from bpf/sampler.h
   std::vector<std::uint64_t> user;    // leaf first
   std::vector<std::uint64_t> kernel;  // leaf first
+  // Return-address-like words on top of the user stack: slot (8-byte words
+  // above the user sp) -> value (pg_stack_key.ret_addr).
+  std::vector<std::pair<unsigned, std::uint64_t>> stack_returns;
   std::uint64_t weight = 0;           // samples (cpu) or ns (offcpu)
 };
 

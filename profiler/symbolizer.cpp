@@ -1,5 +1,7 @@
 #include "profiler/symbolizer.h"
 
+#include "profiler/bpf/sampler.h"
+
 #include <cxxabi.h>
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -70,6 +72,7 @@ struct Module {
   std::string build_id;
   std::vector<Load> loads;
   std::unordered_map<std::uint64_t, std::vector<Frame>> cache;  // lookup vaddr -> frames, leaf first
+  std::unordered_map<std::uint64_t, int> frame_words_cache;     // vaddr -> frameless frame words, -1: none
 
   std::uint64_t to_vaddr(const Mapping& m, std::uint64_t addr) const {
     const std::uint64_t file_off = m.pgoff + (addr - m.start);
@@ -180,6 +183,42 @@ struct Symbolizer::Impl {
               [](const KernelSymbol& a, const KernelSymbol& b) { return a.addr < b.addr; });
   }
 };
+
+std::optional<unsigned> Symbolizer::frameless_frame_words(const ProcessMaps& maps, pid_t tgid, std::uint64_t pc,
+                                                         bool is_return) {
+  const Mapping* mapping = maps.find(tgid, pc);
+  const MappedFile* file = mapping ? maps.file(*mapping) : nullptr;
+  Module* mod = file ? impl_->module_for(*mapping, *file) : nullptr;
+  if (mod == nullptr) return std::nullopt;
+  std::uint64_t vaddr = mod->to_vaddr(*mapping, pc);
+  if (is_return && vaddr > 0) --vaddr;
+  auto [it, inserted] = mod->frame_words_cache.try_emplace(vaddr, -1);
+  if (inserted) {
+    // .eh_frame is in every x86-64 ELF, stripped or not; .debug_frame only
+    // where debug info is.
+    Dwarf_Addr bias = 0;
+    Dwarf_CFI* cfi = dwfl_module_eh_cfi(mod->mod, &bias);
+    Dwarf_Frame* frame = nullptr;
+    if (cfi == nullptr || dwarf_cfi_addrframe(cfi, vaddr - bias, &frame) != 0) {
+      cfi = dwfl_module_dwarf_cfi(mod->mod, &bias);
+      if (cfi != nullptr && dwarf_cfi_addrframe(cfi, vaddr - bias, &frame) != 0) frame = nullptr;
+    }
+    if (frame != nullptr) {
+      Dwarf_Op* ops = nullptr;
+      std::size_t nops = 0;
+      // CFA = rsp + N (DWARF register 7 on x86-64): the function has not
+      // linked an rbp frame here; its return address is at CFA - 8.
+      if (dwarf_frame_cfa(frame, &ops, &nops) == 0 && nops == 1 &&
+          ((ops[0].atom == DW_OP_bregx && ops[0].number == 7) || ops[0].atom == DW_OP_breg7)) {
+        const auto cfa = static_cast<std::int64_t>(ops[0].atom == DW_OP_bregx ? ops[0].number2 : ops[0].number);
+        if (cfa >= 8 && cfa % 8 == 0 && cfa <= 8 * PG_SCAN_WORDS) it->second = static_cast<int>(cfa / 8);
+      }
+      std::free(frame);
+    }
+  }
+  if (it->second < 0) return std::nullopt;
+  return static_cast<unsigned>(it->second);
+}
 
 Symbolizer::Symbolizer() : impl_(std::make_unique<Impl>()) {}
 Symbolizer::Symbolizer(Symbolizer&&) noexcept = default;

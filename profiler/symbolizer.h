@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "profiler/process_maps.h"
@@ -33,6 +34,15 @@ class Symbolizer {
   // call site, not the next statement, decides the inline chain.
   void user_frames(const ProcessMaps& maps, pid_t tgid, std::uint64_t addr, bool is_return,
                    std::vector<Frame>& out);
+  // The size of the frame of the function executing at pc, in 8-byte words
+  // (CFA = rsp + 8 * words), when its CFI says it has no rbp-based frame
+  // there (a function built without frame pointers, a frameless leaf, a
+  // prologue or epilogue): its return address is the top word of that frame.
+  // nullopt when the frame is rbp-based or no CFI covers pc — then the
+  // frame-pointer walk is right. is_return: pc is a return address (looked
+  // up at pc - 1, inside the call).
+  std::optional<unsigned> frameless_frame_words(const ProcessMaps& maps, pid_t tgid, std::uint64_t pc,
+                                                bool is_return);
   // Appends the frame of one kernel address.
   void kernel_frame(std::uint64_t addr, std::vector<Frame>& out);
 

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
 
 #include "sampler.h"
 
@@ -82,6 +83,94 @@ static __always_inline struct pg_counters *get_counters(void) {
   return bpf_map_lookup_elem(&counters, &zero);
 }
 
+// True when the 8 bytes before addr end in a call instruction: e8 rel32,
+// ff 15 disp32 (through the GOT), ff d0+r (call *%reg), ff 10+r (call
+// *(%reg)), ff 50+r disp8 (virtual calls). A false match costs nothing: user
+// space keeps a word only where the CFI puts a return address.
+static __always_inline int follows_call(__u64 addr) {
+  __u8 code[8];
+  if (bpf_probe_read_user(code, sizeof(code), (const void *)(addr - 8)) != 0) return 0;
+  if (code[3] == 0xe8) return 1;
+  if (code[2] == 0xff && code[3] == 0x15) return 1;
+  if (code[6] == 0xff && ((code[7] & 0xf8) == 0xd0 || (code[7] & 0xf8) == 0x10)) return 1;
+  if (code[5] == 0xff && (code[6] & 0xf8) == 0x50) return 1;
+  return 0;
+}
+
+struct pg_scan_words {
+  __u64 w[PG_SCAN_WORDS];
+};
+
+// The top of the user stack, copied once per sample (too big for the BPF
+// stack). Only one of pg_sample / pg_switch is loaded, and sched_switch runs
+// with interrupts off, so the two never share a CPU's slot at once.
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct pg_scan_words);
+} scan_scratch SEC(".maps");
+
+struct pg_scan_ctx {
+  struct pg_scan_words *words;
+  struct pg_stack_key *key;
+  __u64 sp;
+  __u32 nwords;
+};
+
+static long scan_word(__u32 i, void *data) {
+  struct pg_scan_ctx *c = data;
+  if (i >= c->nwords || i >= PG_SCAN_WORDS || c->key->ret_count >= PG_STACK_RETS) return 1;
+  // The mask restates the bound on the register the access uses (clang
+  // checks a copy, and would drop a plain mask as redundant: hence the
+  // barrier); PG_SCAN_WORDS is a power of two.
+  __u64 idx = i;
+  asm volatile("" : "+r"(idx));
+  idx &= PG_SCAN_WORDS - 1;
+  __u64 w = c->words->w[idx];
+  // Code lies in user space and not in the scanned window (saved rbp values
+  // point there). Nothing wider may be excluded: a thread's stack can sit
+  // right below libc.
+  if (w < 0x10000 || w >= 0x800000000000ull || (w >= c->sp && w < c->sp + sizeof(c->words->w))) return 0;
+  if (!follows_call(w)) return 0;
+  __u32 n = c->key->ret_count;
+  if (n >= PG_STACK_RETS) return 1;
+  asm volatile("" : "+r"(n));
+  n &= PG_STACK_RETS - 1;
+  c->key->ret_addr[n] = w;
+  c->key->ret_slot[n] = (__u8)idx;
+  c->key->ret_count = n + 1;
+  return 0;
+}
+
+// See pg_stack_key.ret_addr. The task's user registers (saved where it
+// entered the kernel: syscall or interrupt) give the user sp.
+static __always_inline void scan_returns(struct pg_stack_key *key) {
+  key->ret_count = 0;
+  key->pad = 0;
+  __builtin_memset(key->ret_addr, 0, sizeof(key->ret_addr));
+  __builtin_memset(key->ret_slot, 0, sizeof(key->ret_slot));
+  if (key->user_depth == 0) return;
+  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+  if (!regs) return;
+  __u64 sp = 0;
+  if (bpf_probe_read_kernel(&sp, sizeof(sp), &PT_REGS_SP(regs)) != 0 || sp == 0) return;
+  __u32 zero = 0;
+  struct pg_scan_words *words = bpf_map_lookup_elem(&scan_scratch, &zero);
+  if (!words) return;
+  __u32 nwords = PG_SCAN_WORDS;
+  if (bpf_probe_read_user(words->w, sizeof(words->w), (const void *)sp) != 0) {
+    // Near the top of the stack mapping: read to the end of sp's page.
+    __u32 bytes = 4096 - (__u32)(sp & 4095);
+    if (bytes > sizeof(words->w)) bytes = sizeof(words->w);
+    bytes &= sizeof(words->w) - 1;
+    if (bytes < 8 || bpf_probe_read_user(words->w, bytes, (const void *)sp) != 0) return;
+    nwords = bytes / 8;
+  }
+  struct pg_scan_ctx c = {.words = words, .key = key, .sp = sp, .nwords = nwords};
+  bpf_loop(PG_SCAN_WORDS, scan_word, &c, 0);
+}
+
 static __always_inline void notify(__u32 type, __u32 tgid, struct pg_counters *c) {
   struct pg_event ev = {.type = type, .tgid = tgid};
   if (bpf_ringbuf_output(&events, &ev, sizeof(ev), 0) != 0 && c) c->events_lost++;
@@ -97,6 +186,7 @@ static __always_inline void capture(void *ctx, struct pg_stack_key *key, __u32 t
   key->kernel_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
   n = bpf_get_stack(ctx, key->user, sizeof(key->user), BPF_F_USER_STACK);
   key->user_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
+  scan_returns(key);
   if (key->user_depth == 0) {
     key->flags |= PG_STACK_NO_USER;
     if (c) c->missing_user++;

@@ -8,15 +8,22 @@
 #include <cstdint>
 typedef std::uint32_t pg_u32;
 typedef std::uint64_t pg_u64;
+typedef std::uint8_t pg_u8;
 #else
 typedef __u32 pg_u32;
 typedef __u64 pg_u64;
+typedef __u8 pg_u8;
 #endif
 
 // kernel.perf_event_max_stack's default. The loader refuses to run with a
 // smaller sysctl value than needed only by marking stacks truncated; a stack
 // whose depth reaches this is counted as truncated.
 #define PG_MAX_STACK_DEPTH 127
+
+// How much of the top of the user stack is scanned for return addresses
+// (words; a slot must fit in a byte), and how many are kept.
+#define PG_SCAN_WORDS 128
+#define PG_STACK_RETS 8
 
 // The key of the counts map: the whole stack, not a hash of it, so that two
 // different stacks can never share a count (no stackmap collisions).
@@ -26,9 +33,20 @@ struct pg_stack_key {
   pg_u32 user_depth;    // frames in user[], leaf first
   pg_u32 kernel_depth;  // frames in kernel[], leaf first
   pg_u32 flags;         // PG_STACK_*
+  // Return-address-like words on top of the user stack (each follows a call
+  // instruction) and their slots (8-byte words above the user sp). The
+  // frame-pointer walk skips every caller of a function that has no rbp frame
+  // (glibc's syscall wrappers and mutex/condvar code are built without frame
+  // pointers); user space re-links those frames by walking the leaf's CFI
+  // over these slots. Unused entries are zero, so equal stacks stay equal.
+  pg_u32 ret_count;
+  pg_u32 pad;
+  pg_u64 ret_addr[PG_STACK_RETS];
+  pg_u8 ret_slot[PG_STACK_RETS];
   pg_u64 user[PG_MAX_STACK_DEPTH];
   pg_u64 kernel[PG_MAX_STACK_DEPTH];
 };
+
 
 #define PG_STACK_USER_TRUNCATED 1u
 #define PG_STACK_KERNEL_TRUNCATED 2u

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "profiler/folded.h"
 #include "profiler/recorder.h"
 
 namespace {
@@ -77,6 +78,92 @@ TEST(CmdRecord, CrashedTargetExits3WithItsStatus) {
   EXPECT_EQ(r.exit_code, 3) << r.out;
   EXPECT_NE(r.out.find("killed by signal 11"), std::string::npos) << r.out;
   EXPECT_EQ(access(out.c_str(), F_OK), 0);
+}
+
+// A real recorded profile (cpu and offcpu) is valid against
+// docs/schema/profile.schema.json by Debian's python3-jsonschema, independent
+// of perfgate's own reader; a profile that breaks the schema is rejected.
+TEST(CmdRecord, JsonProfileMatchesItsSchema) {
+  if (auto ok = perfgate::profiler::check_available(); !ok)
+    GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
+  const std::string dir = std::string(PERFGATE_BINARY_DIR) + "/tests/profiler/";
+  const std::string validate = std::string(PERFGATE_SOURCE_DIR) + "/scripts/validate-json-schema " +
+                               PERFGATE_SOURCE_DIR + "/docs/schema/profile.schema.json ";
+  for (const char* mode : {"cpu", "offcpu"}) {
+    const std::string out = dir + "schema-" + mode + ".json";
+    const Output rec = run_cmd(perfgate_exe() + " record --mode " + mode + " -o " + out + " -- " +
+                               PG_TARGET_SYSCALL_HEAVY " 0.3");
+    ASSERT_EQ(rec.exit_code, 0) << rec.out;
+    const Output ok = run_cmd(validate + out);
+    EXPECT_EQ(ok.exit_code, 0) << mode << ": " << ok.out;
+  }
+  // A cpu profile claiming nanoseconds and a negative count: both caught.
+  std::ifstream in(dir + "schema-cpu.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string bad = text.str();
+  const std::string unit = "\"unit\": \"samples\"", count = "\"count\": ";
+  const auto at_unit = bad.find(unit);
+  ASSERT_NE(at_unit, std::string::npos);
+  bad.replace(at_unit, unit.size(), "\"unit\": \"ns\"");
+  const auto at_count = bad.find(count);
+  ASSERT_NE(at_count, std::string::npos);
+  bad.insert(at_count + count.size(), "-");
+  std::ofstream(dir + "schema-bad.json") << bad;
+  const Output rejected = run_cmd(validate + dir + "schema-bad.json");
+  EXPECT_EQ(rejected.exit_code, 1) << rejected.out;
+  EXPECT_NE(rejected.out.find("unit"), std::string::npos) << rejected.out;
+  EXPECT_NE(rejected.out.find("count"), std::string::npos) << rejected.out;
+}
+
+bool stack_has(const perfgate::profiler::Profile& p, const perfgate::profiler::Stack& s, std::string_view part) {
+  return std::any_of(s.frames.begin(), s.frames.end(),
+                     [&](std::uint32_t f) { return p.frames()[f].function.find(part) != std::string::npos; });
+}
+
+// DESIGN §7 / seed 000 #1: the serial batcher's one global lock serializes
+// every request; off-CPU, the handlers' wait for it must be the top stack.
+// The main thread meanwhile waits in std::thread::join for those very
+// handlers to drain the queue: that wait is the sum of the handlers' own
+// time, not a place where a request waits, so it is set aside by name.
+TEST(CmdRecord, OffCpuShowsTheSerialBatchersLockWaitAsTopStack) {
+  if (auto ok = perfgate::profiler::check_available(); !ok)
+    GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
+  const std::string out = std::string(PERFGATE_BINARY_DIR) + "/tests/profiler/batcher-offcpu.folded";
+  const Output r = run_cmd(perfgate_exe() + " record --mode offcpu -o " + out + " -- " + perfgate_exe() +
+                           " workloads run batcher --variant serial");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream in(out);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto parsed = perfgate::profiler::parse_folded(text.str(), perfgate::profiler::Mode::offcpu);
+  ASSERT_TRUE(parsed) << parsed.error();
+  const auto& p = *parsed;
+  std::vector<perfgate::profiler::Stack> stacks = p.stacks();
+  std::sort(stacks.begin(), stacks.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
+
+  // The heaviest stack of the request handlers is the wait for the model lock
+  // that serial_handler_main takes, down to the futex in the kernel.
+  std::uint64_t handler_total = 0;
+  const perfgate::profiler::Stack* handler_top = nullptr;
+  for (const auto& s : stacks)
+    if (stack_has(p, s, "RequestBatcher::serial_handler_main()")) {
+      handler_total += s.count;
+      if (handler_top == nullptr) handler_top = &s;
+    }
+  ASSERT_NE(handler_top, nullptr) << text.str();
+  EXPECT_TRUE(stack_has(p, *handler_top, "pthread_mutex_lock")) << text.str();
+  EXPECT_TRUE(stack_has(p, *handler_top, "lll_lock_wait")) << text.str();
+  EXPECT_TRUE(stack_has(p, *handler_top, "futex_wait")) << text.str();
+  EXPECT_GT(handler_top->count, 100'000'000u) << "less than 100 ms of lock wait\n" << text.str();
+  EXPECT_GT(double(handler_top->count), 0.8 * double(handler_total)) << text.str();
+
+  // Set aside the join, it is the top off-CPU stack of the whole tree
+  // (above the driver's sleeps between arrivals).
+  const auto top = std::find_if(stacks.begin(), stacks.end(),
+                                [&](const auto& s) { return !stack_has(p, s, "std::thread::join()"); });
+  ASSERT_NE(top, stacks.end());
+  EXPECT_EQ(&*top, handler_top) << text.str();
 }
 
 }  // namespace
