@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -193,14 +194,31 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const Rec
 // for live processes of the tree (libraries loaded later by dlopen).
 double sample_until_done(Sampler& sampler, ProcessMaps& maps, Watched& watched, const RecordOptions& options) {
   std::set<pid_t> live;
+  // At exec only the executable and the dynamic loader are mapped; ld.so maps
+  // the libraries within a few milliseconds. A process that exits before the
+  // next periodic refresh would leave every libc/libstdc++ frame [unknown], so
+  // each new process is snapshotted again shortly after it appears.
+  constexpr std::array kEarlySnapshots = {std::chrono::milliseconds(2), std::chrono::milliseconds(10),
+                                          std::chrono::milliseconds(40), std::chrono::milliseconds(120)};
+  std::multimap<Clock::time_point, pid_t> due;
   sampler.set_event_handler([&](const pg_event& ev) {
     const auto tgid = static_cast<pid_t>(ev.tgid);
     if (ev.type == PG_EVENT_EXIT) {
       live.erase(tgid);
       return;
     }
-    if (maps.snapshot(tgid)) live.insert(tgid);
+    if (!maps.snapshot(tgid)) return;
+    live.insert(tgid);
+    const auto now = Clock::now();
+    for (auto delay : kEarlySnapshots) due.emplace(now + delay, tgid);
   });
+  auto run_due_snapshots = [&] {
+    const auto now = Clock::now();
+    while (!due.empty() && due.begin()->first <= now) {
+      if (live.contains(due.begin()->second) && !maps.snapshot(due.begin()->second)) live.erase(due.begin()->second);
+      due.erase(due.begin());
+    }
+  };
   const auto start = Clock::now();
   auto last_refresh = start;
   const auto deadline =
@@ -214,8 +232,13 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Watched& watched, 
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       timeout_ms = static_cast<int>(std::clamp<long long>(left, 0, 250));
     }
+    if (!due.empty()) {
+      const auto next = std::chrono::ceil<std::chrono::milliseconds>(due.begin()->first - Clock::now()).count();
+      timeout_ms = std::min(timeout_ms, static_cast<int>(std::max<long long>(next, 0)));
+    }
     poll(fds, watched.pidfd ? 2 : 1, timeout_ms);
     sampler.consume_events();
+    run_due_snapshots();
     check_exit(watched);
     const auto now = Clock::now();
     if (watched.exited || g_interrupted || now >= deadline) break;
