@@ -42,7 +42,7 @@ std::string frame_fill(std::string_view function, bool kernel, bool inlined, Pal
 }
 
 std::string diff_fill(double delta, double max_abs_delta) {
-  if (delta == 0 || max_abs_delta <= 0) return rgb(245, 245, 245);
+  if (delta == 0 || max_abs_delta <= 0) return std::string(kDiffNeutralFill);
   // At least a visible tint for the smallest change, full colour at the largest.
   const double t = 0.15 + 0.85 * std::min(1.0, std::fabs(delta) / max_abs_delta);
   const double other = 235 * (1 - t);

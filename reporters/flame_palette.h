@@ -17,8 +17,12 @@ enum class Palette { hot, io };
 std::string frame_fill(std::string_view function, bool kernel, bool inlined, Palette palette);
 
 // "rgb(r,g,b)" for a change of `delta` when the largest change in the graph is
-// `max_abs_delta` (same units): white-ish for no change, full red/blue at max.
+// `max_abs_delta` (same units): kDiffNeutralFill for no change, a pale tint
+// for the smallest change, full red/blue at the largest.
 std::string diff_fill(double delta, double max_abs_delta);
+
+// Light grey: unchanged frames must still read as frames on the white background.
+inline constexpr std::string_view kDiffNeutralFill = "rgb(222,222,222)";
 
 // The colour search matches get (flamegraph.pl's magenta).
 inline constexpr std::string_view kSearchFill = "rgb(230,0,230)";

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "reporters/flame_palette.h"
 #include "tests/reporters/svg_frames.h"
 
 namespace perfgate::reporters {
@@ -24,8 +25,8 @@ TEST(DiffFlamegraph, GrownIsRedShrunkIsBlueUnchangedIsNeutral) {
   EXPECT_LT(grow->g, 100) << grow->fill;  // the largest change: deep red
   EXPECT_EQ(shrink->b, 255);
   EXPECT_LT(shrink->r, 100) << shrink->fill;  // as large a change: deep blue
-  EXPECT_EQ(same->fill, "rgb(245,245,245)");
-  EXPECT_EQ(main_frame->fill, "rgb(245,245,245)");  // no self weight on either side
+  EXPECT_EQ(same->fill, kDiffNeutralFill);
+  EXPECT_EQ(main_frame->fill, kDiffNeutralFill);  // no self weight on either side
   // Widths are head's.
   EXPECT_EQ(grow->w, 70u);
   EXPECT_EQ(shrink->w, 10u);
@@ -48,7 +49,7 @@ TEST(DiffFlamegraph, EachSideIsNormalizedToItsTotal) {
   const auto head = make_profile({{"main;a", 300}, {"main;b", 700}});
   const auto diff = render_diff_flamegraph(base, head);
   for (const auto& f : parse_frames(diff.svg)) {
-    EXPECT_EQ(f.fill, "rgb(245,245,245)") << f.name;
+    EXPECT_EQ(f.fill, kDiffNeutralFill) << f.name;
     EXPECT_NE(f.tooltip.find("change: +0.00 pp (self +0.00 pp)"), std::string::npos) << f.tooltip;
   }
   EXPECT_TRUE(diff.vanished.empty());
