@@ -28,7 +28,7 @@ std::vector<VanishedPath> find_vanished(const FlameTree& tree) {
   while (!todo.empty()) {
     const std::uint32_t id = todo.back();
     todo.pop_back();
-    for (const std::uint32_t c : nodes[id].children) {
+    for (const std::uint32_t c : tree.children(id)) {
       if (nodes[c].total[1] > 0) todo.push_back(c);
       else if (nodes[c].total[0] > 0)
         out.push_back({tree.path(c), nodes[c].total[0], share_percent(nodes[c].total[0], base_total)});
@@ -64,16 +64,17 @@ DiffFlameGraph render_diff_flamegraph(const profiler::Profile& base, const profi
   frames.reserve(layout.boxes.size());
   for (const auto& box : layout.boxes) {
     const FlameNode& n = tree.nodes()[box.node];
+    const FlameFrame& fr = tree.frame_of(box.node);
     const double base_pct = share_percent(n.total[0], base_total);
     const double head_pct = share_percent(n.total[1], head_total);
-    SvgFrame f{.x = box.x, .width = box.width, .depth = box.depth, .name = n.function};
-    if (!n.module.empty()) f.details.push_back("module: " + n.module);
-    if (n.inlined) f.details.push_back("inlined (DWARF call site)");
+    SvgFrame f{.x = box.x, .width = box.width, .depth = box.depth, .name = fr.function};
+    if (!fr.module.empty()) f.details.push_back("module: " + fr.module);
+    if (fr.inlined) f.details.push_back("inlined (DWARF call site)");
     f.details.push_back(fmt::format("base: {} ({:.2f}%)", format_weight(n.total[0], mode), base_pct));
     f.details.push_back(fmt::format("head: {} ({:.2f}%)", format_weight(n.total[1], mode), head_pct));
     f.details.push_back(fmt::format("change: {} (self {})", signed_pp(head_pct - base_pct), signed_pp(self_change(n))));
     f.fill = diff_fill(self_change(n), max_abs);
-    f.inlined = n.inlined;
+    f.inlined = fr.inlined;
     frames.push_back(std::move(f));
   }
 

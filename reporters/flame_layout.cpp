@@ -18,7 +18,7 @@ FlameLayout layout_flame(const FlameTree& tree, int side, double min_width_perce
     todo.pop_back();
     out.boxes.push_back(box);
     out.depth_levels = std::max(out.depth_levels, box.depth + 1);
-    const auto& children = nodes[box.node].children;
+    const auto children = tree.children(box.node);
     // Pushed right to left so they pop (and are emitted) left to right.
     std::uint64_t end = box.x;
     for (const std::uint32_t c : children) end += nodes[c].total[side];

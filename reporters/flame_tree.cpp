@@ -7,62 +7,55 @@
 namespace perfgate::reporters {
 
 FlameTree::FlameTree() {
-  FlameNode root;
-  root.name = root.function = "all";
-  nodes_.push_back(std::move(root));
-  key_of_node_.push_back(UINT32_MAX);
-}
-
-std::uint32_t FlameTree::child(std::uint32_t parent, std::uint32_t key) {
-  const std::uint64_t edge = (std::uint64_t{parent} << 32) | key;
-  if (auto it = edges_.find(edge); it != edges_.end()) return it->second;
-  const auto id = static_cast<std::uint32_t>(nodes_.size());
-  edges_.emplace(edge, id);
-  nodes_.emplace_back();
-  nodes_.back().parent = parent;
-  key_of_node_.push_back(key);
-  nodes_[parent].children.push_back(id);
-  return id;
+  frames_.push_back({.name = "all", .function = "all"});
+  nodes_.push_back({});
 }
 
 void FlameTree::add(const profiler::Profile& profile, int side) {
-  // Resolve each distinct frame to its key once; stacks then only look up
-  // (parent, key) edges, which keeps 100 000 stacks well under a second.
-  std::vector<std::uint32_t> key_of_frame;
-  key_of_frame.reserve(profile.frames().size());
+  // Resolve each distinct frame of the profile once; stacks then only look up
+  // (parent, frame) edges.
+  std::vector<std::uint32_t> id_of;
+  id_of.reserve(profile.frames().size());
   for (const auto& f : profile.frames()) {
-    auto [it, fresh] = key_ids_.try_emplace(profiler::folded_name(f), static_cast<std::uint32_t>(key_modules_.size()));
-    if (fresh) key_modules_.push_back(f.module);
-    std::string& module = key_modules_[it->second];
+    auto [it, fresh] = frame_ids_.try_emplace(profiler::folded_name(f), static_cast<std::uint32_t>(frames_.size()));
+    if (fresh)
+      frames_.push_back({.name = it->first, .function = f.function, .module = f.module, .inlined = f.inlined,
+                         .kernel = f.kind == profiler::FrameKind::kernel});
+    std::string& module = frames_[it->second].module;
     if (module.empty()) module = f.module;
     else if (!f.module.empty() && module != f.module) module = kSeveralModules;
-    key_of_frame.push_back(it->second);
+    id_of.push_back(it->second);
   }
-  for (const auto& stack : profile.stacks()) {
+  const auto stacks = profile.stacks();
+  edges_.reserve(edges_.size() + stacks.size() * 2);
+  nodes_.reserve(nodes_.size() + stacks.size() * 2);
+  for (const auto& stack : stacks) {
     if (stack.count == 0) continue;
     std::uint32_t node = kRoot;
     nodes_[kRoot].total[side] += stack.count;
-    for (const std::uint32_t frame : stack.frames) {
-      const std::uint32_t next = child(node, key_of_frame[frame]);
-      if (nodes_[next].name.empty()) {
-        const auto& f = profile.frames()[frame];
-        nodes_[next].name = profiler::folded_name(f);
-        nodes_[next].function = f.function;
-        nodes_[next].inlined = f.inlined;
-        nodes_[next].kernel = f.kind == profiler::FrameKind::kernel;
-      }
-      nodes_[next].total[side] += stack.count;
-      node = next;
+    for (const std::uint32_t f : stack.frames) {
+      const std::uint32_t frame = id_of[f];
+      auto [it, fresh] = edges_.try_emplace((std::uint64_t{node} << 32) | frame, static_cast<std::uint32_t>(nodes_.size()));
+      if (fresh) nodes_.push_back({.frame = frame, .parent = node});
+      node = it->second;
+      nodes_[node].total[side] += stack.count;
     }
     nodes_[node].self[side] += stack.count;
   }
 }
 
 void FlameTree::finish() {
-  for (std::size_t i = 1; i < nodes_.size(); ++i) nodes_[i].module = key_modules_[key_of_node_[i]];
-  for (auto& n : nodes_)
-    std::sort(n.children.begin(), n.children.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return nodes_[a].name < nodes_[b].name; });
+  edges_ = {};  // only add() needs it
+  child_begin_.assign(nodes_.size() + 1, 0);
+  for (std::size_t i = 1; i < nodes_.size(); ++i) ++child_begin_[nodes_[i].parent + 1];
+  for (std::size_t i = 1; i < child_begin_.size(); ++i) child_begin_[i] += child_begin_[i - 1];
+  child_list_.assign(nodes_.size() > 0 ? nodes_.size() - 1 : 0, 0);
+  std::vector<std::uint32_t> fill(child_begin_.begin(), child_begin_.end() - 1);
+  for (std::uint32_t i = 1; i < nodes_.size(); ++i) child_list_[fill[nodes_[i].parent]++] = i;
+  // Siblings have distinct names, so this order is total.
+  for (std::size_t n = 0; n < nodes_.size(); ++n)
+    std::sort(child_list_.begin() + child_begin_[n], child_list_.begin() + child_begin_[n + 1],
+              [&](std::uint32_t a, std::uint32_t b) { return frames_[nodes_[a].frame].name < frames_[nodes_[b].frame].name; });
 }
 
 std::string FlameTree::path(std::uint32_t node) const {
@@ -71,7 +64,7 @@ std::string FlameTree::path(std::uint32_t node) const {
   std::string out;
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     if (!out.empty()) out += ';';
-    out += nodes_[*it].name;
+    out += frame_of(*it).name;
   }
   return out;
 }

@@ -37,15 +37,16 @@ std::string render_flamegraph(const profiler::Profile& profile, const FlameGraph
   frames.reserve(layout.boxes.size());
   for (const auto& box : layout.boxes) {
     const FlameNode& n = tree.nodes()[box.node];
-    SvgFrame f{.x = box.x, .width = box.width, .depth = box.depth, .name = n.function};
-    if (!n.module.empty()) f.details.push_back("module: " + n.module);
-    if (n.inlined) f.details.push_back("inlined (DWARF call site)");
-    if (n.kernel) f.details.push_back("kernel");
+    const FlameFrame& fr = tree.frame_of(box.node);
+    SvgFrame f{.x = box.x, .width = box.width, .depth = box.depth, .name = fr.function};
+    if (!fr.module.empty()) f.details.push_back("module: " + fr.module);
+    if (fr.inlined) f.details.push_back("inlined (DWARF call site)");
+    if (fr.kernel) f.details.push_back("kernel");
     f.details.push_back(fmt::format("{}{} ({})", format_weight(n.total[0], mode), suffix, percent(n.total[0], total)));
     if (n.self[0] > 0 && box.node != FlameTree::kRoot)
       f.details.push_back(fmt::format("self: {} ({})", format_weight(n.self[0], mode), percent(n.self[0], total)));
-    f.fill = frame_fill(n.function, n.kernel, n.inlined, offcpu ? Palette::io : Palette::hot);
-    f.inlined = n.inlined;
+    f.fill = frame_fill(fr.function, fr.kernel, fr.inlined, offcpu ? Palette::io : Palette::hot);
+    f.inlined = fr.inlined;
     frames.push_back(std::move(f));
   }
 
