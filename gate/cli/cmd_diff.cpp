@@ -35,7 +35,7 @@ ExitCode run_diff(const DiffOptions& o) {
   auto head = load_profile(o.head, mode);
   if (!head) return fail(head.error());
   if (base->mode() != head->mode())
-    return fail(gate::Error::bad_input(fmt::format("{} is a {} profile but {} is {}: compare profiles of one mode",
+    return fail(gate::Error::bad_input(fmt::format("{} has mode {} but {} has mode {}: compare profiles of one mode",
                                                    o.base, profiler::to_string(base->mode()), o.head,
                                                    profiler::to_string(head->mode()))));
   reporters::FlameGraphOptions fo;
