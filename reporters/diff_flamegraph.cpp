@@ -100,8 +100,10 @@ DiffFlameGraph render_diff_flamegraph(const profiler::Profile& base, const profi
     const std::size_t listed = std::min(out.vanished.size(), options.max_vanished_listed);
     for (std::size_t i = 0; i < listed; ++i) {
       const auto& v = out.vanished[i];
-      page.notes.push_back({fmt::format("{:>7.2f}%  {}", v.base_percent, v.path),
-                            fmt::format("{} ({}) in base, none in head", v.path, format_weight(v.base_weight, mode))});
+      const std::string share = fmt::format("{:>7.2f}%  ", v.base_percent);
+      page.notes.push_back({share + v.path,
+                            fmt::format("{} ({}) in base, none in head", v.path, format_weight(v.base_weight, mode)),
+                            share.size()});
     }
     if (listed < out.vanished.size())
       page.notes.push_back({fmt::format("… and {} more", out.vanished.size() - listed), ""});

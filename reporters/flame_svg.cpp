@@ -124,7 +124,14 @@ std::string render_flame_svg(const SvgPage& page, const std::vector<SvgFrame>& f
   for (std::size_t i = 0; i < page.notes.size(); ++i) {
     const auto& note = page.notes[i];
     std::string text = note.text;
-    if (utf8_length(text) > max_note_chars) text = std::string(utf8_prefix(text, max_note_chars - 3)) + "...";
+    const std::size_t length = utf8_length(text);
+    if (length > max_note_chars && note.keep_prefix != std::string::npos && note.keep_prefix + 2 < max_note_chars) {
+      const std::string_view head = utf8_prefix(text, note.keep_prefix);
+      const std::string_view tail = std::string_view(text).substr(utf8_prefix(text, length - (max_note_chars - note.keep_prefix - 1)).size());
+      text = std::string(head) + "…" + std::string(tail);
+    } else if (length > max_note_chars) {
+      text = std::string(utf8_prefix(text, max_note_chars - 3)) + "...";
+    }
     fmt::format_to(it, "<text class=\"note\" x=\"{}\" y=\"{}\">", kFlameXPadPx,
                    details_y + (i + 1) * kNoteLinePx);
     if (!note.tooltip.empty()) fmt::format_to(it, "<title>{}</title>", escape_xml(note.tooltip));

@@ -39,6 +39,10 @@ struct SvgFrame {
 struct SvgNote {
   std::string text;     // one line under the graph (raw); truncated to fit
   std::string tooltip;  // full text on hover when non-empty (raw)
+  // Characters of `text` kept at the start when it must be cut; the rest is
+  // cut from the left, so the end of a long stack path (its leaf) stays.
+  // npos: cut at the end instead.
+  std::size_t keep_prefix = std::string::npos;
 };
 
 struct SvgPage {

@@ -104,6 +104,20 @@ TEST(DiffFlamegraph, LongVanishedListsAreCappedWithACount) {
   EXPECT_EQ(diff.svg.find("gone_105</text>"), std::string::npos);
 }
 
+TEST(DiffFlamegraph, LongVanishedPathsKeepTheirLeafVisible) {
+  std::string deep = "main";
+  for (int i = 0; i < 30; ++i) deep += ";perfgate::workloads::layer_" + std::to_string(i);
+  deep += ";the_vanished_leaf";
+  const auto diff = render_diff_flamegraph(make_profile({{deep, 10}, {"main;kept", 10}}), make_profile({{"main;kept", 10}}));
+  ASSERT_EQ(diff.vanished.size(), 1u);
+  EXPECT_EQ(diff.vanished[0].path, "main;perfgate::workloads::layer_0");  // the topmost vanished frame
+  const auto diff2 = render_diff_flamegraph(make_profile({{deep, 10}, {"main;kept", 10}}),
+                                            make_profile({{"main;kept", 10}, {deep.substr(0, deep.rfind(';')) + ";other", 1}}));
+  ASSERT_EQ(diff2.vanished.size(), 1u);
+  EXPECT_NE(diff2.svg.find(";the_vanished_leaf</text>"), std::string::npos);
+  EXPECT_NE(diff2.svg.find("  50.00%  …"), std::string::npos);
+}
+
 TEST(DiffFlamegraph, HostileNamesAreEscapedInFramesAndTheVanishedList) {
   const std::string hostile = "operator|<img src=x onerror=alert(1)>";
   const auto base = make_profile({{"main;" + hostile, 10}, {"main;</script><script>alert(1)</script>", 5}});
