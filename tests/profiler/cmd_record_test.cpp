@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -83,6 +84,21 @@ TEST(CmdRecord, SvgOutputIsAFlameGraph) {
   // The heavy function is drawn, and its DWARF-inlined callee as an inlined frame.
   EXPECT_NE(svg.str().find("<title>cost_split_heavy()"), std::string::npos);
   EXPECT_NE(svg.str().find("<g class=\"fr inl\""), std::string::npos);
+}
+
+TEST(CmdRecord, RunProfileWritesAFlameGraphBesideEachProfile) {
+  if (auto ok = perfgate::profiler::check_available(); !ok)
+    GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
+  const std::string dir = std::string(PERFGATE_BINARY_DIR) + "/tests/profiler/run-profile";
+  std::filesystem::remove_all(dir);
+  const Output r = run_cmd(perfgate_exe() + " run --only lru --profile -r 1 -o " + dir + "/results.json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream in(dir + "/profiles/lru.svg");
+  ASSERT_TRUE(in) << "no profiles/lru.svg beside lru.json";
+  std::stringstream svg;
+  svg << in.rdbuf();
+  EXPECT_NE(svg.str().find("<title>Flame Graph: lru</title>"), std::string::npos);
+  EXPECT_NE(svg.str().find("LruWorkload::run"), std::string::npos);
 }
 
 TEST(CmdRecord, CrashedTargetExits3WithItsStatus) {
