@@ -13,9 +13,11 @@
 
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
+#include "gate/cli/profile_input.h"
 #include "gate/profile_json.h"
 #include "profiler/folded.h"
 #include "profiler/recorder.h"
+#include "reporters/flamegraph.h"
 
 namespace perfgate::cli {
 namespace {
@@ -32,8 +34,8 @@ struct RecordOptions {
 constexpr const char* kRecordHelp =
     "Sample a process tree with the eBPF profiler: 'perfgate record -- CMD ARGS…' launches and\n"
     "follows CMD (its threads and the processes it forks/execs); 'perfgate record -p PID' attaches.\n"
-    "-o FILE.json writes the JSON profile, any other name folded stacks (flamegraph.pl, inferno,\n"
-    "speedscope). Needs root or CAP_BPF+CAP_PERFMON; without them exits 3. A target that crashes\n"
+    "-o decides the format by extension: FILE.json the JSON profile, FILE.svg an interactive flame graph,\n"
+    "any other name folded stacks (flamegraph.pl, inferno, speedscope). Needs root or CAP_BPF+CAP_PERFMON; without them exits 3. A target that crashes\n"
     "or exits non-zero keeps its profile and exits 3 with its status.";
 
 gate::Error to_gate_error(const profiler::Error& e) {
@@ -55,9 +57,6 @@ std::string describe_status(int status) {
 ExitCode run_record(const RecordOptions& opts) {
   if (opts.command.empty() == (opts.pid == 0))
     return fail(gate::Error::bad_input("give either -p PID or -- CMD ARGS… (see 'perfgate record --help')"));
-  if (ends_with(opts.output, ".svg"))
-    return fail(gate::Error::bad_input(
-        "record writes .folded or .json; render SVG with 'perfgate flamegraph PROFILE -o OUT.svg'"));
   profiler::RecordOptions ro;
   ro.hz = opts.hz;
   ro.mode = opts.mode == "offcpu" ? profiler::Mode::offcpu : profiler::Mode::cpu;
@@ -79,8 +78,13 @@ ExitCode run_record(const RecordOptions& opts) {
     profile = std::move(*r);
   }
 
-  const std::string text = ends_with(opts.output, ".json") ? gate::profile_to_json(*profile)
-                                                           : profiler::to_folded(*profile);
+  std::string text;
+  if (ends_with(opts.output, ".json")) text = gate::profile_to_json(*profile);
+  else if (ends_with(opts.output, ".svg"))
+    text = reporters::render_flamegraph(*profile, {.subtitle = describe_profile(*profile, opts.command.empty()
+                                                                                           ? fmt::format("pid {}", opts.pid)
+                                                                                           : opts.command.front())});
+  else text = profiler::to_folded(*profile);
   if (opts.output.empty() || opts.output == "-") {
     fmt::print("{}", text);
     std::fflush(stdout);
@@ -115,7 +119,8 @@ void add_record_command(CLI::App& app, Action& action) {
                            "cpu: where time is spent on CPU; offcpu: where threads block, weighted by ns")
                ->check(CLI::IsMember({"cpu", "offcpu"})));
   with_env(cmd->add_option("-o,--output", opts->output,
-                           "FILE.json: JSON profile; other names: folded stacks (default: folded on stdout)"));
+                           "FILE.json: JSON profile; FILE.svg: flame graph; other names: folded stacks "
+                           "(default: folded on stdout)"));
   cmd->add_option("command", opts->command, "Command to launch and follow, after --");
   cmd->callback([opts, &action] { action = [opts] { return run_record(*opts); }; });
 }

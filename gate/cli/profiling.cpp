@@ -7,9 +7,11 @@
 
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
+#include "gate/cli/profile_input.h"
 #include "gate/profile_json.h"
 #include "profiler/folded.h"
 #include "profiler/recorder.h"
+#include "reporters/flamegraph.h"
 
 namespace perfgate::cli {
 
@@ -35,6 +37,13 @@ gate::ProfileRepetition make_profile_repetition(const std::filesystem::path&) {
     if (auto ok = gate::write_file_atomically(path, gate::profile_to_json(r->profile)); !ok)
       return gate::ProfileRef{"failed", "", ok.error().message};
     if (auto ok = gate::write_file_atomically(folded, profiler::to_folded(r->profile)); !ok)
+      return gate::ProfileRef{"failed", "", ok.error().message};
+    // The flame graph a person opens from the artifacts, beside the data it shows.
+    auto svg = path;
+    svg.replace_extension(".svg");
+    const auto graph = reporters::render_flamegraph(
+        r->profile, {.title = "Flame Graph: " + path.stem().string(), .subtitle = describe_profile(r->profile, path.string())});
+    if (auto ok = gate::write_file_atomically(svg, graph); !ok)
       return gate::ProfileRef{"failed", "", ok.error().message};
     return gate::ProfileRef{"ok", path.string(), reason};
   };

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -68,6 +69,37 @@ TEST(CmdRecord, WritesJsonAndFoldedFiles) {
   const Output b = run_cmd(perfgate_exe() + " record --hz 499 -- " PG_TARGET_COST_SPLIT " 0.3");
   ASSERT_EQ(b.exit_code, 0) << b.out;
   EXPECT_NE(b.out.find(";cost_split_heavy();unit_[i] "), std::string::npos) << b.out;
+}
+
+TEST(CmdRecord, SvgOutputIsAFlameGraph) {
+  if (auto ok = perfgate::profiler::check_available(); !ok)
+    GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
+  const std::string out = std::string(PERFGATE_BINARY_DIR) + "/tests/profiler/out.svg";
+  const Output r = run_cmd(perfgate_exe() + " record --hz 499 -o " + out + " -- " PG_TARGET_COST_SPLIT " 0.3");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream in(out);
+  std::stringstream svg;
+  svg << in.rdbuf();
+  EXPECT_EQ(svg.str().rfind("<?xml", 0), 0u);
+  EXPECT_NE(svg.str().find("<title>Flame Graph</title>"), std::string::npos);
+  // The heavy function is drawn, and its DWARF-inlined callee as an inlined frame.
+  EXPECT_NE(svg.str().find("<title>cost_split_heavy()"), std::string::npos);
+  EXPECT_NE(svg.str().find("<g class=\"fr inl\""), std::string::npos);
+}
+
+TEST(CmdRecord, RunProfileWritesAFlameGraphBesideEachProfile) {
+  if (auto ok = perfgate::profiler::check_available(); !ok)
+    GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
+  const std::string dir = std::string(PERFGATE_BINARY_DIR) + "/tests/profiler/run-profile";
+  std::filesystem::remove_all(dir);
+  const Output r = run_cmd(perfgate_exe() + " run --only lru --profile -r 1 -o " + dir + "/results.json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream in(dir + "/profiles/lru.svg");
+  ASSERT_TRUE(in) << "no profiles/lru.svg beside lru.json";
+  std::stringstream svg;
+  svg << in.rdbuf();
+  EXPECT_NE(svg.str().find("<title>Flame Graph: lru</title>"), std::string::npos);
+  EXPECT_NE(svg.str().find("LruWorkload::run"), std::string::npos);
 }
 
 TEST(CmdRecord, CrashedTargetExits3WithItsStatus) {
