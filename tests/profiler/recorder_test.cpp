@@ -55,7 +55,10 @@ TEST(Recorder, KnownCostSplitIsMeasuredWithinFivePoints) {
   const auto r = record({PG_TARGET_COST_SPLIT, "2"});
   const double heavy = share(r.profile, "cost_split_heavy");
   const double light = share(r.profile, "cost_split_light");
-  EXPECT_GT(r.profile.stats.samples, 1000u);
+  // 2 s at 999 Hz is ~2000 samples on an idle CPU; a loaded machine gives
+  // the target less CPU time (seen: 632 at load 7). 300 still bound the
+  // shares' standard error to ~2.6 points.
+  EXPECT_GT(r.profile.stats.samples, 300u);
   EXPECT_NEAR(heavy, 0.70, 0.05) << to_folded(r.profile);
   EXPECT_NEAR(light, 0.30, 0.05);
   EXPECT_EQ(r.profile.stats.lost, 0u);

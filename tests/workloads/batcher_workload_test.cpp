@@ -58,11 +58,12 @@ TEST(BatcherWorkload, SlowWaitVariantMakesRequestsWaitLonger) {
   const workloads::Run slow = run_small("slow-wait");
   for (const auto& inv : slow.invariants) EXPECT_TRUE(inv.passed) << inv.name << ": " << inv.detail;
   // Every slow-wait batch sleeps the full max_wait with the model idle (a
-  // guarantee of the sleep, not a timing guess), and its batches are at
-  // least as full (equal only when a loaded machine saturates both).
+  // guarantee of the sleep, not a timing guess), and its batches are not
+  // emptier. Within 5 %: a loaded machine saturates both runs near 8 per
+  // batch, and then which one is fuller is noise (seen: 7.77 vs 8.0 at -j2).
   EXPECT_GE(slow.metrics.at("mean_idle_hold_us"), slow.metrics.at("max_wait_us"));
   EXPECT_LT(clean.metrics.at("mean_idle_hold_us"), slow.metrics.at("mean_idle_hold_us"));
-  EXPECT_GE(slow.metrics.at("mean_batch_size"), clean.metrics.at("mean_batch_size") * 0.98);
+  EXPECT_GE(slow.metrics.at("mean_batch_size"), clean.metrics.at("mean_batch_size") * 0.95);
 }
 
 }  // namespace
