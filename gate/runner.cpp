@@ -284,6 +284,31 @@ std::expected<Results, Error> run_suite(const SuiteConfig& suite, const RunnerOp
   Results results;
   results.run = start_metadata(suite.name);
   const auto start = std::chrono::steady_clock::now();
+  if (options.interleave) {
+    std::vector<ResultCollector> collectors;
+    std::vector<bool> stopped(selected->size(), false);
+    unsigned most = 0;
+    auto reps_of = [&](const BenchmarkSpec& spec) { return options.repetitions > 0 ? options.repetitions : spec.repetitions; };
+    for (const BenchmarkSpec& spec : *selected) {
+      collectors.emplace_back(spec);
+      most = std::max(most, reps_of(spec));
+    }
+    for (unsigned rep = 0; rep < most; ++rep) {
+      options.progress(fmt::format("round {}/{}", rep + 1, most));
+      for (std::size_t i = 0; i < selected->size(); ++i) {
+        if (stopped[i] || rep >= reps_of((*selected)[i])) continue;
+        stopped[i] = !collectors[i].add(measure_once((*selected)[i], options, rep));
+      }
+    }
+    for (std::size_t i = 0; i < selected->size(); ++i)
+      for (BenchmarkResult& b : collectors[i].finish()) {
+        profile_if_asked(b, (*selected)[i], options);
+        results.benchmarks.push_back(std::move(b));
+      }
+    results.run.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::filesystem::remove_all(options.work_dir / ".scratch", ec);
+    return results;
+  }
   std::size_t n = 0;
   for (const BenchmarkSpec& spec : *selected) {
     options.progress(fmt::format("[{}/{}] {}", ++n, selected->size(), spec.name));

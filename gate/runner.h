@@ -49,6 +49,12 @@ struct RunnerOptions {
   // the baseline?". Empty: never.
   std::function<bool(const std::vector<BenchmarkResult>&)> wants_more;
   unsigned max_repetitions = 15;
+  // Round-robin: repetition r of every benchmark before repetition r + 1 of
+  // any, so a drift of the machine's speed (other jobs starting, thermal
+  // state) spreads over all benchmarks instead of biasing the ones measured
+  // during it. For pools compared with each other (scripts/validate-gate).
+  // wants_more is not consulted in this order.
+  bool interleave = false;
   std::function<void(std::string_view)> progress = [](std::string_view) {};
 };
 

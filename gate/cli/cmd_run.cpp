@@ -83,6 +83,7 @@ std::expected<gate::Results, ExitCode> run_and_write(const RunOptions& o) {
   ro.hz = o.hz;
   ro.progress = [](std::string_view m) { progress(m); };
   ro.wants_more = o.wants_more;
+  ro.interleave = o.interleave;
   ro.max_repetitions = o.max_repetitions;
   if (!o.shard.empty()) {
     auto shard = parse_shard(o.shard);
@@ -135,6 +136,8 @@ void add_run_options(CLI::App* cmd, RunOptions& o) {
   with_env(cmd->add_option("--hz", o.hz, "Profiler sampling frequency (default 99)")->check(CLI::Range(1u, 10000u)));
   with_env(cmd->add_option("--shard", o.shard, "Run shard i of n (1-based), e.g. 2/4"));
   with_env(cmd->add_option("--size", o.size, "Bundled workload sizes")->check(CLI::IsMember({"ci", "nightly"})));
+  with_env(cmd->add_flag("--interleave", o.interleave,
+                         "Round-robin: repetition r of every benchmark before repetition r+1 of any"));
 }
 
 void add_run_command(CLI::App& app, Action& action) {

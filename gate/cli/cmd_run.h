@@ -21,6 +21,7 @@ struct RunOptions {
   bool profile = false;
   std::string shard;  // "i/n", 1-based
   std::string size = "ci";
+  bool interleave = false;
   // Adaptive repetitions (gate::RunnerOptions::wants_more), set by `check`.
   std::function<bool(const std::vector<gate::BenchmarkResult>&)> wants_more;
   unsigned max_repetitions = 15;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace perfgate::gate {
 namespace {
@@ -67,6 +68,26 @@ TEST(Runner, AdaptiveRepetitionsComeTwoAtATimeUpToTheCap) {
   r = run_suite(suite, o);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->benchmarks[0].repetitions.size(), 3u);
+}
+
+TEST(Runner, InterleavedRunsGoRoundRobinAndKeepEveryBenchmarksOwnCount) {
+  const fs::path log = fs::temp_directory_path() / ("perfgate-interleave-" + std::to_string(::getpid()));
+  fs::remove(log);
+  SuiteConfig suite;
+  suite.benchmarks = {command_spec("a", {"/bin/sh", "-c", "echo a >> " + log.string()}, 3, 1),
+                      command_spec("b", {"/bin/sh", "-c", "echo b >> " + log.string()}, 2, 1)};
+  RunnerOptions o = options();
+  o.interleave = true;
+  auto r = run_suite(suite, o);
+  ASSERT_TRUE(r);
+  std::ifstream in(log);
+  std::string order, line;
+  while (std::getline(in, line)) order += line;
+  EXPECT_EQ(order, "ababa");
+  ASSERT_EQ(r->benchmarks.size(), 2u);
+  EXPECT_EQ(r->benchmarks[0].repetitions.size(), 3u);
+  EXPECT_EQ(r->benchmarks[1].repetitions.size(), 2u);
+  fs::remove(log);
 }
 
 TEST(Runner, NonZeroExitFailsTheBenchmarkWithItsStatusAndStderr) {
