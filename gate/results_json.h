@@ -15,7 +15,14 @@ namespace perfgate::gate {
 
 std::string results_to_json(const Results& results);
 
-// `origin` prefixes error messages (usually the file name).
-std::expected<Results, Error> results_from_json(std::string_view text, std::string_view origin);
+// Whether to read the stored samples. The gate's decisions use only the
+// per-repetition statistics, so compare and check skip them (they are most of
+// a large file); merge, baseline save and validation keep them.
+enum class SampleReading { read, skip };
+
+// `origin` prefixes error messages (usually the file name). With skip, every
+// Repetition::samples is empty.
+std::expected<Results, Error> results_from_json(std::string_view text, std::string_view origin,
+                                               SampleReading samples = SampleReading::read);
 
 }  // namespace perfgate::gate

@@ -35,7 +35,7 @@ ExitCode run_check(const CheckOptions& o) {
   if (o.threshold > 0) co.threshold_percent = o.threshold;
   std::optional<gate::Results> base;
   if (std::filesystem::exists(o.baseline)) {
-    auto loaded = load_results(o.baseline);
+    auto loaded = load_results(o.baseline, gate::SampleReading::skip);
     if (!loaded) return fail(loaded.error());
     base = std::move(*loaded);
   }

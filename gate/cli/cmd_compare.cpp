@@ -29,18 +29,18 @@ constexpr const char* kHelp =
 
 }  // namespace
 
-std::expected<gate::Results, gate::Error> load_results(const std::string& path) {
+std::expected<gate::Results, gate::Error> load_results(const std::string& path, gate::SampleReading samples) {
   auto text = gate::read_file(path, std::uintmax_t{512} << 20);
   if (!text) return std::unexpected(text.error());
-  return gate::results_from_json(*text, path);
+  return gate::results_from_json(*text, path, samples);
 }
 
 namespace {
 
 ExitCode run_compare(const CompareOptions& o) {
-  auto base = load_results(o.base);
+  auto base = load_results(o.base, gate::SampleReading::skip);
   if (!base) return fail(base.error());
-  auto current = load_results(o.current);
+  auto current = load_results(o.current, gate::SampleReading::skip);
   if (!current) return fail(current.error());
   gate::CompareOptions co{.paired = o.paired, .confidence = o.confidence};
   if (o.threshold > 0) co.threshold_percent = o.threshold;

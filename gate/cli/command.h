@@ -13,6 +13,7 @@
 
 #include "gate/error.h"
 #include "gate/results.h"
+#include "gate/results_json.h"
 
 namespace perfgate::cli {
 
@@ -35,7 +36,8 @@ void set_quiet(bool quiet);
 ExitCode default_action();
 
 // Reads and validates a results file (bad_input naming the field on error).
-std::expected<gate::Results, gate::Error> load_results(const std::string& path);
+std::expected<gate::Results, gate::Error> load_results(const std::string& path,
+                                                       gate::SampleReading samples = gate::SampleReading::read);
 // The directory a file lies in ("." for a bare name): what paths inside it are relative to.
 inline std::filesystem::path parent_dir(const std::string& file) {
   const std::filesystem::path p(file);
