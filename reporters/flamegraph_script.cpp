@@ -132,6 +132,8 @@ function reset_search() {
 
 }  // namespace
 
-std::string_view flamegraph_script() { return kScript; }
+std::string_view flamegraph_script() {
+  return kScript;
+}
 
 }  // namespace perfgate::reporters

@@ -15,8 +15,8 @@ namespace perfgate::cli {
 // Folded stacks carry no mode: `folded_mode` says what their counts are
 // (cpu samples by default). A JSON profile keeps its own mode. Unreadable,
 // malformed or empty (no samples) input → bad_input naming the file.
-std::expected<profiler::Profile, gate::Error> load_profile(const std::string& path,
-                                                           std::optional<profiler::Mode> folded_mode);
+std::expected<profiler::Profile, gate::Error> load_profile(
+    const std::string& path, std::optional<profiler::Mode> folded_mode);
 
 }  // namespace perfgate::cli
 
