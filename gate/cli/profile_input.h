@@ -1,6 +1,7 @@
 #pragma once
-// Reading a profile the user names on the command line: the JSON profile
-// (perfgate.profile/v1) or folded stacks, told apart by content, not by name.
+// Profiles at the CLI's edge: reading one the user names (the JSON profile,
+// perfgate.profile/v1, or folded stacks, told apart by content, not by name),
+// describing it for a flame graph's subtitle, and writing rendered output.
 
 #include <expected>
 #include <optional>
@@ -17,10 +18,6 @@ namespace perfgate::cli {
 // malformed or empty (no samples) input → bad_input naming the file.
 std::expected<profiler::Profile, gate::Error> load_profile(
     const std::string& path, std::optional<profiler::Mode> folded_mode);
-
-}  // namespace perfgate::cli
-
-namespace perfgate::cli {
 
 // A subtitle for a rendered profile: "NAME — 1,234 samples at 99 Hz over 3.21 s"
 // (what is known of it; off-CPU: the time blocked).
