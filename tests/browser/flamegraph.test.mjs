@@ -74,6 +74,8 @@ try {
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  // Self-contained: the page may load nothing but the SVG file itself.
+  page.on('request', (r) => { if (!r.url().startsWith('file:')) problems.push(`network request: ${r.url()}`); });
   let promptAnswer = null;
   page.on('dialog', async (d) => {
     if (d.type() === 'prompt' && promptAnswer !== null) return d.accept(promptAnswer);

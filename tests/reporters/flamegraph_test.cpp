@@ -65,6 +65,18 @@ TEST(Flamegraph, SameProfileGivesTheSameBytesWhateverTheInputOrder) {
   EXPECT_LT(find_frame(frames, "init")->x, find_frame(frames, "main")->x);
 }
 
+TEST(Flamegraph, IsSelfContained) {
+  const auto svg = render_flamegraph(make_profile({{"main;work", 3}}));
+  // The only URL is the SVG namespace (on the root, and in the script that
+  // creates labels); nothing is linked or loaded.
+  EXPECT_EQ(count(svg, "http"), count(svg, "\"http://www.w3.org/2000/svg\""));
+  EXPECT_EQ(count(svg, "xmlns=\"http://www.w3.org/2000/svg\""), 1u);
+  EXPECT_EQ(svg.find("href"), std::string::npos);
+  EXPECT_EQ(svg.find("<image"), std::string::npos);
+  EXPECT_EQ(svg.find("@import"), std::string::npos);
+  EXPECT_EQ(svg.find("<script src"), std::string::npos);
+}
+
 TEST(Flamegraph, ColourIsAHashOfTheFunctionNameAcrossGraphs) {
   const auto f1 = parse_frames(render_flamegraph(make_profile({{"main;work", 3}})));
   const auto f2 =
