@@ -52,7 +52,8 @@ DiffFlameGraph render_diff_flamegraph(const profiler::Profile& base, const profi
   tree.add(base, 0);
   tree.add(head, 1);
   tree.finish();
-  const FlameLayout layout = layout_flame(tree, 1, options.min_width_percent);
+  const int drawn = options.diff_draw_base ? 0 : 1;
+  const FlameLayout layout = layout_flame(tree, drawn, options.min_width_percent);
   const profiler::Mode mode = head.mode();
   const std::uint64_t base_total = tree.root().total[0];
   const std::uint64_t head_total = tree.root().total[1];
@@ -93,15 +94,15 @@ DiffFlameGraph render_diff_flamegraph(const profiler::Profile& base, const profi
   SvgPage page;
   page.title = options.title.empty() ? "Differential Flame Graph" : options.title;
   page.subtitle = options.subtitle;
-  page.total = head_total;
+  page.total = drawn == 0 ? base_total : head_total;
   page.depth_levels = layout.depth_levels;
   page.width_px = options.width_px;
   page.background_top = "#ffffff";
   page.background_bottom = "#eeeeee";
-  page.notes.push_back(
-      {"Width: head. Colour: change of self share, each side normalized to its total — "
-       "red grew, blue shrank, deeper = larger change.",
-       ""});
+  page.notes.push_back({std::string(drawn == 0 ? "Width: base." : "Width: head.") +
+                            " Colour: change of self share, each side normalized to its total — "
+                            "red grew, blue shrank, deeper = larger change.",
+                        ""});
   if (head_total == 0) page.notes.push_back({"No samples in head.", ""});
   if (!out.vanished.empty()) {
     page.notes.push_back({fmt::format("Vanished in head ({} path{}, share of base):",

@@ -24,6 +24,9 @@ struct FlameGraphOptions {
   double min_width_percent = 0.1;  // of the total weight; 0 keeps every frame
   unsigned width_px = 1200;
   std::size_t max_vanished_listed = 20;  // differential only: notes under the graph
+  // Differential only: draw base's graph instead of head's (flamegraph.pl
+  // --negate), so paths that vanished show as frames, blue, and new ones don't.
+  bool diff_draw_base = false;
 };
 
 std::string render_flamegraph(const profiler::Profile& profile,

@@ -20,6 +20,7 @@ struct DiffOptions {
   std::string title, subtitle;
   double min_width_percent = 0.1;
   std::string mode;  // folded input only
+  bool negate = false;
 };
 
 constexpr const char* kHelp =
@@ -46,6 +47,7 @@ ExitCode run_diff(const DiffOptions& o) {
                     ? describe_profile(*base, o.base) + "  →  " + describe_profile(*head, o.head)
                     : o.subtitle;
   fo.min_width_percent = o.min_width_percent;
+  fo.diff_draw_base = o.negate;
   const auto diff = reporters::render_diff_flamegraph(*base, *head, fo);
   if (auto ok = write_output(o.output, diff.svg); !ok) return fail(ok.error());
   if (!o.output.empty() && o.output != "-") {
@@ -73,6 +75,9 @@ void add_diff_command(CLI::App& app, Action& action) {
   with_env(cmd->add_option("--mode", opts->mode,
                            "What folded counts are: cpu samples or offcpu ns (default cpu)")
                ->check(CLI::IsMember({"cpu", "offcpu"})));
+  with_env(cmd->add_flag(
+      "--negate", opts->negate,
+      "Draw BASE's graph instead (flamegraph.pl --negate): vanished paths show, blue"));
   cmd->callback([opts, &action] { action = [opts] { return run_diff(*opts); }; });
 }
 

@@ -97,6 +97,22 @@ TEST(DiffFlamegraph, VanishedPathsAreReturnedAndListedUnderTheGraph) {
             std::string::npos);
 }
 
+TEST(DiffFlamegraph, NegatedViewDrawsBaseSoVanishedPathsShowInBlue) {
+  const auto base = make_profile({{"main;a", 60}, {"main;legacy;step", 40}});
+  const auto head = make_profile({{"main;a", 90}, {"main;fresh", 10}});
+  const auto diff = render_diff_flamegraph(base, head, {.diff_draw_base = true});
+  const auto frames = parse_frames(diff.svg);
+  const auto* step = find_frame(frames, "step");
+  ASSERT_NE(step, nullptr);
+  EXPECT_EQ(step->w, 40u);  // base's weights
+  EXPECT_EQ(step->b, 255);
+  EXPECT_LT(step->r, 100) << step->fill;
+  EXPECT_EQ(find_frame(frames, "fresh"), nullptr);  // only in head
+  EXPECT_EQ(find_frame(frames, "a")->r, 255);       // grew from 60 % to 90 %
+  EXPECT_NE(diff.svg.find("Width: base."), std::string::npos);
+  EXPECT_EQ(diff.vanished.size(), 1u);
+}
+
 TEST(DiffFlamegraph, LongVanishedListsAreCappedWithACount) {
   std::vector<std::pair<std::string, std::uint64_t>> stacks{{"keep", 100}};
   for (int i = 0; i < 30; ++i) stacks.push_back({"gone_" + std::to_string(100 + i), 1});
