@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdio>
 #include <iterator>
 
 #include "reporters/flamegraph_script.h"
@@ -30,11 +31,20 @@ text { font-family: Verdana, "DejaVu Sans", sans-serif; font-size: 12px; fill: r
 .fr:hover > rect { stroke: rgb(0,0,0); stroke-width: 0.5; }
 .inl > rect { stroke: rgb(0,90,110); stroke-width: 1; stroke-dasharray: 3 2; }
 .inl > text { font-style: italic; }
+.dk > text { fill: rgb(255,255,255); }
 .note { fill: rgb(60,60,60); }
 )";
 
 std::string px(double v) {
   return fmt::format("{:.2f}", v);
+}
+
+// Deep blues (a differential's largest shrinkage) need white labels; the
+// palettes' other colours are light enough for black (ITU-R BT.601 luma).
+bool is_dark(std::string_view fill) {
+  int r = 0, g = 0, b = 0;
+  if (std::sscanf(std::string(fill).c_str(), "rgb(%d,%d,%d)", &r, &g, &b) != 3) return false;
+  return 0.299 * r + 0.587 * g + 0.114 * b < 60;
 }
 
 }  // namespace
@@ -118,8 +128,9 @@ std::string render_flame_svg(const SvgPage& page, const std::vector<SvgFrame>& f
     fmt::format_to(it,
                    "<g class=\"fr{}\" data-x=\"{}\" data-w=\"{}\" data-d=\"{}\"><title>{}</title>"
                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" fill=\"{}\"/>",
-                   f.inlined ? " inl" : "", f.x, f.width, f.depth, tooltip, px(x), px(y), px(w),
-                   kFlameFrameHeightPx - 1, escape_xml(f.fill));
+                   std::string(f.inlined ? " inl" : "") + (is_dark(f.fill) ? " dk" : ""), f.x,
+                   f.width, f.depth, tooltip, px(x), px(y), px(w), kFlameFrameHeightPx - 1,
+                   escape_xml(f.fill));
     if (const std::string label = fit_label(f.name, w); !label.empty())
       fmt::format_to(it, "<text x=\"{}\" y=\"{}\">{}</text>", px(x + 3), px(y + kLabelBaseline),
                      escape_xml(label));

@@ -107,6 +107,7 @@ TEST(DiffFlamegraph, NegatedViewDrawsBaseSoVanishedPathsShowInBlue) {
   EXPECT_EQ(step->w, 40u);  // base's weights
   EXPECT_EQ(step->b, 255);
   EXPECT_LT(step->r, 100) << step->fill;
+  EXPECT_EQ(step->classes, "fr dk");                // white label on deep blue
   EXPECT_EQ(find_frame(frames, "fresh"), nullptr);  // only in head
   EXPECT_EQ(find_frame(frames, "a")->r, 255);       // grew from 60 % to 90 %
   EXPECT_NE(diff.svg.find("Width: base."), std::string::npos);
