@@ -25,6 +25,8 @@ text { font-family: Verdana, "DejaVu Sans", sans-serif; font-size: 12px; fill: r
 #matched, #search { text-anchor: end; }
 .btn { cursor: pointer; fill: rgb(40,40,150); }
 .btn:hover { text-decoration: underline; }
+#ignorecase { text-anchor: end; opacity: 0.4; }
+#ignorecase.on { opacity: 1; font-weight: bold; }
 .hide { display: none; }
 .parent { opacity: 0.5; }
 .fr { cursor: pointer; }
@@ -111,6 +113,9 @@ std::string render_flame_svg(const SvgPage& page, const std::vector<SvgFrame>& f
                  kFlameXPadPx, kTitleBaseline);
   fmt::format_to(it, "<text id=\"search\" class=\"btn\" x=\"{}\" y=\"{}\">Search</text>\n",
                  width - kFlameXPadPx, kTitleBaseline);
+  // Left of "Search", clear of "Reset Search" (≈ 85 px).
+  fmt::format_to(it, "<text id=\"ignorecase\" class=\"btn\" x=\"{}\" y=\"{}\">ic</text>\n",
+                 width - kFlameXPadPx - 100, kTitleBaseline);
   fmt::format_to(it, "<text id=\"details\" x=\"{}\" y=\"{}\"> </text>\n", kFlameXPadPx, details_y);
   fmt::format_to(it, "<text id=\"matched\" x=\"{}\" y=\"{}\"> </text>\n", width - kFlameXPadPx,
                  details_y);

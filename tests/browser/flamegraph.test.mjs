@@ -124,6 +124,16 @@ try {
   await page.click('#search');
   check((await frame(page, 'operator|<img src=x onerror=alert(1)>')).fill === SEARCH_FILL, 'substring search of an invalid regex');
   await page.click('#search');
+
+  // "ic": case-insensitive, re-applied to the current term at once.
+  promptAnswer = 'LRU_GET';
+  await page.click('#search');
+  check((await frame(page, 'lru_get')).fill !== SEARCH_FILL, 'search is case-sensitive by default');
+  await page.click('#ignorecase');
+  check((await frame(page, 'lru_get')).fill === SEARCH_FILL, '"ic" makes the search case-insensitive');
+  check((await text(page, 'matched')) === `Matched: ${matchedPercent(folded, /LRU_GET/i)}%`, 'matched % with ic');
+  await page.click('#ignorecase');
+  await page.click('#search');
   promptAnswer = null;
 
   // Click to zoom: the clicked frame fills the width, its children scale, others hide.
