@@ -18,7 +18,9 @@ double share_percent(std::uint64_t part, std::uint64_t whole) {
 }
 
 // Change in percentage points; exact zero stays zero so unchanged frames stay neutral.
-std::string signed_pp(double pp) { return fmt::format("{:+.2f} pp", pp); }
+std::string signed_pp(double pp) {
+  return fmt::format("{:+.2f} pp", pp);
+}
 
 std::vector<VanishedPath> find_vanished(const FlameTree& tree) {
   std::vector<VanishedPath> out;
@@ -29,9 +31,11 @@ std::vector<VanishedPath> find_vanished(const FlameTree& tree) {
     const std::uint32_t id = todo.back();
     todo.pop_back();
     for (const std::uint32_t c : tree.children(id)) {
-      if (nodes[c].total[1] > 0) todo.push_back(c);
+      if (nodes[c].total[1] > 0)
+        todo.push_back(c);
       else if (nodes[c].total[0] > 0)
-        out.push_back({tree.path(c), nodes[c].total[0], share_percent(nodes[c].total[0], base_total)});
+        out.push_back(
+            {tree.path(c), nodes[c].total[0], share_percent(nodes[c].total[0], base_total)});
     }
   }
   std::sort(out.begin(), out.end(), [](const VanishedPath& a, const VanishedPath& b) {
@@ -48,7 +52,8 @@ DiffFlameGraph render_diff_flamegraph(const profiler::Profile& base, const profi
   tree.add(base, 0);
   tree.add(head, 1);
   tree.finish();
-  const FlameLayout layout = layout_flame(tree, 1, options.min_width_percent);
+  const int drawn = options.diff_draw_base ? 0 : 1;
+  const FlameLayout layout = layout_flame(tree, drawn, options.min_width_percent);
   const profiler::Mode mode = head.mode();
   const std::uint64_t base_total = tree.root().total[0];
   const std::uint64_t head_total = tree.root().total[1];
@@ -56,9 +61,11 @@ DiffFlameGraph render_diff_flamegraph(const profiler::Profile& base, const profi
     return share_percent(n.self[1], head_total) - share_percent(n.self[0], base_total);
   };
 
-  // Colour intensity is relative to the largest change on screen, as flamegraph.pl scales to its max delta.
+  // Colour intensity is relative to the largest change on screen, as flamegraph.pl scales to its
+  // max delta.
   double max_abs = 0;
-  for (const auto& box : layout.boxes) max_abs = std::max(max_abs, std::fabs(self_change(tree.nodes()[box.node])));
+  for (const auto& box : layout.boxes)
+    max_abs = std::max(max_abs, std::fabs(self_change(tree.nodes()[box.node])));
 
   std::vector<SvgFrame> frames;
   frames.reserve(layout.boxes.size());
@@ -70,9 +77,12 @@ DiffFlameGraph render_diff_flamegraph(const profiler::Profile& base, const profi
     SvgFrame f{.x = box.x, .width = box.width, .depth = box.depth, .name = fr.function};
     if (!fr.module.empty()) f.details.push_back("module: " + fr.module);
     if (fr.inlined) f.details.push_back("inlined (DWARF call site)");
-    f.details.push_back(fmt::format("base: {} ({:.2f}%)", format_weight(n.total[0], mode), base_pct));
-    f.details.push_back(fmt::format("head: {} ({:.2f}%)", format_weight(n.total[1], mode), head_pct));
-    f.details.push_back(fmt::format("change: {} (self {})", signed_pp(head_pct - base_pct), signed_pp(self_change(n))));
+    f.details.push_back(
+        fmt::format("base: {} ({:.2f}%)", format_weight(n.total[0], mode), base_pct));
+    f.details.push_back(
+        fmt::format("head: {} ({:.2f}%)", format_weight(n.total[1], mode), head_pct));
+    f.details.push_back(fmt::format("change: {} (self {})", signed_pp(head_pct - base_pct),
+                                    signed_pp(self_change(n))));
     f.fill = diff_fill(self_change(n), max_abs);
     f.inlined = fr.inlined;
     frames.push_back(std::move(f));
@@ -84,31 +94,34 @@ DiffFlameGraph render_diff_flamegraph(const profiler::Profile& base, const profi
   SvgPage page;
   page.title = options.title.empty() ? "Differential Flame Graph" : options.title;
   page.subtitle = options.subtitle;
-  page.total = head_total;
+  page.total = drawn == 0 ? base_total : head_total;
   page.depth_levels = layout.depth_levels;
   page.width_px = options.width_px;
   page.background_top = "#ffffff";
   page.background_bottom = "#eeeeee";
-  page.notes.push_back({"Width: head. Colour: change of self share, each side normalized to its total — "
-                        "red grew, blue shrank, deeper = larger change.",
+  page.notes.push_back({std::string(drawn == 0 ? "Width: base." : "Width: head.") +
+                            " Colour: change of self share, each side normalized to its total — "
+                            "red grew, blue shrank, deeper = larger change.",
                         ""});
   if (head_total == 0) page.notes.push_back({"No samples in head.", ""});
   if (!out.vanished.empty()) {
-    page.notes.push_back({fmt::format("Vanished in head ({} path{}, share of base):", out.vanished.size(),
-                                      out.vanished.size() == 1 ? "" : "s"),
+    page.notes.push_back({fmt::format("Vanished in head ({} path{}, share of base):",
+                                      out.vanished.size(), out.vanished.size() == 1 ? "" : "s"),
                           ""});
     const std::size_t listed = std::min(out.vanished.size(), options.max_vanished_listed);
     for (std::size_t i = 0; i < listed; ++i) {
       const auto& v = out.vanished[i];
       const std::string share = fmt::format("{:>7.2f}%  ", v.base_percent);
-      page.notes.push_back({share + v.path,
-                            fmt::format("{} ({}) in base, none in head", v.path, format_weight(v.base_weight, mode)),
-                            share.size()});
+      page.notes.push_back(
+          {share + v.path,
+           fmt::format("{} ({}) in base, none in head", v.path, format_weight(v.base_weight, mode)),
+           share.size()});
     }
     if (listed < out.vanished.size())
       page.notes.push_back({fmt::format("… and {} more", out.vanished.size() - listed), ""});
   }
-  if (layout.pruned > 0) page.notes.push_back({pruned_note(layout.pruned, options.min_width_percent), ""});
+  if (layout.pruned > 0)
+    page.notes.push_back({pruned_note(layout.pruned, options.min_width_percent), ""});
   out.svg = render_flame_svg(page, frames);
   return out;
 }

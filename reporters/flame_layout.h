@@ -21,7 +21,7 @@ struct FlameBox {
 };
 
 struct FlameLayout {
-  std::vector<FlameBox> boxes;  // depth-first, children left to right in name order
+  std::vector<FlameBox> boxes;     // depth-first, children left to right in name order
   std::uint32_t depth_levels = 0;  // 1 + the deepest visible depth (0 when empty)
   std::size_t pruned = 0;          // subtrees left out for being too narrow
 };

@@ -32,7 +32,8 @@ std::string frame_fill(std::string_view function, bool kernel, bool inlined, Pal
   const double v2 = static_cast<double>((h >> 16) & 0xFFFF) / 65535.0;
   const double v3 = static_cast<double>((h >> 32) & 0xFFFF) / 65535.0;
   if (palette == Palette::io) {
-    if (kernel) return rgb(40 + 40 * v1, 60 + 50 * v1, 150 + 60 * v2);
+    // Kernel frames a lighter steel blue: distinct, and black labels stay legible.
+    if (kernel) return rgb(120 + 40 * v1, 145 + 35 * v1, 205 + 40 * v2);
     if (inlined) return rgb(120 + 40 * v1, 200 + 30 * v1, 225 + 30 * v2);
     return rgb(80 + 60 * v1, 80 + 60 * v1, 190 + 55 * v2);
   }

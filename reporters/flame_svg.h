@@ -12,8 +12,8 @@
 // Geometry follows flamegraph.pl: 1200 px wide, 16 px per level, root at the
 // bottom, 12 px Verdana/DejaVu labels truncated with "..".
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,13 +27,13 @@ inline constexpr unsigned kFlameXPadPx = 10;
 inline constexpr double kFlameCharWidth = 0.59;
 
 struct SvgFrame {
-  std::uint64_t x = 0;      // weight units from the left edge
-  std::uint64_t width = 0;  // weight units
-  std::uint32_t depth = 0;  // 0 = root, drawn at the bottom
-  std::string name;         // label and first tooltip line (raw; escaped here)
+  std::uint64_t x = 0;               // weight units from the left edge
+  std::uint64_t width = 0;           // weight units
+  std::uint32_t depth = 0;           // 0 = root, drawn at the bottom
+  std::string name;                  // label and first tooltip line (raw; escaped here)
   std::vector<std::string> details;  // further tooltip lines (raw)
-  std::string fill;         // "rgb(…)" from flame_palette.h
-  bool inlined = false;     // drawn with a dashed outline and an italic label
+  std::string fill;                  // "rgb(…)" from flame_palette.h
+  bool inlined = false;              // drawn with a dashed outline and an italic label
 };
 
 struct SvgNote {
@@ -47,8 +47,8 @@ struct SvgNote {
 
 struct SvgPage {
   std::string title;
-  std::string subtitle;       // omitted when empty
-  std::uint64_t total = 0;    // weight units across the full width
+  std::string subtitle;     // omitted when empty
+  std::uint64_t total = 0;  // weight units across the full width
   std::uint32_t depth_levels = 0;
   unsigned width_px = 1200;
   std::string background_top = "#eeeeee";

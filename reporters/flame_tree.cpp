@@ -17,13 +17,19 @@ void FlameTree::add(const profiler::Profile& profile, int side) {
   std::vector<std::uint32_t> id_of;
   id_of.reserve(profile.frames().size());
   for (const auto& f : profile.frames()) {
-    auto [it, fresh] = frame_ids_.try_emplace(profiler::folded_name(f), static_cast<std::uint32_t>(frames_.size()));
+    auto [it, fresh] = frame_ids_.try_emplace(profiler::folded_name(f),
+                                              static_cast<std::uint32_t>(frames_.size()));
     if (fresh)
-      frames_.push_back({.name = it->first, .function = f.function, .module = f.module, .inlined = f.inlined,
+      frames_.push_back({.name = it->first,
+                         .function = f.function,
+                         .module = f.module,
+                         .inlined = f.inlined,
                          .kernel = f.kind == profiler::FrameKind::kernel});
     std::string& module = frames_[it->second].module;
-    if (module.empty()) module = f.module;
-    else if (!f.module.empty() && module != f.module) module = kSeveralModules;
+    if (module.empty())
+      module = f.module;
+    else if (!f.module.empty() && module != f.module)
+      module = kSeveralModules;
     id_of.push_back(it->second);
   }
   const auto stacks = profile.stacks();
@@ -39,7 +45,8 @@ void FlameTree::add(const profiler::Profile& profile, int side) {
     nodes_[kRoot].total[side] += stack.count;
     for (const std::uint32_t f : stack.frames) {
       const std::uint32_t frame = id_of[f];
-      auto [it, fresh] = edges_.try_emplace((std::uint64_t{node} << 32) | frame, static_cast<std::uint32_t>(nodes_.size()));
+      auto [it, fresh] = edges_.try_emplace((std::uint64_t{node} << 32) | frame,
+                                            static_cast<std::uint32_t>(nodes_.size()));
       if (fresh) nodes_.push_back({.frame = frame, .parent = node});
       node = it->second;
       nodes_[node].total[side] += stack.count;
@@ -59,7 +66,9 @@ void FlameTree::finish() {
   // Siblings have distinct names, so this order is total.
   for (std::size_t n = 0; n < nodes_.size(); ++n)
     std::sort(child_list_.begin() + child_begin_[n], child_list_.begin() + child_begin_[n + 1],
-              [&](std::uint32_t a, std::uint32_t b) { return frames_[nodes_[a].frame].name < frames_[nodes_[b].frame].name; });
+              [&](std::uint32_t a, std::uint32_t b) {
+                return frames_[nodes_[a].frame].name < frames_[nodes_[b].frame].name;
+              });
 }
 
 std::string FlameTree::path(std::uint32_t node) const {

@@ -34,7 +34,7 @@ struct FlameFrame {
 };
 
 struct FlameNode {
-  std::uint32_t frame = 0;          // index into FlameTree::frames()
+  std::uint32_t frame = 0;  // index into FlameTree::frames()
   std::uint32_t parent = 0;
   std::uint64_t total[2] = {0, 0};  // inclusive weight per side (samples, or ns off-CPU)
   std::uint64_t self[2] = {0, 0};   // weight of stacks that end here, per side
@@ -57,7 +57,8 @@ class FlameTree {
   const FlameFrame& frame_of(std::uint32_t node) const { return frames_[nodes_[node].frame]; }
   // Children of a node, sorted by name (after finish()).
   std::span<const std::uint32_t> children(std::uint32_t node) const {
-    return std::span(child_list_).subspan(child_begin_[node], child_begin_[node + 1] - child_begin_[node]);
+    return std::span(child_list_)
+        .subspan(child_begin_[node], child_begin_[node + 1] - child_begin_[node]);
   }
   // "root;…;node" in folded form (without "all").
   std::string path(std::uint32_t node) const;
@@ -67,7 +68,8 @@ class FlameTree {
   std::vector<FlameFrame> frames_;
   std::unordered_map<std::string, std::uint32_t> frame_ids_;  // folded name -> index in frames_
   std::unordered_map<std::uint64_t, std::uint32_t> edges_;    // (parent << 32 | frame) -> child
-  std::vector<std::uint32_t> child_begin_;  // CSR: children of n are child_list_[begin[n], begin[n+1])
+  std::vector<std::uint32_t>
+      child_begin_;  // CSR: children of n are child_list_[begin[n], begin[n+1])
   std::vector<std::uint32_t> child_list_;
 };
 

@@ -12,7 +12,8 @@ namespace perfgate::reporters {
 namespace {
 
 std::string percent(std::uint64_t part, std::uint64_t whole) {
-  return fmt::format("{:.2f}%", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  return fmt::format(
+      "{:.2f}%", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
 }  // namespace
@@ -42,16 +43,20 @@ std::string render_flamegraph(const profiler::Profile& profile, const FlameGraph
     if (!fr.module.empty()) f.details.push_back("module: " + fr.module);
     if (fr.inlined) f.details.push_back("inlined (DWARF call site)");
     if (fr.kernel) f.details.push_back("kernel");
-    f.details.push_back(fmt::format("{}{} ({})", format_weight(n.total[0], mode), suffix, percent(n.total[0], total)));
+    f.details.push_back(fmt::format("{}{} ({})", format_weight(n.total[0], mode), suffix,
+                                    percent(n.total[0], total)));
     if (n.self[0] > 0 && box.node != FlameTree::kRoot)
-      f.details.push_back(fmt::format("self: {} ({})", format_weight(n.self[0], mode), percent(n.self[0], total)));
+      f.details.push_back(
+          fmt::format("self: {} ({})", format_weight(n.self[0], mode), percent(n.self[0], total)));
     f.fill = frame_fill(fr.function, fr.kernel, fr.inlined, offcpu ? Palette::io : Palette::hot);
     f.inlined = fr.inlined;
     frames.push_back(std::move(f));
   }
 
   SvgPage page;
-  page.title = !options.title.empty() ? options.title : offcpu ? "Off-CPU Time Flame Graph" : "Flame Graph";
+  page.title = !options.title.empty() ? options.title
+               : offcpu               ? "Off-CPU Time Flame Graph"
+                                      : "Flame Graph";
   page.subtitle = options.subtitle;
   page.total = total;
   page.depth_levels = layout.depth_levels;
@@ -61,7 +66,8 @@ std::string render_flamegraph(const profiler::Profile& profile, const FlameGraph
     page.background_bottom = "#e8e8f4";
   }
   if (total == 0) page.notes.push_back({"No samples in this profile.", ""});
-  if (layout.pruned > 0) page.notes.push_back({pruned_note(layout.pruned, options.min_width_percent), ""});
+  if (layout.pruned > 0)
+    page.notes.push_back({pruned_note(layout.pruned, options.min_width_percent), ""});
   return render_flame_svg(page, frames);
 }
 

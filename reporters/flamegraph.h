@@ -18,14 +18,19 @@
 namespace perfgate::reporters {
 
 struct FlameGraphOptions {
-  std::string title;     // empty: "Flame Graph", "Off-CPU Time Flame Graph" or "Differential Flame Graph"
-  std::string subtitle;  // empty: none
+  std::string
+      title;  // empty: "Flame Graph", "Off-CPU Time Flame Graph" or "Differential Flame Graph"
+  std::string subtitle;            // empty: none
   double min_width_percent = 0.1;  // of the total weight; 0 keeps every frame
   unsigned width_px = 1200;
   std::size_t max_vanished_listed = 20;  // differential only: notes under the graph
+  // Differential only: draw base's graph instead of head's (flamegraph.pl
+  // --negate), so paths that vanished show as frames, blue, and new ones don't.
+  bool diff_draw_base = false;
 };
 
-std::string render_flamegraph(const profiler::Profile& profile, const FlameGraphOptions& options = {});
+std::string render_flamegraph(const profiler::Profile& profile,
+                              const FlameGraphOptions& options = {});
 
 // "1,234 samples" on-CPU; "12.345 ms" off-CPU (ns in, the most readable unit out).
 std::string format_weight(std::uint64_t weight, profiler::Mode mode);

@@ -9,7 +9,7 @@ constexpr std::string_view kScript = R"JS(
 "use strict";
 var W, XPAD, FONT, TOTAL, CHAR_W = 0.59, LABEL_BASELINE = 11.5, SEARCH_FILL = "rgb(230,0,230)";
 var SVG_NS = "http://www.w3.org/2000/svg";
-var frames = [], details, matched, searchbtn, unzoombtn, zoomed = null, term = null;
+var frames = [], details, matched, searchbtn, unzoombtn, icbtn, zoomed = null, term = null, ignorecase = false;
 
 function init(evt) {
   var svg = document.documentElement;
@@ -21,6 +21,7 @@ function init(evt) {
   matched = document.getElementById("matched");
   searchbtn = document.getElementById("search");
   unzoombtn = document.getElementById("unzoom");
+  icbtn = document.getElementById("ignorecase");
   var nodes = document.querySelectorAll("#frames > g");
   for (var i = 0; i < nodes.length; i++) {
     var g = nodes[i], info = g.querySelector("title").textContent.split("\n");
@@ -40,6 +41,7 @@ function init(evt) {
   area.addEventListener("mouseover", function (e) { var g = frame_of(e.target); if (g) details.textContent = g.info; });
   area.addEventListener("mouseout", function () { details.textContent = " "; });
   unzoombtn.addEventListener("click", unzoom);
+  icbtn.addEventListener("click", toggle_ignorecase);
   searchbtn.addEventListener("click", function () { if (term !== null) reset_search(); else search_prompt(); });
   window.addEventListener("keydown", function (e) {
     if (((e.ctrlKey || e.metaKey) && e.key === "f") || e.key === "F3") { e.preventDefault(); search_prompt(); }
@@ -105,7 +107,8 @@ function search_prompt() {
 function search(t) {
   if (!t) { reset_search(); return; }
   var re;
-  try { re = new RegExp(t); } catch (e) { re = new RegExp(t.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&")); }
+  var flags = ignorecase ? "i" : "";
+  try { re = new RegExp(t, flags); } catch (e) { re = new RegExp(t.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&"), flags); }
   term = t;
   var hits = [];
   frames.forEach(function (g) {
@@ -122,6 +125,13 @@ function search(t) {
   matched.textContent = "Matched: " + (TOTAL > 0 ? 100 * sum / TOTAL : 0).toFixed(1) + "%";
 }
 
+// flamegraph.pl's "ic" button: case-insensitive search, re-applied at once.
+function toggle_ignorecase() {
+  ignorecase = !ignorecase;
+  icbtn.classList.toggle("on", ignorecase);
+  if (term !== null) search(term);
+}
+
 function reset_search() {
   term = null;
   frames.forEach(function (g) { g.rect.setAttribute("fill", g.fill); g.classList.remove("match"); });
@@ -132,6 +142,8 @@ function reset_search() {
 
 }  // namespace
 
-std::string_view flamegraph_script() { return kScript; }
+std::string_view flamegraph_script() {
+  return kScript;
+}
 
 }  // namespace perfgate::reporters

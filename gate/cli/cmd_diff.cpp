@@ -20,11 +20,14 @@ struct DiffOptions {
   std::string title, subtitle;
   double min_width_percent = 0.1;
   std::string mode;  // folded input only
+  bool negate = false;
 };
 
 constexpr const char* kHelp =
-    "Differential flame graph of two profiles (folded or JSON): drawn as HEAD, each side normalized to its\n"
-    "total, red = the function's self share grew, blue = shrank, deeper = larger change. Paths that\n"
+    "Differential flame graph of two profiles (folded or JSON): drawn as HEAD, each side "
+    "normalized to its\n"
+    "total, red = the function's self share grew, blue = shrank, deeper = larger change. Paths "
+    "that\n"
     "vanished from HEAD are listed under the graph and, when -o names a file, on stdout.";
 
 ExitCode run_diff(const DiffOptions& o) {
@@ -35,14 +38,16 @@ ExitCode run_diff(const DiffOptions& o) {
   auto head = load_profile(o.head, mode);
   if (!head) return fail(head.error());
   if (base->mode() != head->mode())
-    return fail(gate::Error::bad_input(fmt::format("{} has mode {} but {} has mode {}: compare profiles of one mode",
-                                                   o.base, profiler::to_string(base->mode()), o.head,
-                                                   profiler::to_string(head->mode()))));
+    return fail(gate::Error::bad_input(
+        fmt::format("{} has mode {} but {} has mode {}: compare profiles of one mode", o.base,
+                    profiler::to_string(base->mode()), o.head, profiler::to_string(head->mode()))));
   reporters::FlameGraphOptions fo;
   fo.title = o.title;
-  fo.subtitle = o.subtitle.empty() ? describe_profile(*base, o.base) + "  →  " + describe_profile(*head, o.head)
-                                   : o.subtitle;
+  fo.subtitle = o.subtitle.empty()
+                    ? describe_profile(*base, o.base) + "  →  " + describe_profile(*head, o.head)
+                    : o.subtitle;
   fo.min_width_percent = o.min_width_percent;
+  fo.diff_draw_base = o.negate;
   const auto diff = reporters::render_diff_flamegraph(*base, *head, fo);
   if (auto ok = write_output(o.output, diff.svg); !ok) return fail(ok.error());
   if (!o.output.empty() && o.output != "-") {
@@ -61,12 +66,18 @@ void add_diff_command(CLI::App& app, Action& action) {
   cmd->add_option("HEAD", opts->head, "Head profile (folded or JSON)")->required();
   with_env(cmd->add_option("-o,--output", opts->output, "SVG file to write (default: stdout)"));
   with_env(cmd->add_option("--title", opts->title, "Title (default: Differential Flame Graph)"));
-  with_env(cmd->add_option("--subtitle", opts->subtitle, "Subtitle (default: both files with their samples)"));
-  with_env(cmd->add_option("--min-width", opts->min_width_percent,
-                           "Leave out frames narrower than PCT % of head's total (default 0.1; 0 keeps all)")
+  with_env(cmd->add_option("--subtitle", opts->subtitle,
+                           "Subtitle (default: both files with their samples)"));
+  with_env(cmd->add_option(
+                  "--min-width", opts->min_width_percent,
+                  "Leave out frames narrower than PCT % of head's total (default 0.1; 0 keeps all)")
                ->check(CLI::Range(0.0, 100.0)));
-  with_env(cmd->add_option("--mode", opts->mode, "What folded counts are: cpu samples or offcpu ns (default cpu)")
+  with_env(cmd->add_option("--mode", opts->mode,
+                           "What folded counts are: cpu samples or offcpu ns (default cpu)")
                ->check(CLI::IsMember({"cpu", "offcpu"})));
+  with_env(cmd->add_flag(
+      "--negate", opts->negate,
+      "Draw BASE's graph instead (flamegraph.pl --negate): vanished paths show, blue"));
   cmd->callback([opts, &action] { action = [opts] { return run_diff(*opts); }; });
 }
 

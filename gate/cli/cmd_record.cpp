@@ -35,7 +35,8 @@ constexpr const char* kRecordHelp =
     "Sample a process tree with the eBPF profiler: 'perfgate record -- CMD ARGS…' launches and\n"
     "follows CMD (its threads and the processes it forks/execs); 'perfgate record -p PID' attaches.\n"
     "-o decides the format by extension: FILE.json the JSON profile, FILE.svg an interactive flame graph,\n"
-    "any other name folded stacks (flamegraph.pl, inferno, speedscope). Needs root or CAP_BPF+CAP_PERFMON; without them exits 3. A target that crashes\n"
+    "any other name folded stacks (flamegraph.pl, inferno, speedscope). Needs root or\n"
+    "CAP_BPF+CAP_PERFMON; without them exits 3. A target that crashes\n"
     "or exits non-zero keeps its profile and exits 3 with its status.";
 
 gate::Error to_gate_error(const profiler::Error& e) {
@@ -79,12 +80,14 @@ ExitCode run_record(const RecordOptions& opts) {
   }
 
   std::string text;
-  if (ends_with(opts.output, ".json")) text = gate::profile_to_json(*profile);
-  else if (ends_with(opts.output, ".svg"))
-    text = reporters::render_flamegraph(*profile, {.subtitle = describe_profile(*profile, opts.command.empty()
-                                                                                           ? fmt::format("pid {}", opts.pid)
-                                                                                           : opts.command.front())});
-  else text = profiler::to_folded(*profile);
+  if (ends_with(opts.output, ".json")) {
+    text = gate::profile_to_json(*profile);
+  } else if (ends_with(opts.output, ".svg")) {
+    const std::string target = opts.command.empty() ? fmt::format("pid {}", opts.pid) : opts.command.front();
+    text = reporters::render_flamegraph(*profile, {.subtitle = describe_profile(*profile, target)});
+  } else {
+    text = profiler::to_folded(*profile);
+  }
   if (opts.output.empty() || opts.output == "-") {
     fmt::print("{}", text);
     std::fflush(stdout);

@@ -1,6 +1,7 @@
 #pragma once
-// Reading a profile the user names on the command line: the JSON profile
-// (perfgate.profile/v1) or folded stacks, told apart by content, not by name.
+// Profiles at the CLI's edge: reading one the user names (the JSON profile,
+// perfgate.profile/v1, or folded stacks, told apart by content, not by name),
+// describing it for a flame graph's subtitle, and writing rendered output.
 
 #include <expected>
 #include <optional>
@@ -15,12 +16,8 @@ namespace perfgate::cli {
 // Folded stacks carry no mode: `folded_mode` says what their counts are
 // (cpu samples by default). A JSON profile keeps its own mode. Unreadable,
 // malformed or empty (no samples) input → bad_input naming the file.
-std::expected<profiler::Profile, gate::Error> load_profile(const std::string& path,
-                                                           std::optional<profiler::Mode> folded_mode);
-
-}  // namespace perfgate::cli
-
-namespace perfgate::cli {
+std::expected<profiler::Profile, gate::Error> load_profile(
+    const std::string& path, std::optional<profiler::Mode> folded_mode);
 
 // A subtitle for a rendered profile: "NAME — 1,234 samples at 99 Hz over 3.21 s"
 // (what is known of it; off-CPU: the time blocked).

@@ -42,7 +42,8 @@ gate::ProfileRepetition make_profile_repetition(const std::filesystem::path&) {
     auto svg = path;
     svg.replace_extension(".svg");
     const auto graph = reporters::render_flamegraph(
-        r->profile, {.title = "Flame Graph: " + path.stem().string(), .subtitle = describe_profile(r->profile, path.string())});
+        r->profile, {.title = "Flame Graph: " + path.stem().string(),
+                     .subtitle = describe_profile(r->profile, path.string())});
     if (auto ok = gate::write_file_atomically(svg, graph); !ok)
       return gate::ProfileRef{"failed", "", ok.error().message};
     return gate::ProfileRef{"ok", path.string(), reason};

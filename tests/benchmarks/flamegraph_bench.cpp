@@ -33,7 +33,8 @@ profiler::Profile synthetic(std::uint64_t seed) {
   std::vector<std::vector<std::uint32_t>> level_frames(16);
   for (int d = 0; d < 16; ++d)
     for (int j = 0; j < 8; ++j)
-      level_frames[d].push_back(p.intern({.function = fmt::format("ns{}::component_{}::function_{}", d, j, j * 7 + d)}));
+      level_frames[d].push_back(
+          p.intern({.function = fmt::format("ns{}::component_{}::function_{}", d, j, j * 7 + d)}));
   // Skewed pick: choice j with weight ~ 1 / 2^j.
   std::geometric_distribution<int> skew(0.5);
   std::uniform_int_distribution<int> depth(5, 16);
@@ -57,13 +58,16 @@ const profiler::Profile& base_profile() {
 
 std::size_t frames_in(const std::string& svg) {
   std::size_t n = 0;
-  for (auto pos = svg.find("<g class=\"fr"); pos != std::string::npos; pos = svg.find("<g class=\"fr", pos + 1)) ++n;
+  for (auto pos = svg.find("<g class=\"fr"); pos != std::string::npos;
+       pos = svg.find("<g class=\"fr", pos + 1))
+    ++n;
   return n;
 }
 
 void BM_RenderFlamegraph(benchmark::State& state) {
   const auto& p = base_profile();
-  const FlameGraphOptions options{.min_width_percent = static_cast<double>(state.range(0)) / 1000.0};
+  const FlameGraphOptions options{.min_width_percent =
+                                      static_cast<double>(state.range(0)) / 1000.0};
   std::string svg;
   for (auto _ : state) {
     svg = render_flamegraph(p, options);
@@ -73,7 +77,12 @@ void BM_RenderFlamegraph(benchmark::State& state) {
   state.counters["svg_bytes"] = static_cast<double>(svg.size());
   state.counters["frames"] = static_cast<double>(frames_in(svg));
 }
-BENCHMARK(BM_RenderFlamegraph)->Arg(100)->Arg(10)->Arg(0)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+BENCHMARK(BM_RenderFlamegraph)
+    ->Arg(100)
+    ->Arg(10)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
 
 void BM_ParseAndRender(benchmark::State& state) {
   const std::string folded = profiler::to_folded(base_profile());

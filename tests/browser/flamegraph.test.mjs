@@ -74,6 +74,8 @@ try {
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  // Self-contained: the page may load nothing but the SVG file itself.
+  page.on('request', (r) => { if (!r.url().startsWith('file:')) problems.push(`network request: ${r.url()}`); });
   let promptAnswer = null;
   page.on('dialog', async (d) => {
     if (d.type() === 'prompt' && promptAnswer !== null) return d.accept(promptAnswer);
@@ -121,6 +123,16 @@ try {
   promptAnswer = 'operator|<img';
   await page.click('#search');
   check((await frame(page, 'operator|<img src=x onerror=alert(1)>')).fill === SEARCH_FILL, 'substring search of an invalid regex');
+  await page.click('#search');
+
+  // "ic": case-insensitive, re-applied to the current term at once.
+  promptAnswer = 'LRU_GET';
+  await page.click('#search');
+  check((await frame(page, 'lru_get')).fill !== SEARCH_FILL, 'search is case-sensitive by default');
+  await page.click('#ignorecase');
+  check((await frame(page, 'lru_get')).fill === SEARCH_FILL, '"ic" makes the search case-insensitive');
+  check((await text(page, 'matched')) === `Matched: ${matchedPercent(folded, /LRU_GET/i)}%`, 'matched % with ic');
+  await page.click('#ignorecase');
   await page.click('#search');
   promptAnswer = null;
 

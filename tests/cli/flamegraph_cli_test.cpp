@@ -30,7 +30,8 @@ class FlamegraphCli : public ::testing::Test {
     const char* exe = std::getenv("PERFGATE_EXE");
     exe_ = exe != nullptr ? exe : PERFGATE_BINARY_DIR "/gate/perfgate";
     dir_ = fs::temp_directory_path() /
-           ("perfgate-fg-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("perfgate-fg-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -39,7 +40,10 @@ class FlamegraphCli : public ::testing::Test {
   Outcome perfgate(std::vector<std::string> args) {
     std::vector<std::string> argv{exe_};
     argv.insert(argv.end(), args.begin(), args.end());
-    auto r = gate::run_process({.argv = argv, .timeout_s = 120, .stdout_path = dir_ / ".stdout", .cwd = dir_,
+    auto r = gate::run_process({.argv = argv,
+                                .timeout_s = 120,
+                                .stdout_path = dir_ / ".stdout",
+                                .cwd = dir_,
                                 .stderr_tail_bytes = 1 << 16});
     EXPECT_TRUE(r) << r.error().message;
     Outcome o;
@@ -48,7 +52,9 @@ class FlamegraphCli : public ::testing::Test {
     o.err = r->stderr_tail;
     return o;
   }
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
   std::string read(const std::string& name) { return *gate::read_file(dir_ / name); }
 
   static void expect_one_error_line(const Outcome& o) {
@@ -61,7 +67,8 @@ class FlamegraphCli : public ::testing::Test {
   fs::path dir_;
 };
 
-constexpr const char* kFolded = "main;parse;lex 40\nmain;parse 25\nmain;write;ksys_write_[k] 30\nmain 5\n";
+constexpr const char* kFolded =
+    "main;parse;lex 40\nmain;parse 25\nmain;write;ksys_write_[k] 30\nmain 5\n";
 
 std::string frames_section(const std::string& svg) {
   const auto start = svg.find("<g id=\"frames\">");
@@ -78,7 +85,10 @@ TEST_F(FlamegraphCli, RendersFoldedAndJsonProfilesToTheSameFrames) {
   ASSERT_EQ(o.code, 0) << o.err;
   const std::string a = read("a.svg"), b = read("b.svg");
   EXPECT_EQ(a.rfind("<?xml", 0), 0u);
-  EXPECT_NE(a.find("<title>ksys_write\nkernel\n30 samples (30.00%)\nself: 30 samples (30.00%)</title>"), std::string::npos) << a;
+  EXPECT_NE(
+      a.find("<title>ksys_write\nkernel\n30 samples (30.00%)\nself: 30 samples (30.00%)</title>"),
+      std::string::npos)
+      << a;
   EXPECT_NE(a.find("p.folded — 100 samples"), std::string::npos);  // default subtitle
   EXPECT_NE(b.find("<title>JSON &lt;input&gt;</title>"), std::string::npos);
   EXPECT_FALSE(frames_section(a).empty());
@@ -90,7 +100,8 @@ TEST_F(FlamegraphCli, WithoutOutputTheSvgGoesToStdout) {
   const Outcome o = perfgate({"flamegraph", "p.folded", "--min-width", "50"});
   ASSERT_EQ(o.code, 0) << o.err;
   EXPECT_EQ(o.out.rfind("<?xml", 0), 0u);
-  EXPECT_NE(o.out.find("2 frames narrower than 50% of the total not drawn"), std::string::npos);  // write, lex
+  EXPECT_NE(o.out.find("2 frames narrower than 50% of the total not drawn"),
+            std::string::npos);  // write, lex
 }
 
 TEST_F(FlamegraphCli, BadInputIsOneErrorLineExitTwoAndTheOldOutputStays) {
@@ -129,7 +140,8 @@ TEST_F(FlamegraphCli, DiffOfProfilesOfDifferentModesExitsTwo) {
   write("cpu.folded", "main;work 10\n");
   const Outcome o = perfgate({"diff", "off.json", "cpu.folded", "-o", "diff.svg"});
   expect_one_error_line(o);
-  EXPECT_NE(o.err.find("off.json has mode offcpu but cpu.folded has mode cpu"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("off.json has mode offcpu but cpu.folded has mode cpu"), std::string::npos)
+      << o.err;
   EXPECT_FALSE(fs::exists(dir_ / "diff.svg"));
 }
 

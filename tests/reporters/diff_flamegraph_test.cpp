@@ -34,7 +34,8 @@ TEST(DiffFlamegraph, GrownIsRedShrunkIsBlueUnchangedIsNeutral) {
 
 TEST(DiffFlamegraph, IntensityFollowsTheSizeOfTheChange) {
   const auto base = make_profile({{"big", 50}, {"small", 25}, {"rest", 25}});
-  const auto head2 = make_profile({{"big", 60}, {"small", 30}, {"rest", 10}});  // big +10, small +5, rest -15
+  const auto head2 =
+      make_profile({{"big", 60}, {"small", 30}, {"rest", 10}});  // big +10, small +5, rest -15
   const auto f = parse_frames(render_diff_flamegraph(base, head2).svg);
   const auto* big = find_frame(f, "big");
   const auto* small = find_frame(f, "small");
@@ -61,7 +62,8 @@ TEST(DiffFlamegraph, TooltipsCarryBothCountsAndTheChange) {
   const auto frames = parse_frames(render_diff_flamegraph(base, head).svg);
   const auto* a = find_frame(frames, "a");
   ASSERT_NE(a, nullptr);
-  EXPECT_NE(a->tooltip.find("base: 25 samples (25.00%)\nhead: 100 samples (50.00%)\nchange: +25.00 pp (self +25.00 pp)"),
+  EXPECT_NE(a->tooltip.find("base: 25 samples (25.00%)\nhead: 100 samples (50.00%)\nchange: +25.00 "
+                            "pp (self +25.00 pp)"),
             std::string::npos)
       << a->tooltip;
 }
@@ -77,7 +79,8 @@ TEST(DiffFlamegraph, PathsNewInHeadAreRed) {
 }
 
 TEST(DiffFlamegraph, VanishedPathsAreReturnedAndListedUnderTheGraph) {
-  const auto base = make_profile({{"main;a", 60}, {"main;legacy;step1", 25}, {"main;legacy;step2", 5}, {"gc", 10}});
+  const auto base = make_profile(
+      {{"main;a", 60}, {"main;legacy;step1", 25}, {"main;legacy;step2", 5}, {"gc", 10}});
   const auto head = make_profile({{"main;a", 100}});
   const auto diff = render_diff_flamegraph(base, head);
   ASSERT_EQ(diff.vanished.size(), 2u);
@@ -90,7 +93,25 @@ TEST(DiffFlamegraph, VanishedPathsAreReturnedAndListedUnderTheGraph) {
   EXPECT_EQ(find_frame(frames, "legacy"), nullptr);  // not drawn: head has no such path
   EXPECT_NE(diff.svg.find("Vanished in head (2 paths, share of base):"), std::string::npos);
   EXPECT_NE(diff.svg.find("  30.00%  main;legacy</text>"), std::string::npos) << diff.svg;
-  EXPECT_NE(diff.svg.find("<title>main;legacy (30 samples) in base, none in head</title>"), std::string::npos);
+  EXPECT_NE(diff.svg.find("<title>main;legacy (30 samples) in base, none in head</title>"),
+            std::string::npos);
+}
+
+TEST(DiffFlamegraph, NegatedViewDrawsBaseSoVanishedPathsShowInBlue) {
+  const auto base = make_profile({{"main;a", 60}, {"main;legacy;step", 40}});
+  const auto head = make_profile({{"main;a", 90}, {"main;fresh", 10}});
+  const auto diff = render_diff_flamegraph(base, head, {.diff_draw_base = true});
+  const auto frames = parse_frames(diff.svg);
+  const auto* step = find_frame(frames, "step");
+  ASSERT_NE(step, nullptr);
+  EXPECT_EQ(step->w, 40u);  // base's weights
+  EXPECT_EQ(step->b, 255);
+  EXPECT_LT(step->r, 100) << step->fill;
+  EXPECT_EQ(step->classes, "fr dk");                // white label on deep blue
+  EXPECT_EQ(find_frame(frames, "fresh"), nullptr);  // only in head
+  EXPECT_EQ(find_frame(frames, "a")->r, 255);       // grew from 60 % to 90 %
+  EXPECT_NE(diff.svg.find("Width: base."), std::string::npos);
+  EXPECT_EQ(diff.vanished.size(), 1u);
 }
 
 TEST(DiffFlamegraph, LongVanishedListsAreCappedWithACount) {
@@ -108,11 +129,14 @@ TEST(DiffFlamegraph, LongVanishedPathsKeepTheirLeafVisible) {
   std::string deep = "main";
   for (int i = 0; i < 30; ++i) deep += ";perfgate::workloads::layer_" + std::to_string(i);
   deep += ";the_vanished_leaf";
-  const auto diff = render_diff_flamegraph(make_profile({{deep, 10}, {"main;kept", 10}}), make_profile({{"main;kept", 10}}));
+  const auto diff = render_diff_flamegraph(make_profile({{deep, 10}, {"main;kept", 10}}),
+                                           make_profile({{"main;kept", 10}}));
   ASSERT_EQ(diff.vanished.size(), 1u);
-  EXPECT_EQ(diff.vanished[0].path, "main;perfgate::workloads::layer_0");  // the topmost vanished frame
-  const auto diff2 = render_diff_flamegraph(make_profile({{deep, 10}, {"main;kept", 10}}),
-                                            make_profile({{"main;kept", 10}, {deep.substr(0, deep.rfind(';')) + ";other", 1}}));
+  EXPECT_EQ(diff.vanished[0].path,
+            "main;perfgate::workloads::layer_0");  // the topmost vanished frame
+  const auto diff2 = render_diff_flamegraph(
+      make_profile({{deep, 10}, {"main;kept", 10}}),
+      make_profile({{"main;kept", 10}, {deep.substr(0, deep.rfind(';')) + ";other", 1}}));
   ASSERT_EQ(diff2.vanished.size(), 1u);
   EXPECT_NE(diff2.svg.find(";the_vanished_leaf</text>"), std::string::npos);
   EXPECT_NE(diff2.svg.find("  50.00%  …"), std::string::npos);
@@ -120,13 +144,15 @@ TEST(DiffFlamegraph, LongVanishedPathsKeepTheirLeafVisible) {
 
 TEST(DiffFlamegraph, HostileNamesAreEscapedInFramesAndTheVanishedList) {
   const std::string hostile = "operator|<img src=x onerror=alert(1)>";
-  const auto base = make_profile({{"main;" + hostile, 10}, {"main;</script><script>alert(1)</script>", 5}});
+  const auto base =
+      make_profile({{"main;" + hostile, 10}, {"main;</script><script>alert(1)</script>", 5}});
   const auto head = make_profile({{"main;</script><script>alert(1)</script>", 5}});
   const auto diff = render_diff_flamegraph(base, head);
   EXPECT_EQ(diff.vanished.at(0).path, "main;" + hostile);  // raw in the returned data
   EXPECT_EQ(diff.svg.find("<img"), std::string::npos);
   EXPECT_EQ(diff.svg.find("<script>alert"), std::string::npos);
-  EXPECT_NE(diff.svg.find("main;operator|&lt;img src=x onerror=alert(1)&gt;</text>"), std::string::npos);
+  EXPECT_NE(diff.svg.find("main;operator|&lt;img src=x onerror=alert(1)&gt;</text>"),
+            std::string::npos);
 }
 
 TEST(DiffFlamegraph, SameInputsGiveTheSameBytes) {

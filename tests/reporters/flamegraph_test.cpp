@@ -21,12 +21,15 @@ using testing::parse_frames;
 
 std::size_t count(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;
-  for (auto pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + 1)) ++n;
+  for (auto pos = haystack.find(needle); pos != std::string::npos;
+       pos = haystack.find(needle, pos + 1))
+    ++n;
   return n;
 }
 
 TEST(Flamegraph, FrameWidthsAreProportionalToCounts) {
-  const auto svg = render_flamegraph(make_profile({{"main;a;x", 20}, {"main;a", 10}, {"main;b", 10}}));
+  const auto svg =
+      render_flamegraph(make_profile({{"main;a;x", 20}, {"main;a", 10}, {"main;b", 10}}));
   const auto frames = parse_frames(svg);
   ASSERT_EQ(frames.size(), 5u) << svg;
   const auto* all = find_frame(frames, "all");
@@ -62,9 +65,22 @@ TEST(Flamegraph, SameProfileGivesTheSameBytesWhateverTheInputOrder) {
   EXPECT_LT(find_frame(frames, "init")->x, find_frame(frames, "main")->x);
 }
 
+TEST(Flamegraph, IsSelfContained) {
+  const auto svg = render_flamegraph(make_profile({{"main;work", 3}}));
+  // The only URL is the SVG namespace (on the root, and in the script that
+  // creates labels); nothing is linked or loaded.
+  EXPECT_EQ(count(svg, "http"), count(svg, "\"http://www.w3.org/2000/svg\""));
+  EXPECT_EQ(count(svg, "xmlns=\"http://www.w3.org/2000/svg\""), 1u);
+  EXPECT_EQ(svg.find("href"), std::string::npos);
+  EXPECT_EQ(svg.find("<image"), std::string::npos);
+  EXPECT_EQ(svg.find("@import"), std::string::npos);
+  EXPECT_EQ(svg.find("<script src"), std::string::npos);
+}
+
 TEST(Flamegraph, ColourIsAHashOfTheFunctionNameAcrossGraphs) {
   const auto f1 = parse_frames(render_flamegraph(make_profile({{"main;work", 3}})));
-  const auto f2 = parse_frames(render_flamegraph(make_profile({{"other;deeper;work", 9}, {"x", 1}})));
+  const auto f2 =
+      parse_frames(render_flamegraph(make_profile({{"other;deeper;work", 9}, {"x", 1}})));
   EXPECT_EQ(find_frame(f1, "work")->fill, find_frame(f2, "work")->fill);
   EXPECT_NE(find_frame(f1, "work")->fill, find_frame(f1, "main")->fill);
   // Hot palette: red dominant.
@@ -88,7 +104,8 @@ TEST(Flamegraph, PrunesFramesNarrowerThanTheMinimumWidth) {
 TEST(Flamegraph, HundredThousandUniqueStacksRenderQuicklyToABoundedSize) {
   profiler::Profile p;
   std::vector<std::uint32_t> roots, mids;
-  for (int i = 0; i < 10; ++i) roots.push_back(p.intern({.function = fmt::format("service_{}", i)}));
+  for (int i = 0; i < 10; ++i)
+    roots.push_back(p.intern({.function = fmt::format("service_{}", i)}));
   for (int i = 0; i < 50; ++i) mids.push_back(p.intern({.function = fmt::format("handler_{}", i)}));
   for (int i = 0; i < 100'000; ++i) {
     const std::uint32_t leaf = p.intern({.function = fmt::format("leaf_function_{}", i)});
@@ -97,7 +114,8 @@ TEST(Flamegraph, HundredThousandUniqueStacksRenderQuicklyToABoundedSize) {
   }
   const auto start = std::chrono::steady_clock::now();
   const auto svg = render_flamegraph(p);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto frames = parse_frames(svg);
   // 0.1 % minimum: at most 1000 frames per level, 4 levels; every leaf (< 0.001 %) pruned.
   EXPECT_LE(frames.size(), 4000u);
@@ -113,10 +131,11 @@ TEST(Flamegraph, HostileNamesAreTextNotMarkup) {
   const std::string script = "</script><script>alert(1)</script>";
   const std::string cdata_end = "x]]>y";
   auto p = make_profile({{"main;" + img, 5}, {"main;" + script, 5}, {"main;" + cdata_end, 5}});
-  const auto svg = render_flamegraph(p, {.title = "<svg onload=alert(2)>", .subtitle = "a & b </text>"});
+  const auto svg =
+      render_flamegraph(p, {.title = "<svg onload=alert(2)>", .subtitle = "a & b </text>"});
   EXPECT_EQ(svg.find("<img"), std::string::npos);
-  EXPECT_EQ(count(svg, "<script"), 1u);  // ours
-  EXPECT_EQ(count(svg, "]]>"), 2u);      // the ends of the style and script CDATA sections
+  EXPECT_EQ(count(svg, "<script"), 1u);    // ours
+  EXPECT_EQ(count(svg, "]]>"), 2u);        // the ends of the style and script CDATA sections
   EXPECT_EQ(count(svg, "onload=\""), 1u);  // the root's init; the hostile title's is text
   EXPECT_EQ(svg.find("<svg onload"), std::string::npos);
   const auto frames = parse_frames(svg);
@@ -141,7 +160,8 @@ TEST(Flamegraph, HostileDocumentParsesAsXmlWithTheNamesAsText) {
   stacks.push_back({"main;bad\xFFutf8\x01", 3});
   const auto dir = std::filesystem::path(PERFGATE_BINARY_DIR) / "test-output" / "reporters";
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "hostile.svg") << render_flamegraph(make_profile(stacks), {.title = "<b>t</b>"});
+  std::ofstream(dir / "hostile.svg")
+      << render_flamegraph(make_profile(stacks), {.title = "<b>t</b>"});
   {
     std::ofstream names_file(dir / "hostile.names");
     for (const auto& n : names) names_file << n << '\n';
@@ -161,13 +181,15 @@ for name in open(sys.argv[2], encoding='utf-8').read().splitlines():
 assert 'bad\ufffdutf8\ufffd' in firsts, firsts
 assert '<b>t</b>' in firsts
 )py";
-  const std::string cmd = fmt::format("python3 '{}' '{}' '{}'", (dir / "check.py").string(),
-                                      (dir / "hostile.svg").string(), (dir / "hostile.names").string());
+  const std::string cmd =
+      fmt::format("python3 '{}' '{}' '{}'", (dir / "check.py").string(),
+                  (dir / "hostile.svg").string(), (dir / "hostile.names").string());
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
 }
 
 TEST(Flamegraph, OffCpuUsesColdColoursAndTimeBlocked) {
-  const auto p = make_profile({{"worker;futex_wait", 2'500'000}, {"worker;read", 500'000}}, profiler::Mode::offcpu);
+  const auto p = make_profile({{"worker;futex_wait", 2'500'000}, {"worker;read", 500'000}},
+                              profiler::Mode::offcpu);
   const auto svg = render_flamegraph(p);
   EXPECT_NE(svg.find("<title>Off-CPU Time Flame Graph</title>"), std::string::npos);
   const auto frames = parse_frames(svg);
@@ -176,7 +198,8 @@ TEST(Flamegraph, OffCpuUsesColdColoursAndTimeBlocked) {
     EXPECT_GT(f.b, f.r) << f.name << " " << f.fill;
     EXPECT_GT(f.b, f.g) << f.name << " " << f.fill;
   }
-  EXPECT_NE(find_frame(frames, "futex_wait")->tooltip.find("2.500 ms blocked (83.33%)"), std::string::npos)
+  EXPECT_NE(find_frame(frames, "futex_wait")->tooltip.find("2.500 ms blocked (83.33%)"),
+            std::string::npos)
       << find_frame(frames, "futex_wait")->tooltip;
   EXPECT_EQ(svg.find("samples"), std::string::npos);
 }
@@ -185,7 +208,9 @@ TEST(Flamegraph, InlinedAndKernelFramesAreShownDistinctly) {
   profiler::Profile p;
   const auto main_id = p.intern({.function = "main", .module = "app"});
   const auto inl = p.intern({.function = "hash_mix", .module = "app", .inlined = true});
-  const auto k = p.intern({.function = "do_syscall_64", .module = "[kernel.kallsyms]", .kind = profiler::FrameKind::kernel});
+  const auto k = p.intern({.function = "do_syscall_64",
+                           .module = "[kernel.kallsyms]",
+                           .kind = profiler::FrameKind::kernel});
   const std::uint32_t s1[] = {main_id, inl};
   const std::uint32_t s2[] = {main_id, k};
   p.add(s1, 6);
@@ -201,14 +226,16 @@ TEST(Flamegraph, InlinedAndKernelFramesAreShownDistinctly) {
   EXPECT_LT(fi->r, fi->g);  // aqua, not the hot palette
   EXPECT_EQ(fk->b, 0);      // orange kernel frames
   EXPECT_NE(fk->tooltip.find("module: [kernel.kallsyms]"), std::string::npos);
-  EXPECT_NE(fm->tooltip.find("module: app\n10 samples (100.00%)"), std::string::npos) << fm->tooltip;
+  EXPECT_NE(fm->tooltip.find("module: app\n10 samples (100.00%)"), std::string::npos)
+      << fm->tooltip;
 }
 
 TEST(Flamegraph, LabelsAreTruncatedToTheFrameWidth) {
   EXPECT_EQ(fit_label("short", 200), "short");
   EXPECT_EQ(fit_label("a_rather_long_function_name", 60), "a_rat..");  // (60-6)/7.08 -> 7 chars
   EXPECT_EQ(fit_label("abcdef", 20), "");
-  const auto svg = render_flamegraph(make_profile({{"main;a_rather_long_function_name_that_cannot_fit", 5}, {"main;b", 95}}));
+  const auto svg = render_flamegraph(
+      make_profile({{"main;a_rather_long_function_name_that_cannot_fit", 5}, {"main;b", 95}}));
   EXPECT_NE(svg.find(">a_rat..</text>"), std::string::npos);  // 59 px wide
 }
 
@@ -218,20 +245,24 @@ TEST(Flamegraph, MatchesTheGoldenFile) {
   const auto parse = p.intern({.function = "parse", .module = "app"});
   const auto lex = p.intern({.function = "lex", .module = "app", .inlined = true});
   const auto write = p.intern({.function = "write", .module = "libc.so.6"});
-  const auto sys = p.intern({.function = "ksys_write", .module = "[kernel.kallsyms]", .kind = profiler::FrameKind::kernel});
+  const auto sys = p.intern({.function = "ksys_write",
+                             .module = "[kernel.kallsyms]",
+                             .kind = profiler::FrameKind::kernel});
   const std::uint32_t a[] = {m, parse, lex}, b[] = {m, parse}, c[] = {m, write, sys}, d[] = {m};
   p.add(a, 40);
   p.add(b, 25);
   p.add(c, 30);
   p.add(d, 5);
   const auto svg = render_flamegraph(p, {.subtitle = "golden"});
-  const auto path = std::filesystem::path(PERFGATE_SOURCE_DIR) / "tests/reporters/golden/flamegraph.svg";
+  const auto path =
+      std::filesystem::path(PERFGATE_SOURCE_DIR) / "tests/reporters/golden/flamegraph.svg";
   if (std::getenv("PERFGATE_UPDATE_GOLDEN")) std::ofstream(path, std::ios::binary) << svg;
   std::ifstream in(path, std::ios::binary);
   ASSERT_TRUE(in) << "missing " << path << " (PERFGATE_UPDATE_GOLDEN=1 writes it)";
   std::stringstream golden;
   golden << in.rdbuf();
-  EXPECT_EQ(svg, golden.str()) << "re-run with PERFGATE_UPDATE_GOLDEN=1 if the change is intended, then review the diff";
+  EXPECT_EQ(svg, golden.str())
+      << "re-run with PERFGATE_UPDATE_GOLDEN=1 if the change is intended, then review the diff";
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ inline std::vector<ParsedFrame> parse_frames(const std::string& svg) {
   static const std::regex frame_re(
       R"re(<g class="(fr[^"]*)" data-x="(\d+)" data-w="(\d+)" data-d="(\d+)"><title>([^<]*)</title><rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="\d+" rx="2" fill="rgb\((\d+),(\d+),(\d+)\)"/>)re");
   std::vector<ParsedFrame> out;
-  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), frame_re); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), frame_re);
+       it != std::sregex_iterator(); ++it) {
     const auto& m = *it;
     ParsedFrame f;
     f.classes = m[1];
@@ -46,15 +47,17 @@ inline std::vector<ParsedFrame> parse_frames(const std::string& svg) {
   return out;
 }
 
-inline const ParsedFrame* find_frame(const std::vector<ParsedFrame>& frames, const std::string& name) {
+inline const ParsedFrame* find_frame(const std::vector<ParsedFrame>& frames,
+                                     const std::string& name) {
   for (const auto& f : frames)
     if (f.name == name) return &f;
   return nullptr;
 }
 
 // Builds a profile from "a;b;c" paths (root first) and counts.
-inline profiler::Profile make_profile(const std::vector<std::pair<std::string, std::uint64_t>>& stacks,
-                                      profiler::Mode mode = profiler::Mode::cpu) {
+inline profiler::Profile make_profile(
+    const std::vector<std::pair<std::string, std::uint64_t>>& stacks,
+    profiler::Mode mode = profiler::Mode::cpu) {
   profiler::Profile p(mode);
   for (const auto& [path, count] : stacks) {
     std::vector<std::uint32_t> ids;

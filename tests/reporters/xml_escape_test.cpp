@@ -12,9 +12,13 @@ TEST(XmlEscape, EscapesTheFiveSpecialCharacters) {
 }
 
 TEST(XmlEscape, ReplacesControlCharactersAndInvalidUtf8) {
-  EXPECT_EQ(escape_xml("a\nb\x01" "c"), "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c");
+  EXPECT_EQ(escape_xml("a\nb\x01"
+                       "c"),
+            "a\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD"
+            "c");
   EXPECT_EQ(escape_xml("x\xFFy"), "x\xEF\xBF\xBDy");
-  EXPECT_EQ(escape_xml("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  EXPECT_EQ(escape_xml("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // overlong '/'
   EXPECT_EQ(escape_xml("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
   EXPECT_EQ(escape_xml("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated sequence
 }
