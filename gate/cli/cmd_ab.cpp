@@ -13,6 +13,7 @@
 #include "gate/ab_runner.h"
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
+#include "gate/cli/flamegraph_artifacts.h"
 #include "gate/cli/profiling.h"
 #include "gate/cli/report_output.h"
 #include "gate/hotspots.h"
@@ -110,6 +111,7 @@ ExitCode run_ab_command(const AbCliOptions& o) {
     for (auto& b : results->benchmarks)
       if (b.profile && b.profile->status == "ok") b.profile->path = (fs::path(side) / b.profile->path).string();
   gate::attach_hotspots(outcome->report, outcome->base, o.out, outcome->head, o.out);
+  add_flamegraph_artifacts(outcome->report, outcome->base, o.out, outcome->head, o.out, o.out);
   for (const auto& [results, name] : {std::pair{&outcome->base, "base-results.json"}, {&outcome->head, "head-results.json"}})
     if (auto ok = gate::write_file_atomically(fs::path(o.out) / name, gate::results_to_json(*results)); !ok)
       return fail(ok.error());

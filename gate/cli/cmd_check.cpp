@@ -11,6 +11,7 @@
 
 #include "gate/atomic_file.h"
 #include "gate/cli/cmd_run.h"
+#include "gate/cli/flamegraph_artifacts.h"
 #include "gate/cli/report_output.h"
 #include "gate/compare.h"
 #include "gate/hotspots.h"
@@ -75,6 +76,7 @@ ExitCode run_check(const CheckOptions& o) {
     auto report = gate::compare_results(*base, *results, co);
     if (!report) return fail(report.error());
     gate::attach_hotspots(*report, *base, parent_dir(o.baseline), *results, out_dir);
+    add_flamegraph_artifacts(*report, *base, parent_dir(o.baseline), *results, out_dir, out_dir);
     code = publish_report(std::move(*report), out_dir);
   }
   if (const std::size_t failed = failed_benchmarks(*results); failed > 0)

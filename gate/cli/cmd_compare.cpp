@@ -7,6 +7,7 @@
 
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
+#include "gate/cli/flamegraph_artifacts.h"
 #include "gate/cli/report_output.h"
 #include "gate/compare.h"
 #include "gate/hotspots.h"
@@ -47,6 +48,7 @@ ExitCode run_compare(const CompareOptions& o) {
   auto report = gate::compare_results(*base, *current, co);
   if (!report) return fail(report.error());
   gate::attach_hotspots(*report, *base, parent_dir(o.base), *current, parent_dir(o.current));
+  add_flamegraph_artifacts(*report, *base, parent_dir(o.base), *current, parent_dir(o.current), o.out);
   return publish_report(std::move(*report), o.out);
 }
 

@@ -255,7 +255,13 @@ TEST_F(Cli, CheckRanksTheSlowedFunctionFirstAmongDifferentialHotspots) {
   EXPECT_EQ(diff[0]["function"].get<std::string>().rfind("perfgate::workloads::lru::RequestCache::serve", 0), 0u)
       << diff.dump(1);
   EXPECT_FALSE(report["hotspots"][0]["top"].empty());
-  EXPECT_NE(read("perfgate-out/report.md").find("Where lru got slower"), std::string::npos);
+  const std::string md = read("perfgate-out/report.md");
+  EXPECT_NE(md.find("Where lru got slower"), std::string::npos);
+  // The report links the head's flame graph and a differential one it drew.
+  EXPECT_NE(md.find("profiles/lru.svg"), std::string::npos) << md;
+  EXPECT_NE(md.find("flamegraphs/lru-diff.svg"), std::string::npos) << md;
+  const std::string diff_svg = read("perfgate-out/flamegraphs/lru-diff.svg");
+  EXPECT_NE(diff_svg.find("RequestCache::serve"), std::string::npos);
 }
 
 TEST_F(Cli, AbAlternatesSidesInAbbaOrder) {
