@@ -228,8 +228,14 @@ void profile_if_asked(BenchmarkResult& b, const BenchmarkSpec& spec, const Runne
   const unsigned hz = o.hz > 0 ? o.hz : spec.profiling.sample_rate_hz;
   const std::filesystem::path rel = std::filesystem::path("profiles") / (safe_file_name(b.name) + ".json");
   o.progress(fmt::format("  {}: profiled repetition at {} Hz", b.name, hz));
-  const auto argv = spec.source.kind == "workload" ? workload_argv(o, spec.source, {}) : spec.source.command;
+  // The profiled workload run writes its samples like a measured one (so the
+  // profile shows the same process), to a scratch file that is then dropped;
+  // without --json it would print its summary on perfgate's stdout.
+  const auto json_path = scratch(o, spec, 0, "-profiled.json");
+  const auto argv = spec.source.kind == "workload" ? workload_argv(o, spec.source, json_path) : spec.source.command;
   ProfileRef ref = o.profile_repetition(argv, o.work_dir / rel, hz);
+  std::error_code ec;
+  std::filesystem::remove(json_path, ec);
   if (ref.status == "ok") ref.path = rel.string();
   b.profile = std::move(ref);
 }

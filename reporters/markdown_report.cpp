@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reporters/markdown_escape.h"
+#include "reporters/symbol_display.h"
 
 namespace perfgate::reporters {
 namespace {
@@ -116,6 +117,12 @@ std::string targets_section(const gate::GateReport& r) {
   return out;
 }
 
+// Monospace for an outside string. Not a backtick code span: inside one,
+// Markdown shows backslash escapes and entities literally ("&amp;lt;"), and
+// an unescaped string could close the span. <code> keeps the escaped text
+// rendering as the original characters.
+std::string code(std::string_view text) { return "<code>" + escape_markdown(text) + "</code>"; }
+
 std::string hotspots_section(const gate::GateReport& r) {
   std::string out;
   for (const auto& h : r.hotspots) {
@@ -124,8 +131,8 @@ std::string hotspots_section(const gate::GateReport& r) {
       out += "| # | function | module | self base → head | total base → head | growth |\n|---:|---|---|---:|---:|---:|\n";
       for (std::size_t i = 0; i < std::min<std::size_t>(h.differential.size(), 10); ++i) {
         const auto& d = h.differential[i];
-        out += fmt::format("| {} | `{}` | {} | {:.1f} → {:.1f} % | {:.1f} → {:.1f} % | {:+.1f} |\n", i + 1,
-                           escape_markdown(d.function), escape_markdown(d.module), d.base_self_percent,
+        out += fmt::format("| {} | {} | {} | {:.1f} → {:.1f} % | {:.1f} → {:.1f} % | {:+.1f} |\n", i + 1,
+                           code(short_function_name(d.function)), escape_markdown(d.module), d.base_self_percent,
                            d.head_self_percent, d.base_total_percent, d.head_total_percent, d.growth);
       }
     }
@@ -134,8 +141,8 @@ std::string hotspots_section(const gate::GateReport& r) {
       out += "| # | function | self % | total % | score | complexity | ROI | impact |\n|---:|---|---:|---:|---:|---:|---:|---:|\n";
       for (std::size_t i = 0; i < std::min<std::size_t>(h.top.size(), 10); ++i) {
         const auto& t = h.top[i];
-        out += fmt::format("| {} | `{}` | {:.1f} | {:.1f} | {:.1f} | {:.2f} | {:.2f} | {:.0f} % |\n", i + 1,
-                           escape_markdown(t.function), t.self_percent, t.total_percent, t.score, t.complexity,
+        out += fmt::format("| {} | {} | {:.1f} | {:.1f} | {:.1f} | {:.2f} | {:.2f} | {:.0f} % |\n", i + 1,
+                           code(short_function_name(t.function)), t.self_percent, t.total_percent, t.score, t.complexity,
                            t.roi, t.impact);
       }
       out += "\n</details>\n";
@@ -159,9 +166,9 @@ std::string context_section(const gate::GateReport& r) {
                      escape_markdown(hb.cpu_model), hb.cores, escape_markdown(hb.kernel), hb.load_avg_1m,
                      hb.load_avg_5m, hb.load_avg_15m,
                      hb.load_avg_1m > hb.cores ? " — **the machine was busy; expect more noise**" : "");
-  auto commit = [](const std::string& c) { return c.empty() ? std::string("unknown") : escape_markdown(c.substr(0, 12)); };
-  out += fmt::format("- Base: `{}` ({}) · head: `{}` ({})\n", commit(r.base_run.commit),
-                     escape_markdown(r.base_run.started_at), commit(r.head_run.commit),
+  auto commit = [](const std::string& c) { return c.empty() ? std::string("unknown") : c.substr(0, 12); };
+  out += fmt::format("- Base: {} ({}) · head: {} ({})\n", code(commit(r.base_run.commit)),
+                     escape_markdown(r.base_run.started_at), code(commit(r.head_run.commit)),
                      escape_markdown(r.head_run.started_at));
   out += "\n</details>\n";
   return out;
@@ -178,8 +185,8 @@ std::string artifacts_section(const gate::GateReport& r) {
   if (r.artifacts.empty()) return "";
   std::string out = "\nArtifacts: ";
   for (std::size_t i = 0; i < r.artifacts.size(); ++i)
-    out += fmt::format("{}{} (`{}`)", i ? " · " : "", escape_markdown(r.artifacts[i].first),
-                       escape_markdown(r.artifacts[i].second));
+    out += fmt::format("{}{} ({})", i ? " · " : "", escape_markdown(r.artifacts[i].first),
+                       code(r.artifacts[i].second));
   return out + "\n";
 }
 
