@@ -52,5 +52,7 @@ void add_merge_command(CLI::App& app, Action& action);
 void add_validate_command(CLI::App& app, Action& action);
 void add_workloads_command(CLI::App& app, Action& action);
 void add_record_command(CLI::App& app, Action& action);
+void add_trend_command(CLI::App& app, Action& action);
+void add_history_command(CLI::App& app, Action& action);
 
 }  // namespace perfgate::cli

@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   cli::add_baseline_command(app, action);
   cli::add_workloads_command(app, action);
   cli::add_record_command(app, action);
+  cli::add_history_command(app, action);
+  cli::add_trend_command(app, action);
 
   try {
     app.parse(argc, argv);
