@@ -57,6 +57,12 @@ void write_github_outputs(const gate::GateReport& r, const std::filesystem::path
   std::size_t regressions = 0;
   for (const auto& v : r.benchmarks) regressions += v.verdict == gate::Verdict::regression;
   const auto dir = std::filesystem::absolute(out_dir).lexically_normal();
+  // A line break in a value would start another `name=value` line: a path
+  // could then set outputs it does not own.
+  if (dir.string().find_first_of("\r\n") != std::string::npos) {
+    warn("the output directory's path holds a line break; no step outputs written");
+    return;
+  }
   std::ofstream out(path, std::ios::app);
   out << "verdict=" << gate::to_string(r.overall) << '\n'
       << "regressions=" << regressions << '\n'
