@@ -18,7 +18,8 @@ struct Candidate {
 };
 
 // Best split of values[begin, end) by q̂, or none when the segment is too short.
-Candidate best_split(std::span<const double> values, std::size_t begin, std::size_t end, std::size_t min_segment) {
+Candidate best_split(std::span<const double> values, std::size_t begin, std::size_t end,
+                     std::size_t min_segment) {
   Candidate best;
   if (end - begin < 2 * min_segment) return best;
   const std::vector<double> q = e_divisive_q_hat(values.subspan(begin, end - begin), min_segment);
@@ -50,7 +51,8 @@ Candidate best_over_segments(std::span<const double> values, const std::vector<s
 // output sequence the standard fixes (mt19937_64), so permutations are the
 // same on every platform; std::uniform_int_distribution and std::shuffle are not.
 std::uint64_t uniform_below(std::mt19937_64& rng, std::uint64_t bound) {
-  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % bound;
+  const std::uint64_t limit =
+      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % bound;
   std::uint64_t x = rng();
   while (x >= limit) x = rng();
   return x % bound;
@@ -59,8 +61,8 @@ std::uint64_t uniform_below(std::mt19937_64& rng, std::uint64_t bound) {
 // Permutation p-value of the best q̂ given the current segmentation
 // (Matteson & James 2014 §3.3): permuting within segments keeps the known
 // change points and destroys any further one.
-double permutation_p_value(std::span<const double> values, const std::vector<std::size_t>& cps, double observed,
-                           const ChangePointOptions& o, std::mt19937_64& rng) {
+double permutation_p_value(std::span<const double> values, const std::vector<std::size_t>& cps,
+                           double observed, const ChangePointOptions& o, std::mt19937_64& rng) {
   const auto b = boundaries(cps, values.size());
   std::vector<double> shuffled(values.begin(), values.end());
   std::size_t at_least = 0;
@@ -73,10 +75,13 @@ double permutation_p_value(std::span<const double> values, const std::vector<std
   return static_cast<double>(1 + at_least) / static_cast<double>(1 + o.permutations);
 }
 
-double mean_of(std::span<const double> v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
+double mean_of(std::span<const double> v) {
+  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
 
 // Statistics of each change point against its neighbouring change points.
-std::vector<ChangePoint> describe(std::span<const double> values, const std::vector<std::size_t>& cps) {
+std::vector<ChangePoint> describe(std::span<const double> values,
+                                  const std::vector<std::size_t>& cps) {
   const auto b = boundaries(cps, values.size());
   std::vector<ChangePoint> out;
   for (std::size_t i = 1; i + 1 < b.size(); ++i) {
@@ -113,7 +118,8 @@ std::vector<double> e_divisive_q_hat(std::span<const double> values, std::size_t
     across += to_right - to_left;
     const auto m = static_cast<double>(moved + 1), k = static_cast<double>(n - moved - 1);
     if (moved + 1 < min_segment || n - moved - 1 < min_segment) continue;
-    const double energy = 2 * across / (m * k) - 2 * within_left / (m * (m - 1)) - 2 * within_right / (k * (k - 1));
+    const double energy =
+        2 * across / (m * k) - 2 * within_left / (m * (m - 1)) - 2 * within_right / (k * (k - 1));
     q[moved + 1] = m * k / (m + k) * energy;
   }
   return q;
@@ -133,11 +139,13 @@ double student_t_p_value(std::span<const double> a, std::span<const double> b) {
   return std::min(1.0, 2 * student_t_cdf(-t, df));
 }
 
-std::vector<ChangePoint> find_change_points(std::span<const double> series, const ChangePointOptions& o) {
+std::vector<ChangePoint> find_change_points(std::span<const double> series,
+                                            const ChangePointOptions& o) {
   ChangePointOptions opt = o;
   opt.min_segment = std::max<std::size_t>(2, o.min_segment);
   std::vector<std::size_t> cps;
-  std::vector<std::pair<std::size_t, std::pair<double, double>>> found;  // index → (q̂, permutation p)
+  std::vector<std::pair<std::size_t, std::pair<double, double>>>
+      found;  // index → (q̂, permutation p)
   std::mt19937_64 rng(opt.seed);
   for (;;) {
     const Candidate c = best_over_segments(series, cps, opt.min_segment);
@@ -147,9 +155,11 @@ std::vector<ChangePoint> find_change_points(std::span<const double> series, cons
       p = permutation_p_value(series, cps, c.q_hat, opt, rng);
     } else {
       const auto b = boundaries(cps, series.size());
-      const auto seg = std::upper_bound(b.begin(), b.end(), c.index);  // first boundary after the split
+      const auto seg =
+          std::upper_bound(b.begin(), b.end(), c.index);  // first boundary after the split
       const std::size_t lo = *(seg - 1), hi = *seg;
-      p = student_t_p_value(series.subspan(lo, c.index - lo), series.subspan(c.index, hi - c.index));
+      p = student_t_p_value(series.subspan(lo, c.index - lo),
+                            series.subspan(c.index, hi - c.index));
     }
     if (p > opt.max_p_value) break;
     cps.insert(std::upper_bound(cps.begin(), cps.end(), c.index), c.index);
@@ -165,9 +175,11 @@ std::vector<ChangePoint> find_change_points(std::span<const double> series, cons
     double worst = -1;
     for (std::size_t i = 0; i < described.size(); ++i) {
       const bool too_small = std::abs(described[i].relative_change) < opt.min_relative_change;
-      const bool not_significant = opt.test == SignificanceTest::student_t && described[i].p_value > opt.max_p_value;
+      const bool not_significant =
+          opt.test == SignificanceTest::student_t && described[i].p_value > opt.max_p_value;
       if (!too_small && !not_significant) continue;
-      const double badness = too_small ? 2.0 - std::abs(described[i].relative_change) : described[i].p_value;
+      const double badness =
+          too_small ? 2.0 - std::abs(described[i].relative_change) : described[i].p_value;
       if (badness > worst) worst = badness, weakest = i;
     }
     if (weakest == described.size()) break;

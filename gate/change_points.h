@@ -40,11 +40,11 @@ enum class SignificanceTest { permutation, student_t };
 
 struct ChangePointOptions {
   SignificanceTest test = SignificanceTest::permutation;
-  double max_p_value = 0.01;           // Hunter uses 0.001 with the t-test
-  std::size_t permutations = 999;      // permutation test only; p >= 1 / (permutations + 1)
-  std::uint64_t seed = 1;              // permutation test only
-  std::size_t min_segment = 3;         // values on each side of a change point, >= 2
-  double min_relative_change = 0.0;    // |mean_after / mean_before − 1| below this is dropped
+  double max_p_value = 0.01;         // Hunter uses 0.001 with the t-test
+  std::size_t permutations = 999;    // permutation test only; p >= 1 / (permutations + 1)
+  std::uint64_t seed = 1;            // permutation test only
+  std::size_t min_segment = 3;       // values on each side of a change point, >= 2
+  double min_relative_change = 0.0;  // |mean_after / mean_before − 1| below this is dropped
 };
 
 struct ChangePoint {
@@ -67,6 +67,7 @@ double student_t_p_value(std::span<const double> a, std::span<const double> b);
 
 // Change points of `series` in ascending index order. Series shorter than
 // 2·min_segment have none. Values must be finite (the caller validates input).
-std::vector<ChangePoint> find_change_points(std::span<const double> series, const ChangePointOptions& options = {});
+std::vector<ChangePoint> find_change_points(std::span<const double> series,
+                                            const ChangePointOptions& options = {});
 
 }  // namespace perfgate::gate

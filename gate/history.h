@@ -46,7 +46,8 @@ std::expected<History, Error> history_from_jsonl(std::string_view text, std::str
 // and for every benchmark that ran ok the median of its repetitions' p99.
 // `commit` / `date` override the run's when non-empty. bad_input when no
 // benchmark ran ok or no commit or date is known.
-std::expected<HistoryEntry, Error> history_entry_from_results(const Results& results, std::string commit = "",
+std::expected<HistoryEntry, Error> history_entry_from_results(const Results& results,
+                                                              std::string commit = "",
                                                               std::string date = "");
 
 }  // namespace perfgate::gate

@@ -10,7 +10,8 @@ std::string_view to_string(SignificanceTest test) {
   return test == SignificanceTest::permutation ? "permutation" : "student_t";
 }
 
-std::expected<TrendReport, Error> analyze_trend(const History& history, const ChangePointOptions& options) {
+std::expected<TrendReport, Error> analyze_trend(const History& history,
+                                                const ChangePointOptions& options) {
   TrendReport report;
   report.entries = history.size();
   report.options = options;
@@ -28,15 +29,17 @@ std::expected<TrendReport, Error> analyze_trend(const History& history, const Ch
     for (const auto& [name, v] : history[i].benchmarks) {
       Series& s = series[name];
       if (!s.values.empty() && s.unit != v.unit)
-        return std::unexpected(Error::bad_input(fmt::format(
-            "benchmark '{}' changes unit from {} to {} at entry {} ({}); its values are not comparable", name, s.unit,
-            v.unit, i + 1, history[i].date)));
+        return std::unexpected(
+            Error::bad_input(fmt::format("benchmark '{}' changes unit from {} to {} at entry {} "
+                                         "({}); its values are not comparable",
+                                         name, s.unit, v.unit, i + 1, history[i].date)));
       s.unit = v.unit;
       s.values.push_back(v.p99);
       s.entries.push_back(&history[i]);
     }
   for (const auto& [name, s] : series) {
-    BenchmarkTrend t{.name = name, .unit = s.unit, .points = s.values.size(), .last_p99 = s.values.back()};
+    BenchmarkTrend t{
+        .name = name, .unit = s.unit, .points = s.values.size(), .last_p99 = s.values.back()};
     // A benchmark missing on some nights has a shorter series; its commit
     // range then spans the nights it was not measured, which is the truth.
     for (const ChangePoint& cp : find_change_points(s.values, options)) {

@@ -17,17 +17,17 @@ namespace perfgate::gate {
 inline constexpr std::string_view kTrendSchema = "perfgate.trend/v1";
 
 struct TrendShift {
-  ChangePoint point;           // index into this benchmark's series
-  std::string commit_before;   // last commit measured before the shift
+  ChangePoint point;          // index into this benchmark's series
+  std::string commit_before;  // last commit measured before the shift
   std::string date_before;
-  std::string commit_after;    // first commit measured after it: the shift is in (before, after]
+  std::string commit_after;  // first commit measured after it: the shift is in (before, after]
   std::string date_after;
 };
 
 struct BenchmarkTrend {
   std::string name;
   std::string unit;
-  std::size_t points = 0;   // nights with a value for this benchmark
+  std::size_t points = 0;  // nights with a value for this benchmark
   double last_p99 = 0;
   std::vector<TrendShift> shifts;
 };
@@ -41,7 +41,8 @@ struct TrendReport {
 
 // bad_input when a benchmark changes its unit within the history (its values
 // would not be comparable). An empty history gives an empty report.
-std::expected<TrendReport, Error> analyze_trend(const History& history, const ChangePointOptions& options);
+std::expected<TrendReport, Error> analyze_trend(const History& history,
+                                                const ChangePointOptions& options);
 
 std::string_view to_string(SignificanceTest test);
 

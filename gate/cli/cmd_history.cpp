@@ -37,23 +37,29 @@ ExitCode run_history_append(const HistoryAppendOptions& o) {
   if (!text.empty() && text.back() != '\n') text += '\n';
   text += gate::history_entry_to_json(*entry) + "\n";
   if (auto ok = gate::write_file_atomically(o.history, text); !ok) return fail(ok.error());
-  fmt::print("appended {} benchmarks at {} ({}) to {}: {} nights\n", entry->benchmarks.size(), entry->commit.substr(0, 12),
-             entry->date, o.history, history->size() + 1);
+  fmt::print("appended {} benchmarks at {} ({}) to {}: {} nights\n", entry->benchmarks.size(),
+             entry->commit.substr(0, 12), entry->date, o.history, history->size() + 1);
   return ExitCode::pass;
 }
 
 }  // namespace
 
 void add_history_command(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("history", "The nightly p99 history that 'perfgate trend' analyses");
+  auto* cmd =
+      app.add_subcommand("history", "The nightly p99 history that 'perfgate trend' analyses");
   cmd->require_subcommand(1);
   auto opts = std::make_shared<HistoryAppendOptions>();
   auto* append = cmd->add_subcommand(
-      "append", "Append a results file's per-benchmark p99 (median over repetitions) with commit and date");
-  append->add_option("HISTORY", opts->history, "History file (JSON Lines; created when missing)")->required();
-  append->add_option("RESULTS", opts->results, "Results file of the night (perfgate.results/v1)")->required();
-  with_env(append->add_option("--commit", opts->commit, "Commit (default: the results' run.commit)"));
-  with_env(append->add_option("--date", opts->date, "ISO 8601 date (default: the results' run.started_at)"));
+      "append",
+      "Append a results file's per-benchmark p99 (median over repetitions) with commit and date");
+  append->add_option("HISTORY", opts->history, "History file (JSON Lines; created when missing)")
+      ->required();
+  append->add_option("RESULTS", opts->results, "Results file of the night (perfgate.results/v1)")
+      ->required();
+  with_env(
+      append->add_option("--commit", opts->commit, "Commit (default: the results' run.commit)"));
+  with_env(append->add_option("--date", opts->date,
+                              "ISO 8601 date (default: the results' run.started_at)"));
   append->callback([opts, &action] { action = [opts] { return run_history_append(*opts); }; });
 }
 

@@ -13,8 +13,8 @@ namespace {
 // noise of relative spread `noise`. Seeded, and Box–Muller over mt19937_64
 // (whose output the standard fixes) rather than std::normal_distribution
 // (implementation-defined), so the series are the same on every platform.
-std::vector<double> steps(std::vector<double> levels, std::vector<std::size_t> lengths, double noise,
-                          std::uint64_t seed = 7) {
+std::vector<double> steps(std::vector<double> levels, std::vector<std::size_t> lengths,
+                          double noise, std::uint64_t seed = 7) {
   std::mt19937_64 rng(seed);
   auto uniform = [&] { return (static_cast<double>(rng() >> 11) + 0.5) * 0x1p-53; };  // (0, 1)
   std::vector<double> out;
@@ -33,11 +33,14 @@ std::vector<std::size_t> indices(const std::vector<ChangePoint>& cps) {
 }
 
 ChangePointOptions permutation() {
-  return {.test = SignificanceTest::permutation, .max_p_value = 0.01, .permutations = 999, .seed = 42};
+  return {
+      .test = SignificanceTest::permutation, .max_p_value = 0.01, .permutations = 999, .seed = 42};
 }
 
 // Hunter's settings.
-ChangePointOptions t_test() { return {.test = SignificanceTest::student_t, .max_p_value = 0.001}; }
+ChangePointOptions t_test() {
+  return {.test = SignificanceTest::student_t, .max_p_value = 0.001};
+}
 
 TEST(ChangePoints, QHatPeaksAtTheStepOfANoiselessSeries) {
   const std::vector<double> s = {1, 1, 1, 1, 1, 2, 2, 2, 2, 2};
@@ -83,10 +86,12 @@ TEST(ChangePoints, FindsTwoStepsUpAndDown) {
   const auto s = steps({1000, 1300, 1100}, {20, 15, 25}, 0.01);
   for (const auto& opt : {t_test(), permutation()}) {
     const auto cps = find_change_points(s, opt);
-    ASSERT_EQ(indices(cps), (std::vector<std::size_t>{20, 35})) << (opt.test == SignificanceTest::permutation ? "permutation" : "t-test");
+    ASSERT_EQ(indices(cps), (std::vector<std::size_t>{20, 35}))
+        << (opt.test == SignificanceTest::permutation ? "permutation" : "t-test");
     EXPECT_NEAR(cps[0].relative_change, 0.3, 0.03);
     EXPECT_NEAR(cps[1].relative_change, 1100.0 / 1300 - 1, 0.03);
-    EXPECT_NEAR(cps[1].mean_before, cps[0].mean_after, 1e-9) << "neighbouring segments share their values";
+    EXPECT_NEAR(cps[1].mean_before, cps[0].mean_after, 1e-9)
+        << "neighbouring segments share their values";
   }
 }
 
@@ -117,7 +122,8 @@ TEST(ChangePoints, AnOutlierDoesNotHideARealStepFromThePermutationTest) {
   auto t = steps({1000, 1200}, {30, 30}, 0.01);
   t[10] = 5000;
   EXPECT_EQ(indices(find_change_points(t, permutation())), (std::vector<std::size_t>{30}));
-  EXPECT_EQ(indices(find_change_points(t)), (std::vector<std::size_t>{30})) << "the default test is robust";
+  EXPECT_EQ(indices(find_change_points(t)), (std::vector<std::size_t>{30}))
+      << "the default test is robust";
   // The t-test's pooled variance grows with the outlier until the 20 % step
   // is no longer significant: why permutation is the default.
   EXPECT_TRUE(find_change_points(t, t_test()).empty());
@@ -125,7 +131,8 @@ TEST(ChangePoints, AnOutlierDoesNotHideARealStepFromThePermutationTest) {
 
 TEST(ChangePoints, MinRelativeChangeDropsSmallShifts) {
   const auto s = steps({1000, 1020}, {40, 40}, 0.002);
-  ASSERT_EQ(indices(find_change_points(s, t_test())), (std::vector<std::size_t>{40})) << "a significant 2 % shift";
+  ASSERT_EQ(indices(find_change_points(s, t_test())), (std::vector<std::size_t>{40}))
+      << "a significant 2 % shift";
   ChangePointOptions o = t_test();
   o.min_relative_change = 0.05;
   EXPECT_TRUE(find_change_points(s, o).empty());
@@ -144,7 +151,8 @@ TEST(ChangePoints, IsDeterministicForASeed) {
 
 TEST(ChangePoints, ShortSeriesHaveNone) {
   EXPECT_TRUE(find_change_points(std::vector<double>{}).empty());
-  EXPECT_TRUE(find_change_points(std::vector<double>{1, 1, 9, 9, 9}).empty()) << "fewer than 2·min_segment";
+  EXPECT_TRUE(find_change_points(std::vector<double>{1, 1, 9, 9, 9}).empty())
+      << "fewer than 2·min_segment";
 }
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-
 namespace perfgate::gate {
 namespace {
 
@@ -68,14 +67,18 @@ TEST(History, MalformedLinesNameTheLineAndTheField) {
   auto h = history_from_jsonl(good + "\n{not json\n", "h.jsonl");
   ASSERT_FALSE(h);
   EXPECT_EQ(h.error().message, "h.jsonl:2: not valid JSON (one entry per line)");
-  h = history_from_jsonl(R"({"schema":"perfgate.history/v1","date":"d","commit":"c","benchmarks":{"a":{"p99":-1,"unit":"ns"}}})",
-                         "h");
+  h = history_from_jsonl(
+      R"({"schema":"perfgate.history/v1","date":"d","commit":"c","benchmarks":{"a":{"p99":-1,"unit":"ns"}}})",
+      "h");
   ASSERT_FALSE(h);
-  EXPECT_NE(h.error().message.find("h:1: benchmarks.a.p99: must be a finite number > 0"), std::string::npos);
-  h = history_from_jsonl(R"({"schema":"perfgate.history/v2","date":"d","commit":"c","benchmarks":{}})", "h");
+  EXPECT_NE(h.error().message.find("h:1: benchmarks.a.p99: must be a finite number > 0"),
+            std::string::npos);
+  h = history_from_jsonl(
+      R"({"schema":"perfgate.history/v2","date":"d","commit":"c","benchmarks":{}})", "h");
   ASSERT_FALSE(h);
   EXPECT_NE(h.error().message.find("perfgate.history/v2"), std::string::npos);
-  h = history_from_jsonl(R"({"schema":"perfgate.history/v1","date":"d","commit":"c","benchmarks":{},"x":1})", "h");
+  h = history_from_jsonl(
+      R"({"schema":"perfgate.history/v1","date":"d","commit":"c","benchmarks":{},"x":1})", "h");
   ASSERT_FALSE(h);
   EXPECT_NE(h.error().message.find("unknown field 'x'"), std::string::npos);
 }

@@ -8,7 +8,9 @@ namespace {
 History nights(const std::vector<double>& values, const std::string& name = "lru") {
   History h;
   for (std::size_t i = 0; i < values.size(); ++i)
-    h.push_back({.date = "night-" + std::to_string(i), .commit = "c" + std::to_string(i), .ref = "",
+    h.push_back({.date = "night-" + std::to_string(i),
+                 .commit = "c" + std::to_string(i),
+                 .ref = "",
                  .benchmarks = {{name, {.p99 = values[i], .unit = "ns", .repetitions = 5}}}});
   return h;
 }

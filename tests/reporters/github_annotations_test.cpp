@@ -26,8 +26,15 @@ TEST(GithubAnnotations, EncodeSoANameCannotForgeAWorkflowCommand) {
   r.benchmarks.push_back(v);
   const std::string out = render_github_annotations(r);
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 2) << out;
-  EXPECT_EQ(out.rfind("::error title=perfgate regression%3A evil%0A%3A%3Aerror%3A%3Aforged::evil%0A::error::forged p99 regressed +30.0%25 [+20.0, +40.0] (threshold 10%25)\n", 0), 0u) << out;
-  EXPECT_NE(out.find("::warning title=perfgate inconclusive%3A maybe::maybe p99 changed"), std::string::npos) << out;
+  EXPECT_EQ(out.rfind("::error title=perfgate regression%3A "
+                      "evil%0A%3A%3Aerror%3A%3Aforged::evil%0A::error::forged p99 regressed "
+                      "+30.0%25 [+20.0, +40.0] (threshold 10%25)\n",
+                      0),
+            0u)
+      << out;
+  EXPECT_NE(out.find("::warning title=perfgate inconclusive%3A maybe::maybe p99 changed"),
+            std::string::npos)
+      << out;
 }
 
 }  // namespace

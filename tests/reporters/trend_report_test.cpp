@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 namespace perfgate::reporters {
 namespace {
 
@@ -15,7 +14,12 @@ gate::TrendReport one_shift() {
   r.last_date = "2026-10-30";
   gate::BenchmarkTrend b{.name = "lru|<b>", .unit = "ns", .points = 30, .last_p99 = 1500};
   gate::TrendShift s;
-  s.point = {.index = 15, .mean_before = 1000, .mean_after = 1500, .relative_change = 0.5, .p_value = 1e-9, .q_hat = 3};
+  s.point = {.index = 15,
+             .mean_before = 1000,
+             .mean_after = 1500,
+             .relative_change = 0.5,
+             .p_value = 1e-9,
+             .q_hat = 3};
   s.commit_before = "0123456789abcdef";
   s.commit_after = "fedcba9876543210";
   b.shifts.push_back(s);
@@ -26,7 +30,11 @@ gate::TrendReport one_shift() {
 
 TEST(TrendReport, MarkdownNamesTheCommitRangeAndTheChange) {
   const std::string md = render_trend_markdown(one_shift());
-  EXPECT_EQ(md.rfind("<!-- perfgate:trend -->\n## 📈 perfgate trend: 1 shift in 2 benchmarks over 30 nights", 0), 0u)
+  EXPECT_EQ(
+      md.rfind(
+          "<!-- perfgate:trend -->\n## 📈 perfgate trend: 1 shift in 2 benchmarks over 30 nights",
+          0),
+      0u)
       << md;
   EXPECT_NE(md.find("`0123456789ab` → `fedcba987654`"), std::string::npos) << md;
   EXPECT_NE(md.find("| 1.00 µs | 1.50 µs | +50.0 % |"), std::string::npos) << md;
