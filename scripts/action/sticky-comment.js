@@ -16,9 +16,15 @@ const path = require('path');
 const MARKER = '<!-- perfgate:report -->';
 const LIMIT = 65000; // GitHub rejects bodies over 65 536 characters
 
-// Returns {action: 'created'|'updated', id, number} or throws with a reason.
+// Returns {action: 'created'|'updated', id, number}, or {action: 'skipped'}
+// when the gate run left no report (it failed before measuring: its log says
+// why, and there is nothing to comment), or throws with a reason.
 async function postStickyComment({ github, context, core, dir }) {
   const run = context.payload.workflow_run;
+  if (!fs.existsSync(path.join(dir, 'pr.json')) || !fs.existsSync(path.join(dir, 'report.md'))) {
+    core.info(`no perfgate report in ${dir}; no comment`);
+    return { action: 'skipped' };
+  }
   const pr = JSON.parse(fs.readFileSync(path.join(dir, 'pr.json'), 'utf8'));
   const number = Number(pr.number);
   if (!Number.isInteger(number) || number <= 0) throw new Error(`pr.json names no pull request: ${JSON.stringify(pr.number)}`);
