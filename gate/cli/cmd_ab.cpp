@@ -28,6 +28,7 @@ namespace fs = std::filesystem;
 struct AbCliOptions {
   std::string base, head;
   std::string config;
+  std::string base_config, head_config;  // per side; default: config
   std::vector<std::string> only;
   std::string out = "perfgate-out";
   unsigned pairs = 5, max_pairs = 15, iterations = 10, hz = 0;
@@ -58,7 +59,7 @@ gate::SuiteConfig with_dir(gate::SuiteConfig suite, const std::string& dir) {
 }
 
 std::expected<gate::AbSide, gate::Error> make_side(const AbCliOptions& o, const std::string& what,
-                                                   std::string_view label) {
+                                                   std::string_view label, const std::string& config) {
   gate::AbSide side;
   side.runner.work_dir = fs::path(o.out) / label;
   side.runner.only = o.only;
@@ -69,10 +70,10 @@ std::expected<gate::AbSide, gate::Error> make_side(const AbCliOptions& o, const 
     auto exe = perfgate_in(what);
     if (!exe) return std::unexpected(exe.error());
     side.runner.self_exe = *exe;
-    if (!o.config.empty()) {
-      auto text = gate::read_file(o.config, 16 << 20);
+    if (!config.empty()) {
+      auto text = gate::read_file(config, 16 << 20);
       if (!text) return std::unexpected(text.error());
-      auto suite = gate::parse_suite_config(*text, o.config);
+      auto suite = gate::parse_suite_config(*text, config);
       if (!suite) return std::unexpected(suite.error());
       side.suite = with_dir(std::move(*suite), fs::absolute(what).string());
     } else {
@@ -97,9 +98,12 @@ std::expected<gate::AbSide, gate::Error> make_side(const AbCliOptions& o, const 
 ExitCode run_ab_command(const AbCliOptions& o) {
   if (fs::is_directory(o.base) != fs::is_directory(o.head))
     return fail(gate::Error::bad_input("--base and --head must both be build directories or both be commands"));
-  auto base = make_side(o, o.base, "base");
+  // Each side may read its own suite file: the one in its own checkout, so a
+  // PR that changes the suite (its parameters, an injected slowdown) is
+  // measured as the PR has it while the base keeps the base's.
+  auto base = make_side(o, o.base, "base", o.base_config.empty() ? o.config : o.base_config);
   if (!base) return fail(base.error());
-  auto head = make_side(o, o.head, "head");
+  auto head = make_side(o, o.head, "head", o.head_config.empty() ? o.config : o.head_config);
   if (!head) return fail(head.error());
   gate::AbOptions ao{.pairs = o.pairs, .max_pairs = std::max(o.pairs, o.max_pairs)};
   if (o.threshold > 0) ao.compare.threshold_percent = o.threshold;
@@ -138,6 +142,8 @@ void add_ab_command(CLI::App& app, Action& action) {
   with_env(cmd->add_option("--base", opts->base, "Base: build directory or command")->required());
   with_env(cmd->add_option("--head", opts->head, "Head: build directory or command")->required());
   with_env(cmd->add_option("-c,--config", opts->config, "Suite config for build directories (default: bundled)"));
+  with_env(cmd->add_option("--base-config", opts->base_config, "Suite config for the base side (default: --config)"));
+  with_env(cmd->add_option("--head-config", opts->head_config, "Suite config for the head side (default: --config)"));
   with_env(cmd->add_option("--only", opts->only, "Only these benchmarks (names or prefixes)")->delimiter(','));
   with_env(cmd->add_option("--out", opts->out, "Output directory")->capture_default_str());
   with_env(cmd->add_option("--pairs", opts->pairs, "Initial A/B pairs per benchmark")

@@ -56,5 +56,7 @@ void add_workloads_command(CLI::App& app, Action& action);
 void add_record_command(CLI::App& app, Action& action);
 void add_flamegraph_command(CLI::App& app, Action& action);
 void add_diff_command(CLI::App& app, Action& action);
+void add_trend_command(CLI::App& app, Action& action);
+void add_history_command(CLI::App& app, Action& action);
 
 }  // namespace perfgate::cli

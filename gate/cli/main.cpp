@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   cli::add_record_command(app, action);
   cli::add_flamegraph_command(app, action);
   cli::add_diff_command(app, action);
+  cli::add_history_command(app, action);
+  cli::add_trend_command(app, action);
 
   try {
     app.parse(argc, argv);

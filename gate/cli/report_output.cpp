@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "gate/atomic_file.h"
+#include "reporters/github_annotations.h"
 #include "reporters/json_report.h"
 #include "reporters/markdown_report.h"
 
@@ -47,6 +48,30 @@ void print_terminal_summary(const gate::GateReport& r) {
                            r.overall));
 }
 
+// Step outputs for later steps and for the composite action's `outputs:`
+// (GitHub's contract: append `name=value` lines to the file $GITHUB_OUTPUT
+// names). Paths are absolute so a later step in another directory finds them.
+void write_github_outputs(const gate::GateReport& r, const std::filesystem::path& out_dir) {
+  const char* path = std::getenv("GITHUB_OUTPUT");
+  if (path == nullptr || *path == '\0') return;
+  std::size_t regressions = 0;
+  for (const auto& v : r.benchmarks) regressions += v.verdict == gate::Verdict::regression;
+  const auto dir = std::filesystem::absolute(out_dir).lexically_normal();
+  // A line break in a value would start another `name=value` line: a path
+  // could then set outputs it does not own.
+  if (dir.string().find_first_of("\r\n") != std::string::npos) {
+    warn("the output directory's path holds a line break; no step outputs written");
+    return;
+  }
+  std::ofstream out(path, std::ios::app);
+  out << "verdict=" << gate::to_string(r.overall) << '\n'
+      << "regressions=" << regressions << '\n'
+      << "out-dir=" << dir.string() << '\n'
+      << "report-md=" << (dir / "report.md").string() << '\n'
+      << "report-json=" << (dir / "report.json").string() << '\n';
+  if (!out) warn(fmt::format("cannot append to GITHUB_OUTPUT '{}'", path));
+}
+
 }  // namespace
 
 ExitCode publish_report(gate::GateReport report, const std::filesystem::path& out_dir) {
@@ -61,6 +86,11 @@ ExitCode publish_report(gate::GateReport report, const std::filesystem::path& ou
     out << markdown << '\n';
     if (!out) warn(fmt::format("cannot append to GITHUB_STEP_SUMMARY '{}'", summary));
   }
+  write_github_outputs(report, out_dir);
+  // Annotations are workflow commands read from stdout; outside Actions they
+  // would only clutter the terminal.
+  if (const char* actions = std::getenv("GITHUB_ACTIONS"); actions != nullptr && std::string_view(actions) == "true")
+    fmt::print("{}", reporters::render_github_annotations(report));
   print_terminal_summary(report);
   fmt::print("report: {}\n", (out_dir / "report.md").string());
   return report.overall == gate::Verdict::regression ? ExitCode::regression : ExitCode::pass;

@@ -1,8 +1,10 @@
 #pragma once
 // Publishing a gate report at the edge: report.md and report.json written
 // atomically into the output directory, the Markdown appended to
-// $GITHUB_STEP_SUMMARY when set, and an aligned terminal summary (coloured
-// only when stdout is a terminal).
+// $GITHUB_STEP_SUMMARY when set, the verdict and report paths appended to
+// $GITHUB_OUTPUT (verdict, regressions, out-dir, report-md, report-json),
+// ::error/::warning annotations on stdout under GitHub Actions, and an aligned
+// terminal summary (coloured only when stdout is a terminal).
 
 #include <expected>
 #include <filesystem>

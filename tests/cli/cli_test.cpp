@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fmt/format.h>
 #include "gate/summary.h"
 #include <filesystem>
 #include <fstream>
@@ -187,6 +188,85 @@ TEST_F(Cli, CompareExitsOneOnARegressionAndWritesSchemaValidReports) {
   EXPECT_NE(read("rep/report.md").find("## ❌ perfgate: 1 regression"), std::string::npos);
   const std::string summary = read("summary.md");
   EXPECT_EQ(summary.rfind("previous step\n<!-- perfgate:report -->", 0), 0u) << "appended, not replaced";
+}
+
+TEST_F(Cli, UnderGithubActionsARegressionIsAnErrorAnnotationAndAStepOutput) {
+  write("base.json", results_with_p99(1000));
+  write("head.json", results_with_p99(1300));
+  write("out.txt", "earlier=1\n");
+  const Outcome o = perfgate({"compare", "base.json", "head.json", "--out", "rep"},
+                             "GITHUB_ACTIONS=true GITHUB_OUTPUT=" + (dir_ / "out.txt").string());
+  EXPECT_EQ(o.code, 1) << o.err;
+  EXPECT_NE(o.out.find("::error title=perfgate regression%3A lru::lru p99 regressed +30.0%25"), std::string::npos)
+      << o.out;
+  const std::string outputs = read("out.txt");
+  EXPECT_EQ(outputs.rfind("earlier=1\n", 0), 0u) << "appended, not replaced";
+  EXPECT_NE(outputs.find("\nverdict=regression\n"), std::string::npos) << outputs;
+  EXPECT_NE(outputs.find("\nregressions=1\n"), std::string::npos) << outputs;
+  EXPECT_NE(outputs.find("\nreport-md=" + (dir_ / "rep/report.md").string() + "\n"), std::string::npos) << outputs;
+  EXPECT_NE(outputs.find("\nreport-json=" + (dir_ / "rep/report.json").string() + "\n"), std::string::npos);
+  // Outside Actions the terminal gets no workflow commands.
+  const Outcome plain = perfgate({"compare", "base.json", "head.json", "--out", "rep"});
+  EXPECT_EQ(plain.out.find("::error"), std::string::npos) << plain.out;
+}
+
+TEST_F(Cli, PassingCompareWritesVerdictPassToGithubOutput) {
+  write("base.json", results_with_p99(1000));
+  write("head.json", results_with_p99(1000));
+  const Outcome o = perfgate({"compare", "base.json", "head.json"}, "GITHUB_OUTPUT=" + (dir_ / "out.txt").string());
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(read("out.txt").find("verdict=pass\n"), std::string::npos) << read("out.txt");
+}
+
+// A results file whose lru benchmark has the given p99 in all repetitions.
+std::string night(double p99, const std::string& commit, int day) {
+  auto r = gate::results_from_json(results_with_p99(p99), "r");
+  r->run.commit = commit;
+  r->run.started_at = fmt::format("2026-10-{:02}T03:00:00Z", day);
+  return gate::results_to_json(*r);
+}
+
+TEST_F(Cli, HistoryAppendThenTrendFindsTheShiftAndItsCommitRange) {
+  for (int d = 1; d <= 24; ++d) {
+    const double p99 = (d <= 12 ? 1000.0 : 1250.0) * (1 + 0.004 * ((d * 7) % 5));
+    write("night.json", night(p99, fmt::format("commit{:02}", d), d));
+    const Outcome a = perfgate({"history", "append", "hist/history.jsonl", "night.json"});
+    ASSERT_EQ(a.code, 0) << a.err;
+  }
+  const std::string history = read("hist/history.jsonl");
+  EXPECT_EQ(std::count(history.begin(), history.end(), '\n'), 24);
+  // Every line is one schema-valid entry.
+  write("line.json", history.substr(0, history.find('\n')));
+  expect_schema_valid("history.schema.json", dir_ / "line.json");
+
+  write("summary.md", "");
+  const Outcome t = perfgate({"trend", "hist/history.jsonl", "--out", "trend"},
+                             "GITHUB_STEP_SUMMARY=" + (dir_ / "summary.md").string());
+  EXPECT_EQ(t.code, 0) << t.err;
+  EXPECT_NE(t.out.find("between commit12 and commit13"), std::string::npos) << t.out;
+  expect_schema_valid("trend.schema.json", dir_ / "trend/trend.json");
+  const auto j = nlohmann::json::parse(read("trend/trend.json"));
+  ASSERT_EQ(j["benchmarks"][0]["shifts"].size(), 1u) << j.dump(1);
+  EXPECT_EQ(j["benchmarks"][0]["shifts"][0]["commit_after"], "commit13");
+  EXPECT_NEAR(j["benchmarks"][0]["shifts"][0]["relative_change"].get<double>(), 0.25, 0.02);
+  EXPECT_NE(read("trend/trend.md").find("`commit12` → `commit13`"), std::string::npos) << read("trend/trend.md");
+  EXPECT_NE(read("summary.md").find("<!-- perfgate:trend -->"), std::string::npos);
+}
+
+TEST_F(Cli, TrendAndHistoryRejectBadInputWithExitTwoAndKeepTheHistory) {
+  write("history.jsonl", "{\"schema\": \"perfgate.history/v1\"}\n");
+  Outcome o = perfgate({"trend", "history.jsonl"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("history.jsonl:1:"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir_ / "perfgate-out/trend.json"));
+  write("night.json", night(1000, "c1", 1));
+  o = perfgate({"history", "append", "history.jsonl", "night.json"});
+  EXPECT_EQ(o.code, 2) << "never append to a corrupt history";
+  EXPECT_EQ(read("history.jsonl"), "{\"schema\": \"perfgate.history/v1\"}\n");
+  o = perfgate({"history", "append", "new.jsonl", "missing.json"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_FALSE(fs::exists(dir_ / "new.jsonl"));
+  EXPECT_EQ(perfgate({"trend", "nosuch.jsonl"}).code, 2);
 }
 
 TEST_F(Cli, CompareOfEqualRunsPasses) {

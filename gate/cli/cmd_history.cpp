@@ -1,0 +1,66 @@
+// `perfgate history append HISTORY RESULTS.json`: adds one night (main's
+// per-benchmark p99 with commit and date) to a history file. The whole file is
+// parsed first, so a night is never appended to a corrupt history, and is
+// replaced atomically (temp + rename): an interrupted append leaves the
+// previous history intact.
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "gate/atomic_file.h"
+#include "gate/cli/command.h"
+#include "gate/history.h"
+
+namespace perfgate::cli {
+namespace {
+
+struct HistoryAppendOptions {
+  std::string history, results;
+  std::string commit, date;
+};
+
+ExitCode run_history_append(const HistoryAppendOptions& o) {
+  std::string text;
+  if (std::filesystem::exists(o.history)) {
+    auto existing = gate::read_file(o.history, 256 << 20);
+    if (!existing) return fail(existing.error());
+    text = std::move(*existing);
+  }
+  auto history = gate::history_from_jsonl(text, o.history);
+  if (!history) return fail(history.error());
+  auto results = load_results(o.results);
+  if (!results) return fail(results.error());
+  auto entry = gate::history_entry_from_results(*results, o.commit, o.date);
+  if (!entry) return fail(entry.error());
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  text += gate::history_entry_to_json(*entry) + "\n";
+  if (auto ok = gate::write_file_atomically(o.history, text); !ok) return fail(ok.error());
+  fmt::print("appended {} benchmarks at {} ({}) to {}: {} nights\n", entry->benchmarks.size(),
+             entry->commit.substr(0, 12), entry->date, o.history, history->size() + 1);
+  return ExitCode::pass;
+}
+
+}  // namespace
+
+void add_history_command(CLI::App& app, Action& action) {
+  auto* cmd =
+      app.add_subcommand("history", "The nightly p99 history that 'perfgate trend' analyses");
+  cmd->require_subcommand(1);
+  auto opts = std::make_shared<HistoryAppendOptions>();
+  auto* append = cmd->add_subcommand(
+      "append",
+      "Append a results file's per-benchmark p99 (median over repetitions) with commit and date");
+  append->add_option("HISTORY", opts->history, "History file (JSON Lines; created when missing)")
+      ->required();
+  append->add_option("RESULTS", opts->results, "Results file of the night (perfgate.results/v1)")
+      ->required();
+  with_env(
+      append->add_option("--commit", opts->commit, "Commit (default: the results' run.commit)"));
+  with_env(append->add_option("--date", opts->date,
+                              "ISO 8601 date (default: the results' run.started_at)"));
+  append->callback([opts, &action] { action = [opts] { return run_history_append(*opts); }; });
+}
+
+}  // namespace perfgate::cli

@@ -1,0 +1,53 @@
+#pragma once
+// The nightly history (`perfgate.history/v1`, DESIGN §10): one entry per night
+// with main's p99 per benchmark, the commit and the date. Stored as JSON Lines
+// — one self-contained JSON object per line, in the order the nights were
+// appended (chronological) — so a night adds one line and a reader never needs
+// the whole file in one JSON value. Schema of a line:
+// docs/schema/history.schema.json. Pure: parse/serialize strings; the CLI
+// reads and writes the file (atomically, like every output).
+
+#include <expected>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gate/error.h"
+#include "gate/results.h"
+
+namespace perfgate::gate {
+
+inline constexpr std::string_view kHistorySchema = "perfgate.history/v1";
+
+struct HistoryValue {
+  double p99 = 0;           // median over the night's repetitions of each repetition's p99
+  std::string unit = "ns";  // of p99
+  std::size_t repetitions = 0;
+};
+
+struct HistoryEntry {
+  std::string date;    // ISO 8601 UTC of the run, e.g. "2026-11-29T03:12:00Z"
+  std::string commit;  // main's commit the night measured
+  std::string ref;     // e.g. "refs/heads/main"; may be empty
+  std::map<std::string, HistoryValue> benchmarks;
+};
+
+using History = std::vector<HistoryEntry>;
+
+// One JSON line (no trailing newline).
+std::string history_entry_to_json(const HistoryEntry& entry);
+
+// Parses a whole history file. Blank lines are skipped; anything else that is
+// not a valid entry is bad_input naming `origin:line` and the field.
+std::expected<History, Error> history_from_jsonl(std::string_view text, std::string_view origin);
+
+// The entry a results file contributes: its run's commit, ref and start time,
+// and for every benchmark that ran ok the median of its repetitions' p99.
+// `commit` / `date` override the run's when non-empty. bad_input when no
+// benchmark ran ok or no commit or date is known.
+std::expected<HistoryEntry, Error> history_entry_from_results(const Results& results,
+                                                              std::string commit = "",
+                                                              std::string date = "");
+
+}  // namespace perfgate::gate

@@ -1,0 +1,87 @@
+#include "gate/history.h"
+
+#include <gtest/gtest.h>
+
+namespace perfgate::gate {
+namespace {
+
+Results results_with(std::vector<std::pair<std::string, std::vector<double>>> p99s) {
+  Results r;
+  r.run.commit = "c0ffee";
+  r.run.started_at = "2026-11-29T03:00:00Z";
+  r.run.ref = "refs/heads/main";
+  for (const auto& [name, values] : p99s) {
+    BenchmarkResult b;
+    b.name = name;
+    for (double v : values) {
+      Repetition rep;
+      rep.stats.p99 = v;
+      b.repetitions.push_back(rep);
+    }
+    r.benchmarks.push_back(b);
+  }
+  return r;
+}
+
+TEST(History, EntryFromResultsTakesTheMedianRepetitionP99) {
+  Results r = results_with({{"lru", {100, 900, 110}}, {"even", {10, 20, 30, 40}}, {"broken", {5}}});
+  r.benchmarks[2].status = "failed";
+  auto e = history_entry_from_results(r);
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ(e->commit, "c0ffee");
+  EXPECT_EQ(e->date, "2026-11-29T03:00:00Z");
+  ASSERT_EQ(e->benchmarks.size(), 2u) << "a failed benchmark contributes nothing";
+  EXPECT_EQ(e->benchmarks.at("lru").p99, 110) << "median, not the 900 outlier";
+  EXPECT_EQ(e->benchmarks.at("even").p99, 25);
+  EXPECT_EQ(e->benchmarks.at("lru").repetitions, 3u);
+  auto overridden = history_entry_from_results(r, "abc", "2026-12-01T00:00:00Z");
+  ASSERT_TRUE(overridden);
+  EXPECT_EQ(overridden->commit, "abc");
+  EXPECT_EQ(overridden->date, "2026-12-01T00:00:00Z");
+}
+
+TEST(History, EntryFromResultsWithoutCommitOrOkBenchmarksIsBadInput) {
+  Results r = results_with({{"lru", {100}}});
+  r.run.commit = "";
+  EXPECT_EQ(history_entry_from_results(r).error().code, ExitCode::bad_input);
+  r = results_with({{"lru", {100}}});
+  r.benchmarks[0].status = "failed";
+  EXPECT_EQ(history_entry_from_results(r).error().code, ExitCode::bad_input);
+}
+
+TEST(History, RoundTripsThroughJsonLines) {
+  auto e = history_entry_from_results(results_with({{"lru", {100, 120, 110}}}));
+  ASSERT_TRUE(e);
+  const std::string line = history_entry_to_json(*e);
+  EXPECT_EQ(line.find('\n'), std::string::npos) << "one entry, one line";
+  auto h = history_from_jsonl(line + "\n\n" + line + "\n", "h.jsonl");
+  ASSERT_TRUE(h) << h.error().message;
+  ASSERT_EQ(h->size(), 2u);
+  EXPECT_EQ((*h)[1].benchmarks.at("lru").p99, 110);
+  EXPECT_EQ((*h)[1].benchmarks.at("lru").unit, "ns");
+}
+
+TEST(History, MalformedLinesNameTheLineAndTheField) {
+  const std::string good =
+      R"({"schema":"perfgate.history/v1","date":"d","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns"}}})";
+  auto h = history_from_jsonl(good + "\n{not json\n", "h.jsonl");
+  ASSERT_FALSE(h);
+  EXPECT_EQ(h.error().message, "h.jsonl:2: not valid JSON (one entry per line)");
+  h = history_from_jsonl(
+      R"({"schema":"perfgate.history/v1","date":"d","commit":"c","benchmarks":{"a":{"p99":-1,"unit":"ns"}}})",
+      "h");
+  ASSERT_FALSE(h);
+  EXPECT_NE(h.error().message.find("h:1: benchmarks.a.p99: must be a finite number > 0"),
+            std::string::npos);
+  h = history_from_jsonl(
+      R"({"schema":"perfgate.history/v2","date":"d","commit":"c","benchmarks":{}})", "h");
+  ASSERT_FALSE(h);
+  EXPECT_NE(h.error().message.find("perfgate.history/v2"), std::string::npos);
+  h = history_from_jsonl(
+      R"({"schema":"perfgate.history/v1","date":"d","commit":"c","benchmarks":{},"x":1})", "h");
+  ASSERT_FALSE(h);
+  EXPECT_NE(h.error().message.find("unknown field 'x'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace perfgate::gate
