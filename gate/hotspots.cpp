@@ -125,7 +125,11 @@ std::vector<DifferentialHotspot> differential_hotspots(const profiler::Profile& 
                           .base_total_percent = sb.total_percent,
                           .head_total_percent = sh.total_percent,
                           .growth = (sh.self_percent - sb.self_percent) + (sh.total_percent - sb.total_percent)};
-    if (d.growth > 0) out.push_back(std::move(d));
+    // Callers that spend no time themselves on either side only carry their
+    // callees' growth (main, the runtime's start frames): context, as in the
+    // ROI ranking, not where the time went.
+    const bool spends_time = std::max(sb.self_percent, sh.self_percent) >= kMinSelfPercent;
+    if (d.growth > 0 && spends_time) out.push_back(std::move(d));
   }
   std::ranges::sort(out, [](const DifferentialHotspot& x, const DifferentialHotspot& y) {
     return std::tie(y.growth, x.function, x.module) < std::tie(x.growth, y.function, y.module);

@@ -19,7 +19,8 @@
 // Only functions with self ≥ 0.5 % are candidates: a caller that spends no
 // time itself is context, not a place to optimize (its total share is in the
 // flame graph). Differential growth = Δself + Δtotal in percentage points, so
-// a function whose own time grew outranks the callers whose total grew with it.
+// a function whose own time grew outranks the callers whose total grew with
+// it; functions with self < 0.5 % on both sides are left out there too.
 
 #include <expected>
 #include <filesystem>
