@@ -134,8 +134,8 @@ std::vector<std::uint64_t> relink_frameless_callers(Symbolizer& symbolizer, cons
   return callers;
 }
 
-Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const RecordOptions& options,
-                      double duration_s) {
+Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, Symbolizer& symbolizer,
+                      const RecordOptions& options, double duration_s) {
   Profile profile(options.mode);
   const pg_counters c = sampler.read_counters();
   profile.stats.samples = c.samples;
@@ -145,7 +145,6 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const Rec
   profile.stats.hz = options.mode == Mode::cpu ? options.hz : 0;
   profile.stats.duration_s = duration_s;
 
-  Symbolizer symbolizer;
   FramePointerCheck fp;
   std::vector<Frame> leaf_first;
   std::vector<std::uint32_t> ids;
@@ -331,6 +330,9 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   }
   go_read = UniqueFd();
   err_write = UniqueFd();
+  // After the fork: the child of a process with threads may only exec.
+  Symbolizer symbolizer;
+  symbolizer.prefetch_kernel_symbols();
 
   auto abandon = [child](Error e) -> std::expected<RecordResult, Error> {
     kill(child, SIGKILL);
@@ -368,7 +370,7 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
     while (waitpid(child, &watched.wait_status, 0) < 0 && errno == EINTR) {
     }
   }
-  return RecordResult{build_profile(*sampler, maps, options, seconds), watched.wait_status};
+  return RecordResult{build_profile(*sampler, maps, symbolizer, options, seconds), watched.wait_status};
 }
 
 std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options) {
@@ -386,12 +388,14 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
     maps.snapshot(p);
   }
   if (auto ok = sampler->start(); !ok) return std::unexpected(ok.error());
+  Symbolizer symbolizer;
+  symbolizer.prefetch_kernel_symbols();
   SigintGuard sigint;
   Watched watched;
   watched.pid = tgid;
   watched.pidfd = open_pidfd(tgid);
   const double seconds = sample_until_done(*sampler, maps, watched, options);
-  return build_profile(*sampler, maps, options, seconds);
+  return build_profile(*sampler, maps, symbolizer, options, seconds);
 }
 
 }  // namespace perfgate::profiler

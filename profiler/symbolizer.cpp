@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -132,6 +133,33 @@ struct KernelSymbol {
   std::string module;
 };
 
+// Text and weak symbols of /proc/kallsyms, sorted by address. The kernel
+// formats ~200 000 lines on every read, which costs about 0.1 s.
+std::vector<KernelSymbol> load_kallsyms() {
+  std::vector<KernelSymbol> out;
+  std::ifstream in("/proc/kallsyms");
+  std::string line;
+  while (std::getline(in, line)) {
+    // "ffffffff81000000 T _stext\t[module]"
+    char* end = nullptr;
+    const std::uint64_t addr = std::strtoull(line.c_str(), &end, 16);
+    if (addr == 0 || end == nullptr || line.size() < 19) continue;
+    const std::size_t type_pos = static_cast<std::size_t>(end - line.c_str()) + 1;
+    if (type_pos + 2 >= line.size()) continue;
+    const char type = line[type_pos];
+    if (type != 't' && type != 'T' && type != 'w' && type != 'W') continue;
+    std::string rest = line.substr(type_pos + 2);
+    std::string module = "[kernel.kallsyms]";
+    if (auto tab = rest.find('\t'); tab != std::string::npos) {
+      module = rest.substr(tab + 1);
+      rest.resize(tab);
+    }
+    out.push_back({addr, std::move(rest), std::move(module)});
+  }
+  std::sort(out.begin(), out.end(), [](const KernelSymbol& a, const KernelSymbol& b) { return a.addr < b.addr; });
+  return out;
+}
+
 }  // namespace
 
 struct Symbolizer::Impl {
@@ -140,6 +168,7 @@ struct Symbolizer::Impl {
   std::vector<std::unique_ptr<Module>> without_build_id;
   std::vector<KernelSymbol> kallsyms;
   bool kallsyms_loaded = false;
+  std::future<std::vector<KernelSymbol>> kallsyms_future;  // from prefetch_kernel_symbols()
 
   Module* module_for(const Mapping& m, const MappedFile& file) {
     const auto key = std::make_pair(m.dev, m.inode);
@@ -158,29 +187,10 @@ struct Symbolizer::Impl {
     return result;
   }
 
-  void load_kallsyms() {
+  void ensure_kallsyms() {
+    if (kallsyms_loaded) return;
     kallsyms_loaded = true;
-    std::ifstream in("/proc/kallsyms");
-    std::string line;
-    while (std::getline(in, line)) {
-      // "ffffffff81000000 T _stext\t[module]"
-      char* end = nullptr;
-      const std::uint64_t addr = std::strtoull(line.c_str(), &end, 16);
-      if (addr == 0 || end == nullptr || line.size() < 19) continue;
-      const std::size_t type_pos = static_cast<std::size_t>(end - line.c_str()) + 1;
-      if (type_pos + 2 >= line.size()) continue;
-      const char type = line[type_pos];
-      if (type != 't' && type != 'T' && type != 'w' && type != 'W') continue;
-      std::string rest = line.substr(type_pos + 2);
-      std::string module = "[kernel.kallsyms]";
-      if (auto tab = rest.find('\t'); tab != std::string::npos) {
-        module = rest.substr(tab + 1);
-        rest.resize(tab);
-      }
-      kallsyms.push_back({addr, std::move(rest), std::move(module)});
-    }
-    std::sort(kallsyms.begin(), kallsyms.end(),
-              [](const KernelSymbol& a, const KernelSymbol& b) { return a.addr < b.addr; });
+    kallsyms = kallsyms_future.valid() ? kallsyms_future.get() : load_kallsyms();
   }
 };
 
@@ -220,13 +230,18 @@ std::optional<unsigned> Symbolizer::frameless_frame_words(const ProcessMaps& map
   return static_cast<unsigned>(it->second);
 }
 
+void Symbolizer::prefetch_kernel_symbols() {
+  if (!impl_->kallsyms_loaded && !impl_->kallsyms_future.valid())
+    impl_->kallsyms_future = std::async(std::launch::async, load_kallsyms);
+}
+
 Symbolizer::Symbolizer() : impl_(std::make_unique<Impl>()) {}
 Symbolizer::Symbolizer(Symbolizer&&) noexcept = default;
 Symbolizer& Symbolizer::operator=(Symbolizer&&) noexcept = default;
 Symbolizer::~Symbolizer() = default;
 
 void Symbolizer::kernel_frame(std::uint64_t addr, std::vector<Frame>& out) {
-  if (!impl_->kallsyms_loaded) impl_->load_kallsyms();
+  impl_->ensure_kallsyms();
   Frame f;
   f.kind = FrameKind::kernel;
   f.offset = addr;
