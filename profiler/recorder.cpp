@@ -190,7 +190,8 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, Symbolize
 // Samples until the watched process exits, the duration passes or SIGINT.
 // Snapshots maps when BPF reports a new process or an exec, and every 250 ms
 // for live processes of the tree (libraries loaded later by dlopen).
-double sample_until_done(Sampler& sampler, ProcessMaps& maps, Watched& watched, const RecordOptions& options) {
+double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbolizer, Watched& watched,
+                         const RecordOptions& options) {
   std::set<pid_t> live;
   sampler.set_event_handler([&](const pg_event& ev) {
     const auto tgid = static_cast<pid_t>(ev.tgid);
@@ -198,7 +199,11 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Watched& watched, 
       live.erase(tgid);
       return;
     }
-    if (maps.snapshot(tgid)) live.insert(tgid);
+    if (!maps.snapshot(tgid)) return;
+    live.insert(tgid);
+    // This thread only waits while the target runs: load the new process's
+    // symbols and DWARF now rather than after it ends.
+    symbolizer.warm(maps, tgid);
   });
   const auto start = Clock::now();
   auto last_refresh = start;
@@ -363,7 +368,7 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   watched.pid = child;
   watched.is_child = true;
   watched.pidfd = open_pidfd(child);
-  const double seconds = sample_until_done(*sampler, maps, watched, options);
+  const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options);
   if (!watched.exited) {
     // Duration over or interrupted: sampling stopped, the command finishes on
     // its own (its exit status is still reported).
@@ -394,7 +399,7 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
   Watched watched;
   watched.pid = tgid;
   watched.pidfd = open_pidfd(tgid);
-  const double seconds = sample_until_done(*sampler, maps, watched, options);
+  const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options);
   return build_profile(*sampler, maps, symbolizer, options, seconds);
 }
 

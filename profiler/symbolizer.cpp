@@ -13,7 +13,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <condition_variable>
+#include <deque>
 #include <future>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -73,6 +78,7 @@ struct Module {
   std::string build_id;
   std::vector<Load> loads;
   std::unordered_map<std::uint64_t, std::vector<Frame>> cache;  // lookup vaddr -> frames, leaf first
+  bool warm = false;  // symbol table and DWARF loaded (Symbolizer::warm)
   std::unordered_map<std::uint64_t, int> frame_words_cache;     // vaddr -> frameless frame words, -1: none
 
   std::uint64_t to_vaddr(const Mapping& m, std::uint64_t addr) const {
@@ -163,6 +169,52 @@ std::vector<KernelSymbol> load_kallsyms() {
 }  // namespace
 
 struct Symbolizer::Impl {
+  // Background loading of modules while the recording runs (warm()). The
+  // worker alone touches the module maps until finish_warming() joins it.
+  struct WarmItem {
+    Mapping mapping;
+    MappedFile file;
+  };
+  struct Warming {
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<WarmItem> items;  // guarded by mutex
+    bool stop = false;           // guarded by mutex: finish the queue, then exit
+    std::set<std::pair<std::uint64_t, std::uint64_t>> queued;  // (dev, inode); caller's thread only
+    std::thread worker;
+  } warming;
+
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  // The worker uses this object: it must be gone before the members are.
+  ~Impl() {
+    if (!warming.worker.joinable()) return;
+    {
+      std::lock_guard lock(warming.mutex);
+      warming.stop = true;
+    }
+    warming.ready.notify_one();
+    warming.worker.join();
+  }
+
+  void warm_loop() {
+    for (;;) {
+      std::unique_lock lock(warming.mutex);
+      warming.ready.wait(lock, [this] { return warming.stop || !warming.items.empty(); });
+      if (warming.items.empty()) return;
+      WarmItem item = std::move(warming.items.front());
+      warming.items.pop_front();
+      lock.unlock();
+      Module* mod = module_for(item.mapping, item.file);
+      if (mod == nullptr || mod->warm) continue;
+      mod->warm = true;
+      dwfl_module_getsymtab(mod->mod);
+      Dwarf_Addr bias = 0;
+      dwfl_module_getdwarf(mod->mod, &bias);
+    }
+  }
+
   std::map<std::pair<std::uint64_t, std::uint64_t>, Module*> by_file;  // (dev, inode)
   std::map<std::string, std::unique_ptr<Module>> by_build_id;          // the cache (DESIGN §7)
   std::vector<std::unique_ptr<Module>> without_build_id;
@@ -196,6 +248,7 @@ struct Symbolizer::Impl {
 
 std::optional<unsigned> Symbolizer::frameless_frame_words(const ProcessMaps& maps, pid_t tgid, std::uint64_t pc,
                                                          bool is_return) {
+  finish_warming();
   const Mapping* mapping = maps.find(tgid, pc);
   const MappedFile* file = mapping ? maps.file(*mapping) : nullptr;
   Module* mod = file ? impl_->module_for(*mapping, *file) : nullptr;
@@ -230,6 +283,34 @@ std::optional<unsigned> Symbolizer::frameless_frame_words(const ProcessMaps& map
   return static_cast<unsigned>(it->second);
 }
 
+void Symbolizer::warm(const ProcessMaps& maps, pid_t tgid) {
+  auto& w = impl_->warming;
+  for (const Mapping& m : maps.mappings(tgid)) {
+    const MappedFile* file = maps.file(m);
+    if (file == nullptr || !w.queued.insert({m.dev, m.inode}).second) continue;
+    // The worker gets its own copy and fd: the maps keep changing meanwhile.
+    Impl::WarmItem item{m, MappedFile{UniqueFd(dup(file->fd.get())), file->path}};
+    if (!item.file.fd) continue;
+    {
+      std::lock_guard lock(w.mutex);
+      w.items.push_back(std::move(item));
+    }
+    w.ready.notify_one();
+    if (!w.worker.joinable()) w.worker = std::thread([impl = impl_.get()] { impl->warm_loop(); });
+  }
+}
+
+void Symbolizer::finish_warming() {
+  auto& w = impl_->warming;
+  if (!w.worker.joinable()) return;
+  {
+    std::lock_guard lock(w.mutex);
+    w.stop = true;
+  }
+  w.ready.notify_one();
+  w.worker.join();
+}
+
 void Symbolizer::prefetch_kernel_symbols() {
   if (!impl_->kallsyms_loaded && !impl_->kallsyms_future.valid())
     impl_->kallsyms_future = std::async(std::launch::async, load_kallsyms);
@@ -261,6 +342,7 @@ void Symbolizer::kernel_frame(std::uint64_t addr, std::vector<Frame>& out) {
 
 void Symbolizer::user_frames(const ProcessMaps& maps, pid_t tgid, std::uint64_t addr, bool is_return,
                              std::vector<Frame>& out) {
+  finish_warming();
   const Mapping* mapping = maps.find(tgid, addr);
   if (mapping == nullptr) {
     out.push_back({fmt::format("[unknown]+0x{:x}", addr), "[unknown]", "", addr, false, FrameKind::user});
