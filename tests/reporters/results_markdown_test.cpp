@@ -19,12 +19,14 @@ TEST(ResultsMarkdown, SaysWhichProfilesAreMissingAndWhy) {
   gate::Results r;
   r.benchmarks.push_back(benchmark("lru", gate::ProfileRef{"ok", "profiles/lru.json", ""}));
   r.benchmarks.push_back(benchmark(
-      "hll", gate::ProfileRef{"missing", "", "cannot load the BPF sampler: permission denied — grant CAP_BPF"}));
+      "hll", gate::ProfileRef{"missing", "",
+                              "cannot load the BPF sampler: permission denied — grant CAP_BPF"}));
   r.benchmarks.push_back(benchmark("plain", std::nullopt));
   const std::string md = render_results_markdown(r);
   EXPECT_NE(md.find("### Profiles"), std::string::npos) << md;
   EXPECT_NE(md.find("| lru | ✅ profiles/lru.json |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| hll | ⚠️ missing | cannot load the BPF sampler: permission denied — grant CAP\\_BPF |"),
+  EXPECT_NE(md.find("| hll | ⚠️ missing | cannot load the BPF sampler: permission denied — grant "
+                    "CAP\\_BPF |"),
             std::string::npos)
       << md;
   EXPECT_EQ(md.find("| plain | ✅"), std::string::npos) << md;
