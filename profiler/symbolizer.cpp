@@ -7,6 +7,8 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <fmt/format.h>
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,7 +17,6 @@
 #include <fstream>
 #include <condition_variable>
 #include <deque>
-#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -166,6 +167,21 @@ std::vector<KernelSymbol> load_kallsyms() {
   return out;
 }
 
+// Work done ahead while the target runs must not take a CPU from it (the
+// profile would measure a slower program): SCHED_IDLE threads run only on a
+// CPU that would otherwise idle.
+void run_when_idle() {
+  sched_param p{};
+  pthread_setschedparam(pthread_self(), SCHED_IDLE, &p);
+}
+
+// Before waiting for such a thread, give it a normal share again (a failure
+// — no CAP_SYS_NICE — only makes the wait longer).
+void run_normally(std::thread& t) {
+  sched_param p{};
+  pthread_setschedparam(t.native_handle(), SCHED_OTHER, &p);
+}
+
 }  // namespace
 
 struct Symbolizer::Impl {
@@ -187,18 +203,25 @@ struct Symbolizer::Impl {
   Impl() = default;
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
-  // The worker uses this object: it must be gone before the members are.
+  // The threads use this object: they must be gone before the members are.
   ~Impl() {
+    stop_warming();
+    if (kallsyms_thread.joinable()) kallsyms_thread.join();
+  }
+
+  void stop_warming() {
     if (!warming.worker.joinable()) return;
     {
       std::lock_guard lock(warming.mutex);
       warming.stop = true;
     }
     warming.ready.notify_one();
+    run_normally(warming.worker);
     warming.worker.join();
   }
 
   void warm_loop() {
+    run_when_idle();
     for (;;) {
       std::unique_lock lock(warming.mutex);
       warming.ready.wait(lock, [this] { return warming.stop || !warming.items.empty(); });
@@ -220,7 +243,8 @@ struct Symbolizer::Impl {
   std::vector<std::unique_ptr<Module>> without_build_id;
   std::vector<KernelSymbol> kallsyms;
   bool kallsyms_loaded = false;
-  std::future<std::vector<KernelSymbol>> kallsyms_future;  // from prefetch_kernel_symbols()
+  std::thread kallsyms_thread;                   // prefetch_kernel_symbols(): fills kallsyms_prefetched
+  std::vector<KernelSymbol> kallsyms_prefetched;  // owned by kallsyms_thread until joined
 
   Module* module_for(const Mapping& m, const MappedFile& file) {
     const auto key = std::make_pair(m.dev, m.inode);
@@ -242,7 +266,13 @@ struct Symbolizer::Impl {
   void ensure_kallsyms() {
     if (kallsyms_loaded) return;
     kallsyms_loaded = true;
-    kallsyms = kallsyms_future.valid() ? kallsyms_future.get() : load_kallsyms();
+    if (kallsyms_thread.joinable()) {
+      run_normally(kallsyms_thread);
+      kallsyms_thread.join();
+      kallsyms = std::move(kallsyms_prefetched);
+    } else {
+      kallsyms = load_kallsyms();
+    }
   }
 };
 
@@ -300,20 +330,14 @@ void Symbolizer::warm(const ProcessMaps& maps, pid_t tgid) {
   }
 }
 
-void Symbolizer::finish_warming() {
-  auto& w = impl_->warming;
-  if (!w.worker.joinable()) return;
-  {
-    std::lock_guard lock(w.mutex);
-    w.stop = true;
-  }
-  w.ready.notify_one();
-  w.worker.join();
-}
+void Symbolizer::finish_warming() { impl_->stop_warming(); }
 
 void Symbolizer::prefetch_kernel_symbols() {
-  if (!impl_->kallsyms_loaded && !impl_->kallsyms_future.valid())
-    impl_->kallsyms_future = std::async(std::launch::async, load_kallsyms);
+  if (impl_->kallsyms_loaded || impl_->kallsyms_thread.joinable()) return;
+  impl_->kallsyms_thread = std::thread([impl = impl_.get()] {
+    run_when_idle();
+    impl->kallsyms_prefetched = load_kallsyms();
+  });
 }
 
 Symbolizer::Symbolizer() : impl_(std::make_unique<Impl>()) {}

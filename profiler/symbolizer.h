@@ -44,7 +44,8 @@ class Symbolizer {
   std::optional<unsigned> frameless_frame_words(const ProcessMaps& maps, pid_t tgid, std::uint64_t pc,
                                                 bool is_return);
   // Queues every ELF mapped by tgid to have its symbol table and DWARF
-  // loaded on a background thread (decompressing a separate debug file such
+  // loaded on a background thread (SCHED_IDLE: it only uses CPU the target
+  // leaves idle) (decompressing a separate debug file such
   // as libc6-dbg's takes ~0.1 s), so that work overlaps the recording instead
   // of delaying the profile, and never delays the snapshot of a short-lived
   // process. Optional; each file is queued once. Until finish_warming() (the
@@ -52,8 +53,8 @@ class Symbolizer {
   void warm(const ProcessMaps& maps, pid_t tgid);
   // Waits for the queued work.
   void finish_warming();
-  // Starts reading /proc/kallsyms on a thread, so the ~0.1 s it takes
-  // overlaps the recording instead of delaying the profile. Optional.
+  // Starts reading /proc/kallsyms on a SCHED_IDLE thread, so the ~0.1 s it
+  // takes overlaps the recording instead of delaying the profile. Optional.
   void prefetch_kernel_symbols();
   // Appends the frame of one kernel address.
   void kernel_frame(std::uint64_t addr, std::vector<Frame>& out);
