@@ -70,6 +70,12 @@ const Mapping* ProcessMaps::find(pid_t tgid, std::uint64_t addr) const {
   return nullptr;
 }
 
+const std::vector<Mapping>& ProcessMaps::mappings(pid_t tgid) const {
+  static const std::vector<Mapping> kNone;
+  auto it = maps_.find(tgid);
+  return it == maps_.end() ? kNone : it->second;
+}
+
 const MappedFile* ProcessMaps::file(const Mapping& m) const {
   auto it = files_.find({m.dev, m.inode});
   return it == files_.end() ? nullptr : &it->second;

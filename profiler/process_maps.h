@@ -61,6 +61,8 @@ class ProcessMaps {
   // The open file for a mapping, or nullptr.
   const MappedFile* file(const Mapping& m) const;
   bool known(pid_t tgid) const { return maps_.contains(tgid); }
+  // Every mapping snapshotted for tgid, oldest first (empty when unknown).
+  const std::vector<Mapping>& mappings(pid_t tgid) const;
 
  private:
   std::map<pid_t, std::vector<Mapping>> maps_;  // per tgid, oldest first

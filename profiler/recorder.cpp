@@ -135,8 +135,8 @@ std::vector<std::uint64_t> relink_frameless_callers(Symbolizer& symbolizer, cons
   return callers;
 }
 
-Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const RecordOptions& options,
-                      double duration_s) {
+Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, Symbolizer& symbolizer,
+                      const RecordOptions& options, double duration_s) {
   Profile profile(options.mode);
   const pg_counters c = sampler.read_counters();
   profile.stats.samples = c.samples;
@@ -146,7 +146,6 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const Rec
   profile.stats.hz = options.mode == Mode::cpu ? options.hz : 0;
   profile.stats.duration_s = duration_s;
 
-  Symbolizer symbolizer;
   FramePointerCheck fp;
   std::vector<Frame> leaf_first;
   std::vector<std::uint32_t> ids;
@@ -192,7 +191,8 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, const Rec
 // Samples until the watched process exits, the duration passes or SIGINT.
 // Snapshots maps when BPF reports a new process or an exec, and every 250 ms
 // for live processes of the tree (libraries loaded later by dlopen).
-double sample_until_done(Sampler& sampler, ProcessMaps& maps, Watched& watched, const RecordOptions& options) {
+double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbolizer, Watched& watched,
+                         const RecordOptions& options) {
   std::set<pid_t> live;
   // At exec only the executable and the dynamic loader are mapped; ld.so maps
   // the libraries within a few milliseconds. A process that exits before the
@@ -211,12 +211,18 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Watched& watched, 
     live.insert(tgid);
     const auto now = Clock::now();
     for (auto delay : kEarlySnapshots) due.emplace(now + delay, tgid);
+    // This thread only waits while the target runs: load the new process's
+    // symbols and DWARF now rather than after it ends.
+    symbolizer.warm(maps, tgid);
   });
   auto run_due_snapshots = [&] {
     const auto now = Clock::now();
     while (!due.empty() && due.begin()->first <= now) {
-      if (live.contains(due.begin()->second) && !maps.snapshot(due.begin()->second)) live.erase(due.begin()->second);
+      const pid_t tgid = due.begin()->second;
       due.erase(due.begin());
+      if (!live.contains(tgid)) continue;
+      if (maps.snapshot(tgid)) symbolizer.warm(maps, tgid);  // the libraries ld.so mapped since
+      else live.erase(tgid);
     }
   };
   const auto start = Clock::now();
@@ -354,6 +360,9 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   }
   go_read = UniqueFd();
   err_write = UniqueFd();
+  // After the fork: the child of a process with threads may only exec.
+  Symbolizer symbolizer;
+  symbolizer.prefetch_kernel_symbols();
 
   auto abandon = [child](Error e) -> std::expected<RecordResult, Error> {
     kill(child, SIGKILL);
@@ -384,14 +393,14 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   watched.pid = child;
   watched.is_child = true;
   watched.pidfd = open_pidfd(child);
-  const double seconds = sample_until_done(*sampler, maps, watched, options);
+  const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options);
   if (!watched.exited) {
     // Duration over or interrupted: sampling stopped, the command finishes on
     // its own (its exit status is still reported).
     while (waitpid(child, &watched.wait_status, 0) < 0 && errno == EINTR) {
     }
   }
-  return RecordResult{build_profile(*sampler, maps, options, seconds), watched.wait_status};
+  return RecordResult{build_profile(*sampler, maps, symbolizer, options, seconds), watched.wait_status};
 }
 
 std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options) {
@@ -409,12 +418,14 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
     maps.snapshot(p);
   }
   if (auto ok = sampler->start(); !ok) return std::unexpected(ok.error());
+  Symbolizer symbolizer;
+  symbolizer.prefetch_kernel_symbols();
   SigintGuard sigint;
   Watched watched;
   watched.pid = tgid;
   watched.pidfd = open_pidfd(tgid);
-  const double seconds = sample_until_done(*sampler, maps, watched, options);
-  return build_profile(*sampler, maps, options, seconds);
+  const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options);
+  return build_profile(*sampler, maps, symbolizer, options, seconds);
 }
 
 }  // namespace perfgate::profiler

@@ -89,6 +89,8 @@ std::expected<Sampler, Error> Sampler::create(const Options& options) {
   s.skel_.reset(pg_sampler_bpf__open());
   if (!s.skel_) return std::unexpected(bpf_error("cannot open the BPF sampler", errno));
   s.skel_->rodata->max_depth = max_stack_sysctl();
+  if (const char* off = std::getenv("PERFGATE_NO_STACK_SCAN"); off != nullptr && off[0] == '1')
+    s.skel_->rodata->scan_stack = 0;
   bpf_map__set_max_entries(s.skel_->maps.counts, options.max_stacks);
   // Only the programs of the chosen mode are loaded; the tree hooks always.
   bpf_program__set_autoload(s.skel_->progs.pg_sample, options.mode == Mode::cpu);

@@ -7,12 +7,19 @@
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
 #include <fmt/format.h>
+#include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -72,6 +79,7 @@ struct Module {
   std::string build_id;
   std::vector<Load> loads;
   std::unordered_map<std::uint64_t, std::vector<Frame>> cache;  // lookup vaddr -> frames, leaf first
+  bool warm = false;  // symbol table and DWARF loaded (Symbolizer::warm)
   std::unordered_map<std::uint64_t, int> frame_words_cache;     // vaddr -> frameless frame words, -1: none
 
   std::uint64_t to_vaddr(const Mapping& m, std::uint64_t addr) const {
@@ -132,14 +140,111 @@ struct KernelSymbol {
   std::string module;
 };
 
+// Text and weak symbols of /proc/kallsyms, sorted by address. The kernel
+// formats ~200 000 lines on every read, which costs about 0.1 s.
+std::vector<KernelSymbol> load_kallsyms() {
+  std::vector<KernelSymbol> out;
+  std::ifstream in("/proc/kallsyms");
+  std::string line;
+  while (std::getline(in, line)) {
+    // "ffffffff81000000 T _stext\t[module]"
+    char* end = nullptr;
+    const std::uint64_t addr = std::strtoull(line.c_str(), &end, 16);
+    if (addr == 0 || end == nullptr || line.size() < 19) continue;
+    const std::size_t type_pos = static_cast<std::size_t>(end - line.c_str()) + 1;
+    if (type_pos + 2 >= line.size()) continue;
+    const char type = line[type_pos];
+    if (type != 't' && type != 'T' && type != 'w' && type != 'W') continue;
+    std::string rest = line.substr(type_pos + 2);
+    std::string module = "[kernel.kallsyms]";
+    if (auto tab = rest.find('\t'); tab != std::string::npos) {
+      module = rest.substr(tab + 1);
+      rest.resize(tab);
+    }
+    out.push_back({addr, std::move(rest), std::move(module)});
+  }
+  std::sort(out.begin(), out.end(), [](const KernelSymbol& a, const KernelSymbol& b) { return a.addr < b.addr; });
+  return out;
+}
+
+// Work done ahead while the target runs must not take a CPU from it (the
+// profile would measure a slower program): SCHED_IDLE threads run only on a
+// CPU that would otherwise idle.
+void run_when_idle() {
+  sched_param p{};
+  pthread_setschedparam(pthread_self(), SCHED_IDLE, &p);
+}
+
+// Before waiting for such a thread, give it a normal share again (a failure
+// — no CAP_SYS_NICE — only makes the wait longer).
+void run_normally(std::thread& t) {
+  sched_param p{};
+  pthread_setschedparam(t.native_handle(), SCHED_OTHER, &p);
+}
+
 }  // namespace
 
 struct Symbolizer::Impl {
+  // Background loading of modules while the recording runs (warm()). The
+  // worker alone touches the module maps until finish_warming() joins it.
+  struct WarmItem {
+    Mapping mapping;
+    MappedFile file;
+  };
+  struct Warming {
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<WarmItem> items;  // guarded by mutex
+    bool stop = false;           // guarded by mutex: finish the queue, then exit
+    std::set<std::pair<std::uint64_t, std::uint64_t>> queued;  // (dev, inode); caller's thread only
+    std::thread worker;
+  } warming;
+
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  // The threads use this object: they must be gone before the members are.
+  ~Impl() {
+    stop_warming();
+    if (kallsyms_thread.joinable()) kallsyms_thread.join();
+  }
+
+  void stop_warming() {
+    if (!warming.worker.joinable()) return;
+    {
+      std::lock_guard lock(warming.mutex);
+      warming.stop = true;
+    }
+    warming.ready.notify_one();
+    run_normally(warming.worker);
+    warming.worker.join();
+  }
+
+  void warm_loop() {
+    run_when_idle();
+    for (;;) {
+      std::unique_lock lock(warming.mutex);
+      warming.ready.wait(lock, [this] { return warming.stop || !warming.items.empty(); });
+      if (warming.items.empty()) return;
+      WarmItem item = std::move(warming.items.front());
+      warming.items.pop_front();
+      lock.unlock();
+      Module* mod = module_for(item.mapping, item.file);
+      if (mod == nullptr || mod->warm) continue;
+      mod->warm = true;
+      dwfl_module_getsymtab(mod->mod);
+      Dwarf_Addr bias = 0;
+      dwfl_module_getdwarf(mod->mod, &bias);
+    }
+  }
+
   std::map<std::pair<std::uint64_t, std::uint64_t>, Module*> by_file;  // (dev, inode)
   std::map<std::string, std::unique_ptr<Module>> by_build_id;          // the cache (DESIGN §7)
   std::vector<std::unique_ptr<Module>> without_build_id;
   std::vector<KernelSymbol> kallsyms;
   bool kallsyms_loaded = false;
+  std::thread kallsyms_thread;                   // prefetch_kernel_symbols(): fills kallsyms_prefetched
+  std::vector<KernelSymbol> kallsyms_prefetched;  // owned by kallsyms_thread until joined
 
   Module* module_for(const Mapping& m, const MappedFile& file) {
     const auto key = std::make_pair(m.dev, m.inode);
@@ -158,34 +263,22 @@ struct Symbolizer::Impl {
     return result;
   }
 
-  void load_kallsyms() {
+  void ensure_kallsyms() {
+    if (kallsyms_loaded) return;
     kallsyms_loaded = true;
-    std::ifstream in("/proc/kallsyms");
-    std::string line;
-    while (std::getline(in, line)) {
-      // "ffffffff81000000 T _stext\t[module]"
-      char* end = nullptr;
-      const std::uint64_t addr = std::strtoull(line.c_str(), &end, 16);
-      if (addr == 0 || end == nullptr || line.size() < 19) continue;
-      const std::size_t type_pos = static_cast<std::size_t>(end - line.c_str()) + 1;
-      if (type_pos + 2 >= line.size()) continue;
-      const char type = line[type_pos];
-      if (type != 't' && type != 'T' && type != 'w' && type != 'W') continue;
-      std::string rest = line.substr(type_pos + 2);
-      std::string module = "[kernel.kallsyms]";
-      if (auto tab = rest.find('\t'); tab != std::string::npos) {
-        module = rest.substr(tab + 1);
-        rest.resize(tab);
-      }
-      kallsyms.push_back({addr, std::move(rest), std::move(module)});
+    if (kallsyms_thread.joinable()) {
+      run_normally(kallsyms_thread);
+      kallsyms_thread.join();
+      kallsyms = std::move(kallsyms_prefetched);
+    } else {
+      kallsyms = load_kallsyms();
     }
-    std::sort(kallsyms.begin(), kallsyms.end(),
-              [](const KernelSymbol& a, const KernelSymbol& b) { return a.addr < b.addr; });
   }
 };
 
 std::optional<unsigned> Symbolizer::frameless_frame_words(const ProcessMaps& maps, pid_t tgid, std::uint64_t pc,
                                                          bool is_return) {
+  finish_warming();
   const Mapping* mapping = maps.find(tgid, pc);
   const MappedFile* file = mapping ? maps.file(*mapping) : nullptr;
   Module* mod = file ? impl_->module_for(*mapping, *file) : nullptr;
@@ -220,13 +313,40 @@ std::optional<unsigned> Symbolizer::frameless_frame_words(const ProcessMaps& map
   return static_cast<unsigned>(it->second);
 }
 
+void Symbolizer::warm(const ProcessMaps& maps, pid_t tgid) {
+  auto& w = impl_->warming;
+  for (const Mapping& m : maps.mappings(tgid)) {
+    const MappedFile* file = maps.file(m);
+    if (file == nullptr || !w.queued.insert({m.dev, m.inode}).second) continue;
+    // The worker gets its own copy and fd: the maps keep changing meanwhile.
+    Impl::WarmItem item{m, MappedFile{UniqueFd(dup(file->fd.get())), file->path}};
+    if (!item.file.fd) continue;
+    {
+      std::lock_guard lock(w.mutex);
+      w.items.push_back(std::move(item));
+    }
+    w.ready.notify_one();
+    if (!w.worker.joinable()) w.worker = std::thread([impl = impl_.get()] { impl->warm_loop(); });
+  }
+}
+
+void Symbolizer::finish_warming() { impl_->stop_warming(); }
+
+void Symbolizer::prefetch_kernel_symbols() {
+  if (impl_->kallsyms_loaded || impl_->kallsyms_thread.joinable()) return;
+  impl_->kallsyms_thread = std::thread([impl = impl_.get()] {
+    run_when_idle();
+    impl->kallsyms_prefetched = load_kallsyms();
+  });
+}
+
 Symbolizer::Symbolizer() : impl_(std::make_unique<Impl>()) {}
 Symbolizer::Symbolizer(Symbolizer&&) noexcept = default;
 Symbolizer& Symbolizer::operator=(Symbolizer&&) noexcept = default;
 Symbolizer::~Symbolizer() = default;
 
 void Symbolizer::kernel_frame(std::uint64_t addr, std::vector<Frame>& out) {
-  if (!impl_->kallsyms_loaded) impl_->load_kallsyms();
+  impl_->ensure_kallsyms();
   Frame f;
   f.kind = FrameKind::kernel;
   f.offset = addr;
@@ -246,6 +366,7 @@ void Symbolizer::kernel_frame(std::uint64_t addr, std::vector<Frame>& out) {
 
 void Symbolizer::user_frames(const ProcessMaps& maps, pid_t tgid, std::uint64_t addr, bool is_return,
                              std::vector<Frame>& out) {
+  finish_warming();
   const Mapping* mapping = maps.find(tgid, addr);
   if (mapping == nullptr) {
     out.push_back({fmt::format("[unknown]+0x{:x}", addr), "[unknown]", "", addr, false, FrameKind::user});

@@ -43,6 +43,19 @@ class Symbolizer {
   // up at pc - 1, inside the call).
   std::optional<unsigned> frameless_frame_words(const ProcessMaps& maps, pid_t tgid, std::uint64_t pc,
                                                 bool is_return);
+  // Queues every ELF mapped by tgid to have its symbol table and DWARF
+  // loaded on a background thread (SCHED_IDLE: it only uses CPU the target
+  // leaves idle) (decompressing a separate debug file such
+  // as libc6-dbg's takes ~0.1 s), so that work overlaps the recording instead
+  // of delaying the profile, and never delays the snapshot of a short-lived
+  // process. Optional; each file is queued once. Until finish_warming() (the
+  // other methods call it), only warm() may be called.
+  void warm(const ProcessMaps& maps, pid_t tgid);
+  // Waits for the queued work.
+  void finish_warming();
+  // Starts reading /proc/kallsyms on a SCHED_IDLE thread, so the ~0.1 s it
+  // takes overlaps the recording instead of delaying the profile. Optional.
+  void prefetch_kernel_symbols();
   // Appends the frame of one kernel address.
   void kernel_frame(std::uint64_t addr, std::vector<Frame>& out);
 

@@ -69,6 +69,17 @@ std::string render_results_markdown(const gate::Results& r) {
                          o.passed ? "✅ PASS" : "❌ FAIL");
     }
   }
+  // DESIGN §7: without BPF the benchmarks still run; the report must say
+  // which profiles are missing and why, not leave them silently out.
+  std::string profiles;
+  for (const auto& b : r.benchmarks)
+    if (b.profile)
+      profiles += fmt::format("| {} | {} | {} |\n", escape_markdown(b.name),
+                              b.profile->status == "ok" ? "✅ " + escape_markdown(b.profile->path)
+                                                        : "⚠️ " + escape_markdown(b.profile->status),
+                              escape_markdown(b.profile->reason));
+  if (!profiles.empty())
+    out += "\n### Profiles\n\n| benchmark | profile | note |\n|---|---|---|\n" + profiles;
   out += "\nStatistics are per repetition (fresh process each); the regression verdict needs a baseline: "
          "`perfgate compare BASE CURRENT`.\n";
   return out;

@@ -18,6 +18,9 @@ char LICENSE[] SEC("license") = "GPL";
 // Set before load from kernel.perf_event_max_stack: bpf_get_stack never returns
 // more frames than that, so a stack that reaches it was cut.
 const volatile __u32 max_depth = PG_MAX_STACK_DEPTH;
+// Scan the top of the user stack for return addresses (pg_stack_key.ret_addr);
+// PERFGATE_NO_STACK_SCAN=1 turns it off (to measure what it costs).
+const volatile __u32 scan_stack = 1;
 
 // CO-RE view of the kernel's task_struct: only what the fork hook needs.
 struct task_struct {
@@ -97,8 +100,10 @@ static __always_inline int follows_call(__u64 addr) {
   return 0;
 }
 
+// Twice the scanned size: the verifier bounds a variable read size by a
+// power-of-two mask, and a full scan is exactly PG_SCAN_WORDS words.
 struct pg_scan_words {
-  __u64 w[PG_SCAN_WORDS];
+  __u64 w[2 * PG_SCAN_WORDS];
 };
 
 // The top of the user stack, copied once per sample (too big for the BPF
@@ -131,7 +136,7 @@ static long scan_word(__u32 i, void *data) {
   // Code lies in user space and not in the scanned window (saved rbp values
   // point there). Nothing wider may be excluded: a thread's stack can sit
   // right below libc.
-  if (w < 0x10000 || w >= 0x800000000000ull || (w >= c->sp && w < c->sp + sizeof(c->words->w))) return 0;
+  if (w < 0x10000 || w >= 0x800000000000ull || (w >= c->sp && w < c->sp + 8 * PG_SCAN_WORDS)) return 0;
   if (!follows_call(w)) return 0;
   __u32 n = c->key->ret_count;
   if (n >= PG_STACK_RETS) return 1;
@@ -150,25 +155,33 @@ static __always_inline void scan_returns(struct pg_stack_key *key) {
   key->pad = 0;
   __builtin_memset(key->ret_addr, 0, sizeof(key->ret_addr));
   __builtin_memset(key->ret_slot, 0, sizeof(key->ret_slot));
-  if (key->user_depth == 0) return;
+  if (key->user_depth == 0 || !scan_stack) return;
   struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
   if (!regs) return;
-  __u64 sp = 0;
+  __u64 sp = 0, bp = 0;
   if (bpf_probe_read_kernel(&sp, sizeof(sp), &PT_REGS_SP(regs)) != 0 || sp == 0) return;
+  bpf_probe_read_kernel(&bp, sizeof(bp), &PT_REGS_FP(regs));
+  // Frames the rbp walk skips lie below the frame rbp points to: when rbp is
+  // a frame pointer into the window, only the words up to it need scanning
+  // (for code built with frame pointers, a handful — this keeps the common
+  // sample cheap). Otherwise rbp is garbage or far: scan the whole window.
+  __u32 limit = PG_SCAN_WORDS;
+  if (bp >= sp && bp < sp + 8 * PG_SCAN_WORDS) limit = (__u32)((bp - sp) / 8) + 1;
   __u32 zero = 0;
   struct pg_scan_words *words = bpf_map_lookup_elem(&scan_scratch, &zero);
   if (!words) return;
-  __u32 nwords = PG_SCAN_WORDS;
-  if (bpf_probe_read_user(words->w, sizeof(words->w), (const void *)sp) != 0) {
-    // Near the top of the stack mapping: read to the end of sp's page.
-    __u32 bytes = 4096 - (__u32)(sp & 4095);
-    if (bytes > sizeof(words->w)) bytes = sizeof(words->w);
-    bytes &= sizeof(words->w) - 1;
-    if (bytes < 8 || bpf_probe_read_user(words->w, bytes, (const void *)sp) != 0) return;
-    nwords = bytes / 8;
+  // Read only what is scanned; near the top of the stack mapping a full
+  // read can fail, then read to the end of sp's page.
+  __u32 bytes = limit * 8;
+  if (bpf_probe_read_user(words->w, bytes & (sizeof(words->w) - 1) & ~7u, (const void *)sp) != 0) {
+    __u32 in_page = 4096 - (__u32)(sp & 4095);
+    if (in_page < bytes) bytes = in_page;
+    if (bytes < 8 || bpf_probe_read_user(words->w, bytes & (sizeof(words->w) - 1) & ~7u, (const void *)sp) != 0)
+      return;
   }
+  __u32 nwords = bytes / 8;
   struct pg_scan_ctx c = {.words = words, .key = key, .sp = sp, .nwords = nwords};
-  bpf_loop(PG_SCAN_WORDS, scan_word, &c, 0);
+  bpf_loop(nwords, scan_word, &c, 0);
 }
 
 static __always_inline void notify(__u32 type, __u32 tgid, struct pg_counters *c) {

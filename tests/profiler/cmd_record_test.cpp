@@ -154,11 +154,13 @@ bool stack_has(const perfgate::profiler::Profile& p, const perfgate::profiler::S
 }
 
 // DESIGN §7 / seed 000 #1: the serial batcher's one global lock serializes
-// every request; off-CPU, the handlers' wait for it must be the top stack.
-// The main thread meanwhile waits in std::thread::join for those very
-// handlers to drain the queue: that wait is the sum of the handlers' own
-// time, not a place where a request waits, so it is set aside by name.
-TEST(CmdRecord, OffCpuShowsTheSerialBatchersLockWaitAsTopStack) {
+// every request; off-CPU, the wait for it must be the top stack of the
+// request handlers. Not asserted against the whole tree: the main thread
+// waits in std::thread::join for those very handlers to drain the queue (the
+// largest stack, and the handlers' own time once more), and on a loaded
+// machine handlers wait runnable rather than blocked, so the driver's sleeps
+// between arrivals can outweigh the lock wait (docs/profiler.md).
+TEST(CmdRecord, OffCpuShowsTheSerialBatchersLockWaitAsTheHandlersTopStack) {
   if (auto ok = perfgate::profiler::check_available(); !ok)
     GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
   const std::string out = std::string(PERFGATE_BINARY_DIR) + "/tests/profiler/batcher-offcpu.folded";
@@ -190,12 +192,11 @@ TEST(CmdRecord, OffCpuShowsTheSerialBatchersLockWaitAsTopStack) {
   EXPECT_GT(handler_top->count, 100'000'000u) << "less than 100 ms of lock wait\n" << text.str();
   EXPECT_GT(double(handler_top->count), 0.8 * double(handler_total)) << text.str();
 
-  // Set aside the join, it is the top off-CPU stack of the whole tree
-  // (above the driver's sleeps between arrivals).
-  const auto top = std::find_if(stacks.begin(), stacks.end(),
-                                [&](const auto& s) { return !stack_has(p, s, "std::thread::join()"); });
-  ASSERT_NE(top, stacks.end());
-  EXPECT_EQ(&*top, handler_top) << text.str();
+  // The stack is linked through glibc's frames (no frame pointers) up to
+  // std::thread's entry in libstdc++, whose caller the walk cannot see.
+  EXPECT_TRUE(p.frames()[handler_top->frames.front()].function.starts_with("libstdc++")) << text.str();
+  EXPECT_TRUE(stack_has(p, *handler_top, "__schedule")) << text.str();
+  EXPECT_FALSE(stack_has(p, *handler_top, "[unknown]")) << text.str();
 }
 
 }  // namespace
