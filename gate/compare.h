@@ -11,7 +11,8 @@
 //
 // Baseline mode: Welch's t on log statistics (unpaired). A/B mode: pairs j in
 // run order, d_j = ln(head_j / base_j), paired t. Regression: θ > 1 + T and
-// the Holm-adjusted one-sided p-value of "head slower" below α; pass: the
+// the Holm-adjusted one-sided p-value of "head slower" below α/2 (the
+// two-sided 1 − α interval's lower bound above 1); pass: the
 // upper bound < 1 + T; improvement: upper bound < 1 − T; else inconclusive.
 
 #include <expected>
