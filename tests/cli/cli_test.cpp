@@ -3,69 +3,23 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <fmt/format.h>
-#include "gate/summary.h"
-#include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
 #include "gate/atomic_file.h"
-#include "gate/process.h"
 #include "gate/results_json.h"
+#include "gate/summary.h"
+#include "tests/cli/perfgate_cli_fixture.h"
 
 namespace perfgate {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const char* exe = std::getenv("PERFGATE_EXE");
-    exe_ = exe != nullptr ? exe : PERFGATE_BINARY_DIR "/gate/perfgate";
-    dir_ = fs::temp_directory_path() /
-           ("perfgate-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Outcome perfgate(std::vector<std::string> args, std::string env = "") {
-    std::string cmd = env + " exec " + exe_;
-    for (const auto& a : args) cmd += " '" + a + "'";
-    auto r = gate::run_process({.argv = {"/bin/sh", "-c", cmd},
-                                .timeout_s = 240,
-                                .stdout_path = dir_ / ".stdout",
-                                .cwd = dir_,
-                                .stderr_tail_bytes = 1 << 16});
-    EXPECT_TRUE(r) << r.error().message;
-    Outcome o;
-    o.code = r->status_code();
-    o.out = *gate::read_file(dir_ / ".stdout");
-    o.err = r->stderr_tail;
-    return o;
-  }
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir_ / name) << text; }
-  std::string read(const std::string& name) { return *gate::read_file(dir_ / name); }
-
-  // Validates with Debian's python3-jsonschema, independent of perfgate's reader.
-  void expect_schema_valid(const std::string& schema, const fs::path& file) {
-    auto r = gate::run_process({.argv = {PERFGATE_SOURCE_DIR "/scripts/validate-json-schema",
-                                         PERFGATE_SOURCE_DIR "/docs/schema/" + schema, file.string()}});
-    ASSERT_TRUE(r) << r.error().message;
-    EXPECT_EQ(r->status_code(), 0) << r->stderr_tail;
-  }
-
-  std::string exe_;
-  fs::path dir_;
-};
+class Cli : public PerfgateCliTest {};
 
 TEST_F(Cli, HelpGoesToStdoutAndExitsZero) {
   const Outcome o = perfgate({"--help"});

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "gate/atomic_file.h"
+#include "tests/cli/perfgate_cli_fixture.h"
 #include "gate/process.h"
 #include "gate/profile_json.h"
 #include "profiler/folded.h"
@@ -19,52 +20,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int code = -1;
-  std::string out, err;
-};
-
-class FlamegraphCli : public ::testing::Test {
+class FlamegraphCli : public PerfgateCliTest {
  protected:
-  void SetUp() override {
-    const char* exe = std::getenv("PERFGATE_EXE");
-    exe_ = exe != nullptr ? exe : PERFGATE_BINARY_DIR "/gate/perfgate";
-    dir_ = fs::temp_directory_path() /
-           ("perfgate-fg-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Outcome perfgate(std::vector<std::string> args) {
-    std::vector<std::string> argv{exe_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    auto r = gate::run_process({.argv = argv,
-                                .timeout_s = 120,
-                                .stdout_path = dir_ / ".stdout",
-                                .cwd = dir_,
-                                .stderr_tail_bytes = 1 << 16});
-    EXPECT_TRUE(r) << r.error().message;
-    Outcome o;
-    o.code = r->status_code();
-    o.out = *gate::read_file(dir_ / ".stdout");
-    o.err = r->stderr_tail;
-    return o;
-  }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-  }
-  std::string read(const std::string& name) { return *gate::read_file(dir_ / name); }
-
   static void expect_one_error_line(const Outcome& o) {
     EXPECT_EQ(o.code, 2) << o.err;
     EXPECT_EQ(o.err.rfind("perfgate: error: ", 0), 0u) << o.err;
     EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
   }
-
-  std::string exe_;
-  fs::path dir_;
 };
 
 constexpr const char* kFolded =
