@@ -67,6 +67,7 @@ ExitCode run_check(const CheckOptions& o) {
   if (!base) {
     if (auto ok = gate::write_file_atomically(out_dir / "report.md", reporters::render_results_markdown(*results)); !ok)
       return fail(ok.error());
+    print_results_summary(*results);
     fmt::print("measured {} benchmarks: {} and {}\n", results->benchmarks.size(), o.run.output,
                (out_dir / "report.md").string());
     fmt::print("no baseline yet ({}): nothing to compare with. Store this run as the baseline with:\n"

@@ -56,17 +56,6 @@ std::filesystem::path self_exe() {
   return ec ? std::filesystem::path("perfgate") : p;
 }
 
-void print_summary(const gate::Results& r) {
-  fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", "benchmark", "reps", "p50", "p99", "p99.9", "status");
-  for (const auto& b : r.benchmarks) {
-    if (b.status != "ok") {
-      fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  FAILED: {}\n", b.name, b.repetitions.size(), "-", "-", "-", b.error);
-      continue;
-    }
-    fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", b.name, b.repetitions.size(), reporters::format_duration_ns(b.stats.p50),
-               reporters::format_duration_ns(b.stats.p99), reporters::format_duration_ns(b.stats.p999), "ok");
-  }
-}
 
 }  // namespace
 
@@ -101,6 +90,18 @@ std::expected<gate::Results, ExitCode> run_and_write(const RunOptions& o) {
   return std::move(*results);
 }
 
+void print_results_summary(const gate::Results& r) {
+  fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", "benchmark", "reps", "p50", "p99", "p99.9", "status");
+  for (const auto& b : r.benchmarks) {
+    if (b.status != "ok") {
+      fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  FAILED: {}\n", b.name, b.repetitions.size(), "-", "-", "-", b.error);
+      continue;
+    }
+    fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", b.name, b.repetitions.size(), reporters::format_duration_ns(b.stats.p50),
+               reporters::format_duration_ns(b.stats.p99), reporters::format_duration_ns(b.stats.p999), "ok");
+  }
+}
+
 std::size_t failed_benchmarks(const gate::Results& results) {
   return static_cast<std::size_t>(
       std::ranges::count_if(results.benchmarks, [](const auto& b) { return b.status != "ok"; }));
@@ -115,7 +116,7 @@ ExitCode run_suite_command(const RunOptions& o) {
   const auto report = (output.has_parent_path() ? output.parent_path() : ".") / "report.md";
   if (auto ok = gate::write_file_atomically(report, reporters::render_results_markdown(*results)); !ok)
     return fail(ok.error());
-  print_summary(*results);
+  print_results_summary(*results);
   fmt::print("results: {}\nreport:  {}\n", o.output, report.string());
   if (const std::size_t failed = failed_benchmarks(*results); failed > 0)
     return fail(gate::Error::environment(fmt::format("{} of {} benchmarks failed; their errors are in {}", failed,

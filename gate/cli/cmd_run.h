@@ -36,4 +36,7 @@ std::expected<gate::Results, ExitCode> run_and_write(const RunOptions& options);
 
 std::size_t failed_benchmarks(const gate::Results& results);
 
+// The aligned per-benchmark table (reps, p50, p99, p99.9, status) on stdout.
+void print_results_summary(const gate::Results& results);
+
 }  // namespace perfgate::cli
