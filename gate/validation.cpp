@@ -32,26 +32,34 @@ ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkRes
                             double injected_percent, const ValidationOptions& o) {
   ValidationRow row{.base_pool = base_pool.name, .head_pool = head_pool.name, .injected_percent = injected_percent};
   const bool same = &base_pool == &head_pool;
-  const std::size_t k = o.repetitions_per_side;
-  if (same ? base_pool.repetitions.size() < 2 * k
-           : base_pool.repetitions.size() < k || head_pool.repetitions.size() < k)
+  const std::size_t k0 = o.repetitions_per_side;
+  const std::size_t kmax = std::max<std::size_t>(k0, o.max_repetitions_per_side);
+  if (same ? base_pool.repetitions.size() < 2 * kmax
+           : base_pool.repetitions.size() < kmax || head_pool.repetitions.size() < kmax)
     return row;
   workloads::harness::Rng rng(o.seed);
   std::vector<double> ratios;
   for (unsigned c = 0; c < o.comparisons; ++c) {
-    BenchmarkResult base, head;
+    // Every repetition this comparison may use is drawn up front; the first
+    // k of each side are compared, then k + 2, ... while inconclusive.
+    std::vector<std::size_t> base_idx, head_idx;
     if (same) {  // A/A: two disjoint halves of one draw
-      const auto idx = draw(base_pool.repetitions.size(), 2 * k, rng);
-      base = subset(base_pool, {idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(k)});
-      head = subset(base_pool, {idx.begin() + static_cast<std::ptrdiff_t>(k), idx.end()});
+      const auto idx = draw(base_pool.repetitions.size(), 2 * kmax, rng);
+      base_idx.assign(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(kmax));
+      head_idx.assign(idx.begin() + static_cast<std::ptrdiff_t>(kmax), idx.end());
     } else {
-      base = subset(base_pool, draw(base_pool.repetitions.size(), k, rng));
-      head = subset(head_pool, draw(head_pool.repetitions.size(), k, rng));
+      base_idx = draw(base_pool.repetitions.size(), kmax, rng);
+      head_idx = draw(head_pool.repetitions.size(), kmax, rng);
     }
-    Results b, h;
-    b.benchmarks = {base};
-    h.benchmarks = {head};
-    auto report = compare_results(b, h, {.paired = o.paired});
+    std::expected<GateReport, Error> report = std::unexpected(Error::bad_input("no comparison"));
+    for (std::size_t k = k0;; k = std::min(kmax, k + 2)) {
+      Results b, h;
+      b.benchmarks = {subset(base_pool, {base_idx.begin(), base_idx.begin() + static_cast<std::ptrdiff_t>(k)})};
+      h.benchmarks = {subset(same ? base_pool : head_pool,
+                             {head_idx.begin(), head_idx.begin() + static_cast<std::ptrdiff_t>(k)})};
+      report = compare_results(b, h, {.paired = o.paired});
+      if (!report || k == kmax || report->benchmarks.front().verdict != Verdict::inconclusive) break;
+    }
     if (!report) continue;
     const BenchmarkVerdict& v = report->benchmarks.front();
     ++row.comparisons;

@@ -20,6 +20,10 @@ namespace perfgate::gate {
 struct ValidationOptions {
   unsigned comparisons = 200;
   unsigned repetitions_per_side = 5;
+  // As the gate does (check, ab): while a comparison is inconclusive, two
+  // more repetitions per side, up to this many. 0 or <= repetitions_per_side:
+  // fixed size.
+  unsigned max_repetitions_per_side = 0;
   bool paired = false;  // treat the draws as A/B pairs (paired t) instead of baseline mode (Welch)
   std::uint64_t seed = 1;
 };
@@ -33,9 +37,8 @@ struct ValidationRow {
   double regression_rate() const { return comparisons ? static_cast<double>(regressions) / comparisons : 0; }
 };
 
-// `clean` and each injected pool need >= 2 × repetitions_per_side (A/A) or
-// >= repetitions_per_side repetitions; pools that are too small give a row
-// with 0 comparisons.
+// `clean` and each injected pool need >= 2 × the largest size per side (A/A)
+// or >= that size; pools that are too small give a row with 0 comparisons.
 ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkResult& head_pool,
                             double injected_percent, const ValidationOptions& options);
 

@@ -44,8 +44,11 @@ ExitCode run_validate(const ValidateOptions& o) {
   if (groups.empty())
     return fail(gate::Error::bad_input(fmt::format(
         "{} holds no benchmarks named '<name>/slowdown_percent=<P>' (see scripts/validate-gate)", o.pool)));
-  fmt::print("gate validation: {} comparisons per row, {} repetitions per side, {} mode\n\n",
+  fmt::print("gate validation: {} comparisons per row, {} repetitions per side{}, {} mode\n\n",
              o.validation.comparisons, o.validation.repetitions_per_side,
+             o.validation.max_repetitions_per_side > o.validation.repetitions_per_side
+                 ? fmt::format(" (+2 while inconclusive, up to {})", o.validation.max_repetitions_per_side)
+                 : std::string(),
              o.validation.paired ? "paired (A/B)" : "baseline (Welch)");
   fmt::print("{:<14} {:>9} {:>6} {:>11} {:>6} {:>9} {:>13} {:>12}  {}\n", "workload", "injected", "n", "regression",
              "pass", "improved", "inconclusive", "median ratio", "bar");
@@ -83,6 +86,9 @@ void add_validate_command(CLI::App& app, Action& action) {
   cmd->add_option("--comparisons", opts->validation.comparisons, "Comparisons per row")->capture_default_str();
   cmd->add_option("--reps", opts->validation.repetitions_per_side, "Repetitions per side")
       ->check(CLI::Range(2u, 1000u))
+      ->capture_default_str();
+  cmd->add_option("--max-reps", opts->validation.max_repetitions_per_side,
+                  "Adaptive: while inconclusive, 2 more repetitions per side up to this many (as the gate does)")
       ->capture_default_str();
   cmd->add_flag("--paired", opts->validation.paired, "Compare draws as A/B pairs (paired t)");
   cmd->add_option("--seed", opts->validation.seed, "Seed of the random draws")->capture_default_str();
