@@ -77,3 +77,25 @@ TEST(Validation, TooSmallPoolsGiveNoComparisons) {
 
 }  // namespace
 }  // namespace perfgate::gate
+
+namespace perfgate::gate {
+namespace {
+
+TEST(Validation, AdaptiveRepetitionsDecideWhatFiveCannot) {
+  // 8 % spread: +20 % is often inconclusive with 5 repetitions per side; with
+  // up to 15 (2 more while inconclusive) most comparisons decide.
+  const auto clean = pool("x/slowdown_percent=0", 1000, 40, 3, 0.08);
+  const auto slowed = pool("x/slowdown_percent=20", 1200, 40, 4, 0.08);
+  const ValidationRow fixed = validate_pair(clean, slowed, 20, {.comparisons = 300});
+  const ValidationRow adaptive =
+      validate_pair(clean, slowed, 20, {.comparisons = 300, .max_repetitions_per_side = 15});
+  EXPECT_EQ(adaptive.comparisons, 300u);
+  EXPECT_GT(fixed.inconclusive, 30u);
+  EXPECT_LT(adaptive.inconclusive, fixed.inconclusive / 2);
+  EXPECT_GT(adaptive.regressions, fixed.regressions);
+  // A pool too small for the largest size gives no comparisons.
+  EXPECT_EQ(validate_pair(clean, clean, 0, {.comparisons = 10, .max_repetitions_per_side = 25}).comparisons, 0u);
+}
+
+}  // namespace
+}  // namespace perfgate::gate
