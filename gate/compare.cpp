@@ -1,5 +1,7 @@
 #include "gate/compare.h"
 
+#include "gate/rank_statistics.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -130,8 +132,12 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
       report.benchmarks.push_back(std::move(v));
       continue;
     }
-    v.estimate = options.paired ? paired_log_ratio(base_stat, head_stat, options.confidence)
-                                : welch_log_ratio(base_stat, head_stat, options.confidence);
+    if (options.method == Method::rank)
+      v.estimate = options.paired ? paired_rank_log_ratio(base_stat, head_stat, options.confidence)
+                                  : rank_log_ratio(base_stat, head_stat, options.confidence);
+    else
+      v.estimate = options.paired ? paired_log_ratio(base_stat, head_stat, options.confidence)
+                                  : welch_log_ratio(base_stat, head_stat, options.confidence);
     // What an A/A comparison of this size would resolve: t · s_base · √(2/n).
     const RatioEstimate aa = welch_log_ratio(base_stat, base_stat, options.confidence);
     v.noise_floor_percent = 100.0 * (aa.upper - 1);

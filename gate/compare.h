@@ -24,8 +24,14 @@
 
 namespace perfgate::gate {
 
+// How the ratio, its interval and the p-value are computed from the
+// per-repetition statistics: t on logs (Welch / paired t), or rank-based
+// (Hodges–Lehmann with the Mann–Whitney / Wilcoxon signed-rank interval).
+enum class Method { t, rank };
+
 struct CompareOptions {
   bool paired = false;                        // A/B: repetitions j of base and head form pairs
+  Method method = Method::t;
   double confidence = 0.95;
   double alpha = 0.05;                        // family-wise error rate for regressions
   std::optional<double> threshold_percent;    // overrides every benchmark's regression.threshold_percent

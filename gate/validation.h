@@ -24,6 +24,7 @@ struct ValidationOptions {
   // more repetitions per side, up to this many. 0 or <= repetitions_per_side:
   // fixed size.
   unsigned max_repetitions_per_side = 0;
+  Method method = Method::t;
   bool paired = false;  // treat the draws as A/B pairs (paired t) instead of baseline mode (Welch)
   std::uint64_t seed = 1;
 };

@@ -91,6 +91,9 @@ void add_validate_command(CLI::App& app, Action& action) {
                   "Adaptive: while inconclusive, 2 more repetitions per side up to this many (as the gate does)")
       ->capture_default_str();
   cmd->add_flag("--paired", opts->validation.paired, "Compare draws as A/B pairs (paired t)");
+  cmd->add_option("--method", opts->validation.method, "Statistics of the decision: t or rank")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, gate::Method>{{"t", gate::Method::t},
+                                                                               {"rank", gate::Method::rank}}));
   cmd->add_option("--seed", opts->validation.seed, "Seed of the random draws")->capture_default_str();
   cmd->callback([opts, &action] { action = [opts] { return run_validate(*opts); }; });
 }
