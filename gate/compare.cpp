@@ -65,6 +65,10 @@ std::string_view to_string(Verdict v) {
   return "?";
 }
 
+unsigned adaptive_looks(unsigned initial, unsigned max) {
+  return max > initial ? 1 + (max - initial + 1) / 2 : 1;
+}
+
 std::string_view gate_statistic(const BenchmarkResult& b) {
   return b.source.kind == "workload" ? "p99" : "mean";
 }
@@ -96,7 +100,8 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
   report.base_run = base.run;
   report.head_run = head.run;
   report.confidence = options.confidence;
-  report.alpha = options.alpha;
+  report.alpha = options.alpha / std::max(1u, options.looks);
+  report.looks = std::max(1u, options.looks);
 
   std::vector<std::size_t> decidable;  // indices into report.benchmarks that go through Holm
   for (const auto& h : head.benchmarks) {
@@ -152,7 +157,7 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
   for (std::size_t k = 0; k < decidable.size(); ++k) {
     BenchmarkVerdict& v = report.benchmarks[decidable[k]];
     v.p_adjusted = adjusted[k];
-    v.verdict = decide(v.estimate, v.p_adjusted, options.alpha, v.threshold_percent);
+    v.verdict = decide(v.estimate, v.p_adjusted, report.alpha, v.threshold_percent);
   }
 
   report.overall = Verdict::pass;

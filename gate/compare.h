@@ -34,8 +34,17 @@ struct CompareOptions {
   Method method = Method::t;
   double confidence = 0.95;
   double alpha = 0.05;                        // family-wise error rate for regressions
+  // How many times this comparison may have been looked at while adaptive
+  // repetitions were added (check, ab). Every look is a chance for a false
+  // alarm, so α is split evenly over them (Bonferroni spending): the chance
+  // of a false regression over all looks stays within α.
+  unsigned looks = 1;
   std::optional<double> threshold_percent;    // overrides every benchmark's regression.threshold_percent
 };
+
+// The number of looks of an adaptive run that starts with `initial`
+// repetitions (or pairs) and adds two at a time up to `max`.
+unsigned adaptive_looks(unsigned initial, unsigned max);
 
 // bad_input when the two runs do not hold the same benchmarks (named in the
 // message) or a benchmark's unit differs.

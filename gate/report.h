@@ -77,7 +77,8 @@ struct GateReport {
   std::string mode;  // "baseline" (unpaired, stored baseline) or "ab" (paired, interleaved)
   RunMetadata base_run, head_run;
   double confidence = 0.95;
-  double alpha = 0.05;  // family-wise, Holm across gated benchmarks
+  double alpha = 0.05;  // family-wise, Holm across gated benchmarks; already split over `looks`
+  unsigned looks = 1;   // adaptive looks α was split over (Bonferroni)
   std::vector<BenchmarkVerdict> benchmarks;
   Verdict overall = Verdict::pass;  // regression when any gated benchmark regressed
   TargetSummary targets;            // of the head run

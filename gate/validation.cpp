@@ -57,7 +57,8 @@ ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkRes
       b.benchmarks = {subset(base_pool, {base_idx.begin(), base_idx.begin() + static_cast<std::ptrdiff_t>(k)})};
       h.benchmarks = {subset(same ? base_pool : head_pool,
                              {head_idx.begin(), head_idx.begin() + static_cast<std::ptrdiff_t>(k)})};
-      report = compare_results(b, h, {.paired = o.paired, .method = o.method});
+      report = compare_results(b, h, {.paired = o.paired, .method = o.method,
+                                       .looks = adaptive_looks(static_cast<unsigned>(k0), static_cast<unsigned>(kmax))});
       if (!report || k == kmax || report->benchmarks.front().verdict != Verdict::inconclusive) break;
     }
     if (!report) continue;

@@ -72,6 +72,7 @@ std::string render_json_report(const gate::GateReport& r) {
                    {"mode", r.mode},
                    {"confidence", r.confidence},
                    {"alpha", r.alpha},
+                   {"looks", r.looks},
                    {"base", run_json(r.base_run)},
                    {"head", run_json(r.head_run)},
                    {"benchmarks", benchmarks},

@@ -107,6 +107,7 @@ ExitCode run_ab_command(const AbCliOptions& o) {
   if (!head) return fail(head.error());
   gate::AbOptions ao{.pairs = o.pairs, .max_pairs = std::max(o.pairs, o.max_pairs)};
   if (o.threshold > 0) ao.compare.threshold_percent = o.threshold;
+  ao.compare.looks = gate::adaptive_looks(ao.pairs, ao.max_pairs);  // α split over the adaptive looks
   auto outcome = gate::run_ab(*base, *head, ao);
   if (!outcome) return fail(outcome.error());
   // Profiles were written under OUT/base and OUT/head; the results files sit

@@ -155,3 +155,27 @@ TEST(Compare, NoiseFloorGrowsWithTheBaseSpread) {
 
 }  // namespace
 }  // namespace perfgate::gate
+
+namespace perfgate::gate {
+namespace {
+
+TEST(Compare, AlphaIsSplitOverAdaptiveLooks) {
+  EXPECT_EQ(adaptive_looks(5, 15), 6u);  // at 5, 7, 9, 11, 13, 15
+  EXPECT_EQ(adaptive_looks(5, 6), 2u);
+  EXPECT_EQ(adaptive_looks(5, 5), 1u);
+  // Noisy repetitions, head 20 % slower: significant for one look, not once
+  // alpha is spread over a thousand.
+  const std::vector<double> base{1000, 1080, 930, 1040, 960}, head{1150, 1290, 1120, 1250, 1190};
+  const Results b = run_of({bench("x", base)}), h = run_of({bench("x", head)});
+  auto one = compare_results(b, h, {});
+  auto many = compare_results(b, h, {.looks = 1000});
+  ASSERT_TRUE(one && many);
+  EXPECT_EQ(one->benchmarks[0].verdict, Verdict::regression);
+  EXPECT_EQ(many->benchmarks[0].verdict, Verdict::inconclusive);
+  EXPECT_DOUBLE_EQ(many->alpha, 0.05 / 1000);
+  EXPECT_EQ(many->looks, 1000u);
+  EXPECT_DOUBLE_EQ(one->benchmarks[0].p_adjusted, many->benchmarks[0].p_adjusted);  // same evidence
+}
+
+}  // namespace
+}  // namespace perfgate::gate
