@@ -1,12 +1,12 @@
 #include "gate/compare.h"
 
-#include "gate/rank_statistics.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+
+#include "gate/rank_statistics.h"
 
 namespace perfgate::gate {
 namespace {

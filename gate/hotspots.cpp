@@ -64,6 +64,8 @@ std::string profile_note(const std::optional<ProfileRef>& ref) {
   return fmt::format("profile {}: {}", ref->status, ref->reason.empty() ? "no reason given" : ref->reason);
 }
 
+}  // namespace
+
 std::expected<profiler::Profile, std::string> load_profile(const std::optional<ProfileRef>& ref,
                                                            const std::filesystem::path& dir) {
   if (!ref || ref->status != "ok") return std::unexpected(profile_note(ref));
@@ -74,8 +76,6 @@ std::expected<profiler::Profile, std::string> load_profile(const std::optional<P
   if (!profile) return std::unexpected(fmt::format("profile {} invalid: {}", path.string(), profile.error().message));
   return std::move(*profile);
 }
-
-}  // namespace
 
 double complexity_from_size(std::uint64_t symbol_size_bytes) {
   if (symbol_size_bytes == 0) return kUnknownSizeComplexity;

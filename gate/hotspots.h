@@ -12,7 +12,7 @@
 //            weights are renormalized: 0.5·self + 0.5·total instead of
 //            0.4·self + 0.4·total + 0.2·calls (the report says so)
 //   complexity  from the config's pattern if one matches, else from code
-//            size: 1 + log2(1 + size/256 B) (64 B → 1.2, 1 KiB → 3.3,
+//            size: 1 + log2(1 + size/256 B) (64 B → 1.3, 1 KiB → 3.3,
 //            16 KiB → 7.0); 3.3 (a 1 KiB function) when the size is unknown
 //   ROI      score / complexity
 //   impact   total % × max speedup (config, default 2×)
@@ -42,6 +42,12 @@ inline constexpr double kUnknownSizeComplexity = 3.3;
 inline constexpr std::uint64_t kFewSamples = 200;
 
 double complexity_from_size(std::uint64_t symbol_size_bytes);
+
+// The profile a results file references (path relative to `dir`), or one
+// line saying why there is none (not profiled, missing with its reason,
+// unreadable, invalid).
+std::expected<profiler::Profile, std::string> load_profile(const std::optional<ProfileRef>& ref,
+                                                           const std::filesystem::path& dir);
 
 // Hotspots by ROI, best first, at most settings.top.
 std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const HotspotSettings& settings);

@@ -52,8 +52,7 @@ std::vector<double> signed_rank_counts(std::size_t n) {
   return c;
 }
 
-double median_of(std::vector<double> v) {
-  std::ranges::sort(v);
+double median_of_sorted(const std::vector<double>& v) {
   const std::size_t k = v.size();
   return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
 }
@@ -65,7 +64,7 @@ RatioEstimate from_order_statistics(std::vector<double> v, std::size_t k, double
   const std::size_t N = v.size();
   k = std::clamp<std::size_t>(k, 1, (N + 1) / 2);
   RatioEstimate e;
-  e.ratio = std::exp(median_of(v));
+  e.ratio = std::exp(median_of_sorted(v));
   e.lower = std::exp(v[k - 1]);
   e.upper = std::exp(v[N - k]);
   e.p_slower = std::clamp(p_slower, 0.0, 1.0);
@@ -82,6 +81,21 @@ std::size_t critical_k(const std::vector<double>& cdf, double tail) {
 }
 
 constexpr std::size_t kExactLimit = 2500;  // table cells n·m (or n(n+1)/2) counted exactly
+
+// Beyond kExactLimit: the statistic (U or W+, with null mean and sd) is
+// treated as normal; k comes from its (1 − tail) quantile, the p-value from
+// the upper tail with a continuity correction.
+RatioEstimate normal_approximation(std::vector<double> values, double statistic, double mean, double sd,
+                                   double tail, std::size_t n) {
+  double zq = 0;
+  for (double lo = 0, hi = 10; hi - lo > 1e-9;) {
+    zq = 0.5 * (lo + hi);
+    (normal_cdf(zq) < 1 - tail ? lo : hi) = zq;
+  }
+  const auto k = static_cast<std::size_t>(std::max(1.0, std::floor(mean - zq * sd)));
+  const double p = 1 - normal_cdf((statistic - 0.5 - mean) / sd);
+  return from_order_statistics(std::move(values), k, p, n);
+}
 
 }  // namespace
 
@@ -103,16 +117,8 @@ RatioEstimate rank_log_ratio(std::span<const double> base, std::span<const doubl
     const double p = u_obs == 0 ? 1.0 : 1.0 - cdf[u_obs - 1];  // P(U >= u_obs)
     return from_order_statistics(std::move(diffs), critical_k(cdf, tail), p, std::min(n, m));
   }
-  const double mean = n * m / 2.0, sd = std::sqrt(n * m * (n + m + 1.0) / 12.0);
-  // Normal approximation: k from the (1 − tail) quantile of U.
-  double zq = 0;
-  for (double lo = 0, hi = 10; hi - lo > 1e-9;) {
-    zq = 0.5 * (lo + hi);
-    (normal_cdf(zq) < 1 - tail ? lo : hi) = zq;
-  }
-  const auto k = static_cast<std::size_t>(std::max(1.0, std::floor(mean - zq * sd)));
-  const double p = 1 - normal_cdf((u - 0.5 - mean) / sd);
-  return from_order_statistics(std::move(diffs), k, p, std::min(n, m));
+  return normal_approximation(std::move(diffs), u, n * m / 2.0, std::sqrt(n * m * (n + m + 1.0) / 12.0), tail,
+                              std::min(n, m));
 }
 
 RatioEstimate paired_rank_log_ratio(std::span<const double> base, std::span<const double> head, double confidence) {
@@ -133,16 +139,8 @@ RatioEstimate paired_rank_log_ratio(std::span<const double> base, std::span<cons
     const double p = w_obs == 0 ? 1.0 : 1.0 - cdf[w_obs - 1];
     return from_order_statistics(std::move(walsh), critical_k(cdf, tail), p, n);
   }
-  const double N = static_cast<double>(walsh.size());
-  const double mean = N / 2.0, sd = std::sqrt(n * (n + 1.0) * (2.0 * n + 1.0) / 24.0);
-  double zq = 0;
-  for (double lo = 0, hi = 10; hi - lo > 1e-9;) {
-    zq = 0.5 * (lo + hi);
-    (normal_cdf(zq) < 1 - tail ? lo : hi) = zq;
-  }
-  const auto k = static_cast<std::size_t>(std::max(1.0, std::floor(mean - zq * sd)));
-  const double p = 1 - normal_cdf((w - 0.5 - mean) / sd);
-  return from_order_statistics(std::move(walsh), k, p, n);
+  const double mean = static_cast<double>(walsh.size()) / 2.0;
+  return normal_approximation(std::move(walsh), w, mean, std::sqrt(n * (n + 1.0) * (2.0 * n + 1.0) / 24.0), tail, n);
 }
 
 }  // namespace perfgate::gate

@@ -14,13 +14,13 @@
 #include "gate/workload_run_json.h"
 
 namespace perfgate::gate {
-namespace {
-
 std::string safe_file_name(std::string_view name) {
   std::string out;
   for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
   return out;
 }
+
+namespace {
 
 std::string last_line(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
@@ -278,48 +278,19 @@ std::expected<std::vector<BenchmarkSpec>, Error> select_benchmarks(const SuiteCo
   return out;
 }
 
-std::expected<Results, Error> run_suite(const SuiteConfig& suite, const RunnerOptions& options) {
-  auto selected = select_benchmarks(suite, options);
-  if (!selected) return std::unexpected(selected.error());
-  std::error_code ec;
-  std::filesystem::create_directories(options.work_dir / ".scratch", ec);
-  if (ec)
-    return std::unexpected(Error::environment(
-        fmt::format("cannot create '{}': {}", (options.work_dir / ".scratch").string(), ec.message())));
+namespace {
 
-  Results results;
-  results.run = start_metadata(suite.name);
-  const auto start = std::chrono::steady_clock::now();
-  if (options.interleave) {
-    std::vector<ResultCollector> collectors;
-    std::vector<bool> stopped(selected->size(), false);
-    unsigned most = 0;
-    auto reps_of = [&](const BenchmarkSpec& spec) { return options.repetitions > 0 ? options.repetitions : spec.repetitions; };
-    for (const BenchmarkSpec& spec : *selected) {
-      collectors.emplace_back(spec);
-      most = std::max(most, reps_of(spec));
-    }
-    for (unsigned rep = 0; rep < most; ++rep) {
-      options.progress(fmt::format("round {}/{}", rep + 1, most));
-      for (std::size_t i = 0; i < selected->size(); ++i) {
-        if (stopped[i] || rep >= reps_of((*selected)[i])) continue;
-        stopped[i] = !collectors[i].add(measure_once((*selected)[i], options, rep));
-      }
-    }
-    for (std::size_t i = 0; i < selected->size(); ++i)
-      for (BenchmarkResult& b : collectors[i].finish()) {
-        profile_if_asked(b, (*selected)[i], options);
-        results.benchmarks.push_back(std::move(b));
-      }
-    results.run.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::filesystem::remove_all(options.work_dir / ".scratch", ec);
-    return results;
-  }
+unsigned configured_repetitions(const BenchmarkSpec& spec, const RunnerOptions& o) {
+  return o.repetitions > 0 ? o.repetitions : spec.repetitions;
+}
+
+// Each benchmark's repetitions back to back, with adaptive extra ones.
+void run_in_order(const std::vector<BenchmarkSpec>& specs, const RunnerOptions& options, Results& results) {
   std::size_t n = 0;
-  for (const BenchmarkSpec& spec : *selected) {
-    options.progress(fmt::format("[{}/{}] {}", ++n, selected->size(), spec.name));
+  for (const BenchmarkSpec& spec : specs) {
+    options.progress(fmt::format("[{}/{}] {}", ++n, specs.size(), spec.name));
     ResultCollector collector(spec);
-    unsigned reps = options.repetitions > 0 ? options.repetitions : spec.repetitions;
+    unsigned reps = configured_repetitions(spec, options);
     for (unsigned rep = 0; rep < reps; ++rep) {
       if (!collector.add(measure_once(spec, options, rep))) break;
       options.progress(fmt::format("  {} {}/{}", spec.name, rep + 1, reps));
@@ -336,6 +307,48 @@ std::expected<Results, Error> run_suite(const SuiteConfig& suite, const RunnerOp
       results.benchmarks.push_back(std::move(b));
     }
   }
+}
+
+// Round-robin (RunnerOptions::interleave): repetition r of every benchmark
+// before repetition r + 1 of any.
+void run_interleaved(const std::vector<BenchmarkSpec>& specs, const RunnerOptions& options, Results& results) {
+  std::vector<ResultCollector> collectors;
+  std::vector<bool> stopped(specs.size(), false);
+  unsigned most = 0;
+  for (const BenchmarkSpec& spec : specs) {
+    collectors.emplace_back(spec);
+    most = std::max(most, configured_repetitions(spec, options));
+  }
+  for (unsigned rep = 0; rep < most; ++rep) {
+    options.progress(fmt::format("round {}/{}", rep + 1, most));
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+      if (stopped[i] || rep >= configured_repetitions(specs[i], options)) continue;
+      stopped[i] = !collectors[i].add(measure_once(specs[i], options, rep));
+    }
+  }
+  for (std::size_t i = 0; i < specs.size(); ++i)
+    for (BenchmarkResult& b : collectors[i].finish()) {
+      profile_if_asked(b, specs[i], options);
+      results.benchmarks.push_back(std::move(b));
+    }
+}
+
+}  // namespace
+
+std::expected<Results, Error> run_suite(const SuiteConfig& suite, const RunnerOptions& options) {
+  auto selected = select_benchmarks(suite, options);
+  if (!selected) return std::unexpected(selected.error());
+  std::error_code ec;
+  std::filesystem::create_directories(options.work_dir / ".scratch", ec);
+  if (ec)
+    return std::unexpected(Error::environment(
+        fmt::format("cannot create '{}': {}", (options.work_dir / ".scratch").string(), ec.message())));
+
+  Results results;
+  results.run = start_metadata(suite.name);
+  const auto start = std::chrono::steady_clock::now();
+  if (options.interleave) run_interleaved(*selected, options, results);
+  else run_in_order(*selected, options, results);
   results.run.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::filesystem::remove_all(options.work_dir / ".scratch", ec);
   return results;

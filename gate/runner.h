@@ -113,6 +113,10 @@ std::expected<std::vector<BenchmarkSpec>, Error> select_benchmarks(const SuiteCo
 // writable); per-benchmark failures are inside the results.
 std::expected<Results, Error> run_suite(const SuiteConfig& suite, const RunnerOptions& options);
 
+// A benchmark name as a file name: letters, digits, '-' and '.' kept, the
+// rest '_' ("lru/variant=x" -> "lru_variant_x"). Profiles and scratch files.
+std::string safe_file_name(std::string_view name);
+
 // Systematic subsample: at most `limit` values, evenly spaced, order kept.
 std::vector<double> bounded_sample(const std::vector<double>& samples, std::size_t limit);
 

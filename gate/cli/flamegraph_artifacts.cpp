@@ -6,7 +6,8 @@
 
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
-#include "gate/profile_json.h"
+#include "gate/hotspots.h"
+#include "gate/runner.h"
 #include "reporters/diff_flamegraph.h"
 
 namespace perfgate::cli {
@@ -20,27 +21,10 @@ std::string relative_to(const fs::path& file, const fs::path& dir) {
   return ec || rel.empty() ? file.string() : rel.string();
 }
 
-// File-name-safe form of a benchmark name ("lru/variant=x" -> "lru_variant=x").
-std::string file_name_of(std::string_view name) {
-  std::string s(name);
-  for (char& c : s)
-    if (c == '/' || c == ' ' || c == '\\') c = '_';
-  return s;
-}
-
 std::optional<profiler::Profile> read_profile(const gate::BenchmarkResult& b, const fs::path& dir) {
-  if (!b.profile || b.profile->status != "ok") return std::nullopt;
-  auto text = gate::read_file(dir / b.profile->path, std::uintmax_t{1} << 30);
-  if (!text) {
-    warn(fmt::format("no differential flame graph for {}: {}", b.name, text.error().message));
-    return std::nullopt;
-  }
-  auto p = gate::profile_from_json(*text);
-  if (!p) {
-    warn(fmt::format("no differential flame graph for {}: {}", b.name, p.error().message));
-    return std::nullopt;
-  }
-  return std::move(*p);
+  auto p = gate::load_profile(b.profile, dir);
+  if (!p) warn(fmt::format("no differential flame graph for {}: {}", b.name, p.error()));
+  return p ? std::optional(std::move(*p)) : std::nullopt;
 }
 
 }  // namespace
@@ -64,7 +48,7 @@ void add_flamegraph_artifacts(gate::GateReport& report, const gate::Results& bas
     options.title = "Differential flame graph: " + h.name;
     options.subtitle = "red = grew, blue = shrank (self share, each side normalized to its total)";
     const auto diff = reporters::render_diff_flamegraph(*base_profile, *head_profile, options);
-    const fs::path out = out_dir / "flamegraphs" / (file_name_of(h.name) + "-diff.svg");
+    const fs::path out = out_dir / "flamegraphs" / (gate::safe_file_name(h.name) + "-diff.svg");
     if (auto ok = gate::write_file_atomically(out, diff.svg); !ok) {
       warn(fmt::format("no differential flame graph for {}: {}", h.name, ok.error().message));
       continue;
