@@ -310,7 +310,8 @@ void run_in_order(const std::vector<BenchmarkSpec>& specs, const RunnerOptions& 
 }
 
 // Round-robin (RunnerOptions::interleave): repetition r of every benchmark
-// before repetition r + 1 of any.
+// before repetition r + 1 of any. Round r starts at benchmark r mod n, so no
+// benchmark always runs first (after a pause) or right after the same one.
 void run_interleaved(const std::vector<BenchmarkSpec>& specs, const RunnerOptions& options, Results& results) {
   std::vector<ResultCollector> collectors;
   std::vector<bool> stopped(specs.size(), false);
@@ -321,7 +322,8 @@ void run_interleaved(const std::vector<BenchmarkSpec>& specs, const RunnerOption
   }
   for (unsigned rep = 0; rep < most; ++rep) {
     options.progress(fmt::format("round {}/{}", rep + 1, most));
-    for (std::size_t i = 0; i < specs.size(); ++i) {
+    for (std::size_t k = 0; k < specs.size(); ++k) {
+      const std::size_t i = (k + rep) % specs.size();
       if (stopped[i] || rep >= configured_repetitions(specs[i], options)) continue;
       stopped[i] = !collectors[i].add(measure_once(specs[i], options, rep));
     }

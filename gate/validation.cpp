@@ -47,6 +47,9 @@ ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkRes
       const auto idx = draw(base_pool.repetitions.size(), 2 * kmax, rng);
       base_idx.assign(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(kmax));
       head_idx.assign(idx.begin() + static_cast<std::ptrdiff_t>(kmax), idx.end());
+    } else if (o.paired) {  // A/B: both sides from the same rounds of the interleaved pools
+      base_idx = draw(std::min(base_pool.repetitions.size(), head_pool.repetitions.size()), kmax, rng);
+      head_idx = base_idx;
     } else {
       base_idx = draw(base_pool.repetitions.size(), kmax, rng);
       head_idx = draw(head_pool.repetitions.size(), kmax, rng);

@@ -6,6 +6,12 @@
 //   A/A: clean vs clean; any "regression" is a false alarm (bar: <= 1 %).
 //   injected: clean vs slowed; +15 % and more must be caught (bar: >= 95 %),
 //   +5 % must never be called a regression.
+// Draws: A/A from one pool takes two disjoint halves of one draw; from two
+// pools measured alike (a clean pool and its twin) and for injected pools,
+// baseline mode draws each side independently, while paired mode takes both
+// sides from the same drawn rounds — the pools are measured interleaved, so
+// repetition i of every pool ran in round i, next to each other in time, as
+// the base and head of one A/B pair do.
 // Pure and deterministic given the seed.
 
 #include <cstdint>
@@ -25,7 +31,7 @@ struct ValidationOptions {
   // fixed size.
   unsigned max_repetitions_per_side = 0;
   Method method = Method::t;
-  bool paired = false;  // treat the draws as A/B pairs (paired t) instead of baseline mode (Welch)
+  bool paired = false;  // A/B pairs from the same rounds (paired t) instead of baseline mode (Welch)
   std::uint64_t seed = 1;
 };
 
@@ -38,8 +44,9 @@ struct ValidationRow {
   double regression_rate() const { return comparisons ? static_cast<double>(regressions) / comparisons : 0; }
 };
 
-// `clean` and each injected pool need >= 2 × the largest size per side (A/A)
-// or >= that size; pools that are too small give a row with 0 comparisons.
+// One pool compared with itself (A/A without a twin) needs >= 2 × the largest
+// size per side, two pools >= that size each; pools that are too small give a
+// row with 0 comparisons. injected_percent 0 marks an A/A row.
 ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkResult& head_pool,
                             double injected_percent, const ValidationOptions& options);
 

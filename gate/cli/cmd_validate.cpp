@@ -2,7 +2,9 @@
 // repetitions measured on this machine (see gate/validation.h and
 // scripts/validate-gate, which measures the pools). Benchmarks named
 // "<name>/slowdown_percent=<P>" form one group per name; P = 0 is the clean
-// pool. Exit 0 when every row meets its quality bar, 1 otherwise.
+// pool, and "<name>/twin/slowdown_percent=0", when present, a second clean pool
+// measured alike, which the A/A rows compare the clean pool with. Exit 0 when
+// every row meets its quality bar, 1 otherwise.
 
 #include <fmt/format.h>
 
@@ -23,6 +25,7 @@ struct ValidateOptions {
 
 struct Group {
   const gate::BenchmarkResult* clean = nullptr;
+  const gate::BenchmarkResult* twin = nullptr;  // a second clean pool, for A/A
   std::map<double, const gate::BenchmarkResult*> injected;
 };
 
@@ -31,13 +34,19 @@ ExitCode run_validate(const ValidateOptions& o) {
   if (!results) return fail(results.error());
   std::map<std::string, Group> groups;
   constexpr std::string_view kKey = "/slowdown_percent=";
+  constexpr std::string_view kTwin = "/twin";
   for (const auto& b : results->benchmarks) {
     const auto at = b.name.find(kKey);
     if (at == std::string::npos || b.status != "ok") continue;
     double pct = 0;
     const std::string_view num = std::string_view(b.name).substr(at + kKey.size());
     if (std::from_chars(num.data(), num.data() + num.size(), pct).ec != std::errc{}) continue;
-    Group& g = groups[b.name.substr(0, at)];
+    const std::string name = b.name.substr(0, at);
+    if (name.ends_with(kTwin)) {
+      if (pct == 0) groups[name.substr(0, name.size() - kTwin.size())].twin = &b;
+      continue;
+    }
+    Group& g = groups[name];
     if (pct == 0) g.clean = &b;
     else g.injected[pct] = &b;
   }
@@ -58,7 +67,8 @@ ExitCode run_validate(const ValidateOptions& o) {
       warn(fmt::format("{}: no clean pool (slowdown_percent=0); skipped", name));
       continue;
     }
-    std::vector<gate::ValidationRow> rows = {gate::validate_pair(*g.clean, *g.clean, 0, o.validation)};
+    std::vector<gate::ValidationRow> rows = {
+        gate::validate_pair(*g.clean, g.twin ? *g.twin : *g.clean, 0, o.validation)};
     for (const auto& [pct, pool] : g.injected) rows.push_back(gate::validate_pair(*g.clean, *pool, pct, o.validation));
     for (const auto& r : rows) {
       const bool ok = gate::meets_quality_bars(r);

@@ -62,6 +62,24 @@ TEST(Validation, ThreePercentSpreadMakesFivePercentChangesAlarmSometimes) {
   EXPECT_EQ(more.regressions, 0u) << "three times the repetitions restore the bar";
 }
 
+TEST(Validation, PairedModeTakesBothSidesFromTheSameRounds) {
+  // Two interleaved pools that share a 10 % drift per round (the machine got
+  // faster and slower) on top of 1 % noise of their own: pairs from the same
+  // round cancel the drift, independent draws cannot.
+  const auto drift = pool("drift", 1, 40, 7, 0.10), clean_noise = pool("a", 1000, 40, 8, 0.01),
+             slow_noise = pool("b", 1150, 40, 9, 0.01);
+  BenchmarkResult clean = clean_noise, slowed = slow_noise;
+  for (std::size_t i = 0; i < 40; ++i) {
+    clean.repetitions[i].stats.p99 *= drift.repetitions[i].stats.p99;
+    slowed.repetitions[i].stats.p99 *= drift.repetitions[i].stats.p99;
+  }
+  const ValidationRow paired = validate_pair(clean, slowed, 15, {.comparisons = 200, .paired = true});
+  const ValidationRow unpaired = validate_pair(clean, slowed, 15, {.comparisons = 200});
+  EXPECT_EQ(paired.regressions, paired.comparisons);
+  EXPECT_LT(unpaired.regression_rate(), 0.5);
+  EXPECT_NEAR(paired.median_ratio, 1.15, 0.02);
+}
+
 TEST(Validation, MissedBarsAreReported) {
   ValidationRow aa{.comparisons = 100, .regressions = 2};
   EXPECT_FALSE(meets_quality_bars(aa));

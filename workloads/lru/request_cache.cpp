@@ -14,11 +14,15 @@ std::expected<RequestCache, std::string> RequestCache::create(const RequestCache
 }
 
 ServeResult RequestCache::serve(std::string_view content, const Response& on_miss) {
-  harness::SlowdownScope slow(slowdown_);
   const std::uint64_t key = cache_key(content, key_hash_);
   if (const Response* cached = cache_.get(key)) return ServeResult{.hit = true, .response = *cached};
   const bool evicted = cache_.put(key, on_miss).has_value();
   return ServeResult{.hit = false, .response = on_miss, .evicted = evicted};
+}
+
+void RequestCache::serve_batch(std::span<const Request> batch, std::span<ServeResult> results) {
+  const harness::SlowdownScope slow(slowdown_);
+  for (std::size_t i = 0; i < batch.size(); ++i) results[i] = serve(batch[i].content, batch[i].on_miss);
 }
 
 }  // namespace perfgate::workloads::lru

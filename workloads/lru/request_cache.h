@@ -4,12 +4,15 @@
 //
 // serve() is one request: hash the content to a key (cache_key.h), look it up,
 // and on a miss store the origin's response (evicting the least recently used
-// entry at capacity). The origin itself is simulated by the caller, which
-// passes the response a miss would fetch; its latency is not modelled, so the
-// op measures the cache alone. Not thread-safe; move-only.
+// entry at capacity). serve_batch() serves the requests that arrived together
+// (one read off a pipelined connection) in order; the workload times one batch.
+// The origin itself is simulated by the caller, which passes the response a
+// miss would fetch; its latency is not modelled, so the op measures the cache
+// alone. Not thread-safe; move-only.
 
 #include <cstdint>
 #include <expected>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -25,6 +28,11 @@ struct Response {
   std::uint32_t body_bytes = 0;
 };
 
+struct Request {
+  std::string_view content;
+  Response on_miss;  // what the origin would return for it
+};
+
 struct ServeResult {
   bool hit = false;
   Response response;
@@ -35,7 +43,7 @@ struct RequestCacheConfig {
   std::size_t capacity = 4096;  // entries
   KeyHash key_hash = KeyHash::xxh3;
   Eviction eviction = Eviction::list_tail;
-  harness::Slowdown slowdown;  // injected into serve()
+  harness::Slowdown slowdown;  // injected into serve_batch()
 };
 
 class RequestCache {
@@ -43,9 +51,15 @@ class RequestCache {
   static std::expected<RequestCache, std::string> create(const RequestCacheConfig& config);
 
   // One request. on_miss is the origin's response for this content; it is
-  // stored only on a miss. Kept out of line (and named in the workload's Info)
-  // so that --slowdown's extra work is this function's self time.
+  // stored only on a miss.
   [[gnu::noinline]] ServeResult serve(std::string_view content, const Response& on_miss);
+
+  // The requests of one batch in order, results[i] for batch[i] (results has
+  // batch.size() elements). Kept out of line (and named in the workload's
+  // Info) so that --slowdown's extra work is this function's self time; the
+  // slowdown scales the whole batch, which is long enough (microseconds) for
+  // the injected percentage to be exact.
+  [[gnu::noinline]] void serve_batch(std::span<const Request> batch, std::span<ServeResult> results);
 
   const LruCache<Response>& cache() const { return cache_; }
 

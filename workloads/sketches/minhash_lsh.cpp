@@ -3,8 +3,10 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 
+#include "workloads/harness/memory.h"
 #include "workloads/harness/rng.h"
 
 namespace perfgate::workloads::sketches {
@@ -71,6 +73,30 @@ void LshIndex::grow(Band& band) {
     bigger.heads[slot] = band.heads[s];
   }
   band = std::move(bigger);
+}
+
+void LshIndex::reserve(std::size_t documents) {
+  // grow() keeps every table at most half full.
+  const std::size_t slots = std::bit_ceil(std::max<std::size_t>(2 * documents + 2, 1024));
+  for (Band& b : bands_) {
+    if (b.keys.size() >= slots) continue;
+    Band bigger;
+    bigger.keys.assign(slots, 0);
+    bigger.heads.assign(slots, kNone);
+    b.keys.swap(bigger.keys);
+    b.heads.swap(bigger.heads);
+    b.used = 0;
+    for (std::size_t s = 0; s < bigger.keys.size(); ++s) {  // re-insert what was there
+      if (bigger.heads[s] == kNone) continue;
+      const std::size_t slot = find_slot(b, bigger.keys[s]);
+      b.keys[slot] = bigger.keys[s];
+      b.heads[slot] = bigger.heads[s];
+      ++b.used;
+    }
+  }
+  harness::touch_capacity(next_, documents * bands_.size());
+  harness::touch_capacity(id_, documents * bands_.size());
+  if (seen_.size() < documents) seen_.resize(documents, 0);
 }
 
 void LshIndex::query(std::span<const std::uint32_t> signature,

@@ -128,6 +128,7 @@ class SketchesWorkload final : public Workload {
     std::vector<std::uint32_t> exact_count(kUniverse, 0);
     std::vector<char> key_bytes(kEventsPerBatch * kKeyBytes);
     std::vector<std::string_view> events(kEventsPerBatch);
+    sketches.reserve(total, kTokensPerDocument);
 
     Run run;
     run.warmup_ops = params.warmup_ops;

@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "workloads/harness/memory.h"
+
 namespace perfgate::workloads::sketches {
 
 StreamSketches::StreamSketches(const StreamSketchesConfig& config)
@@ -13,6 +15,13 @@ StreamSketches::StreamSketches(const StreamSketchesConfig& config)
       lsh_(config.lsh_bands, config.lsh_rows) {}
 
 void StreamSketches::deny(std::string_view key) { bloom_.insert(hash(key)); }
+
+void StreamSketches::reserve(std::size_t documents, std::size_t tokens_per_document) {
+  harness::touch_capacity(signatures_, documents * minhash_.permutations());
+  harness::touch_capacity(token_hashes_, tokens_per_document);
+  harness::touch_capacity(candidates_, 1024);
+  lsh_.reserve(documents);
+}
 
 void StreamSketches::ingest(std::span<const std::string_view> events,
                             std::span<const std::uint64_t> document_tokens,

@@ -48,6 +48,11 @@ class StreamSketches {
   // Adds a key to the Bloom filter's set (a deny-list, built before the stream).
   void deny(std::string_view key);
 
+  // Allocates and touches what ingesting `documents` documents (of up to
+  // `tokens_per_document` tokens) will use, so that no timed ingest
+  // reallocates, rehashes or page-faults.
+  void reserve(std::size_t documents, std::size_t tokens_per_document);
+
   // One timed operation: hash each event key once and add it to the
   // HyperLogLog and the Count-Min sketch and look it up in the Bloom filter;
   // then MinHash the document (its tokens as 8-byte items), find its
