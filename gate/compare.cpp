@@ -41,13 +41,20 @@ std::string insufficiency(const BenchmarkResult& b, std::string_view side, unsig
 Verdict decide(const RatioEstimate& e, double p_adjusted, double alpha, double threshold) {
   const double t = threshold / 100.0;
   if (e.upper < 1 - t) return Verdict::improvement;
-  // DESIGN §8: the interval's lower bound > 1. The report shows two-sided
-  // (1 − α) intervals, so a one-sided p below α/2 is that bound clearing 1;
-  // "p < α" would be a 90 % interval's bound, and on this VM's heavy-tailed
+  // DESIGN §8: the interval's lower bound > 1 (here > 1 + margin·T, see
+  // CompareOptions::margin_fraction). The report shows two-sided (1 − α)
+  // intervals, so a one-sided p below α/2 is that bound clearing it; "p < α"
+  // would be a 90 % interval's bound, and on this VM's heavy-tailed
   // per-repetition p99s it alarmed in 3.5 % of A/A comparisons.
   if (e.ratio > 1 + t && p_adjusted < alpha / 2) return Verdict::regression;
   if (e.upper < 1 + t) return Verdict::pass;
   return Verdict::inconclusive;
+}
+
+RatioEstimate estimate(std::span<const double> base, std::span<const double> head, const CompareOptions& o) {
+  if (o.method == Method::rank)
+    return o.paired ? paired_rank_log_ratio(base, head, o.confidence) : rank_log_ratio(base, head, o.confidence);
+  return o.paired ? paired_log_ratio(base, head, o.confidence) : welch_log_ratio(base, head, o.confidence);
 }
 
 }  // namespace
@@ -67,6 +74,14 @@ std::string_view to_string(Verdict v) {
 
 unsigned adaptive_looks(unsigned initial, unsigned max) {
   return max > initial ? 1 + (max - initial + 1) / 2 : 1;
+}
+
+double interim_alpha(double alpha, unsigned looks) { return std::min(0.001, alpha / (2.0 * std::max(1u, looks))); }
+
+double look_alpha(double alpha, unsigned looks, bool final_look) {
+  if (looks <= 1) return alpha;
+  const double interim = interim_alpha(alpha, looks);
+  return final_look ? alpha - (looks - 1) * interim : interim;
 }
 
 std::string_view gate_statistic(const BenchmarkResult& b) {
@@ -100,8 +115,11 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
   report.base_run = base.run;
   report.head_run = head.run;
   report.confidence = options.confidence;
-  report.alpha = options.alpha / std::max(1u, options.looks);
+  report.alpha = options.alpha;
   report.looks = std::max(1u, options.looks);
+  report.interim_alpha = look_alpha(options.alpha, report.looks, false);
+  report.final_alpha = look_alpha(options.alpha, report.looks, true);
+  report.margin_fraction = options.margin_fraction;
 
   std::vector<std::size_t> decidable;  // indices into report.benchmarks that go through Holm
   for (const auto& h : head.benchmarks) {
@@ -137,12 +155,15 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
       report.benchmarks.push_back(std::move(v));
       continue;
     }
-    if (options.method == Method::rank)
-      v.estimate = options.paired ? paired_rank_log_ratio(base_stat, head_stat, options.confidence)
-                                  : rank_log_ratio(base_stat, head_stat, options.confidence);
-    else
-      v.estimate = options.paired ? paired_log_ratio(base_stat, head_stat, options.confidence)
-                                  : welch_log_ratio(base_stat, head_stat, options.confidence);
+    v.estimate = estimate(base_stat, head_stat, options);
+    // The p-value of H0: θ <= 1 + margin·T. Every method is equivariant
+    // under scaling head, so it is the p-value of "slower" for head / (1 + m).
+    const double margin = 1 + options.margin_fraction * v.threshold_percent / 100.0;
+    std::vector<double> head_over_margin = head_stat;
+    for (double& x : head_over_margin) x /= margin;
+    v.p_margin = options.margin_fraction == 0 ? v.estimate.p_slower
+                                              : estimate(base_stat, head_over_margin, options).p_slower;
+    v.margin_percent = 100.0 * (margin - 1);
     // What an A/A comparison of this size would resolve: t · s_base · √(2/n).
     const RatioEstimate aa = welch_log_ratio(base_stat, base_stat, options.confidence);
     v.noise_floor_percent = 100.0 * (aa.upper - 1);
@@ -152,7 +173,11 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
   }
 
   std::vector<double> p;
-  for (std::size_t i : decidable) p.push_back(report.benchmarks[i].estimate.p_slower);
+  for (std::size_t i : decidable) {
+    BenchmarkVerdict& v = report.benchmarks[i];
+    v.final_look = options.final_repetitions == 0 || v.head_repetitions >= options.final_repetitions;
+    p.push_back(std::min(1.0, v.p_margin * options.alpha / look_alpha(options.alpha, report.looks, v.final_look)));
+  }
   const std::vector<double> adjusted = holm_adjust(p);
   for (std::size_t k = 0; k < decidable.size(); ++k) {
     BenchmarkVerdict& v = report.benchmarks[decidable[k]];

@@ -35,7 +35,10 @@ struct BenchmarkVerdict {
   double head_value = 0;
   std::size_t base_repetitions = 0, head_repetitions = 0;
   RatioEstimate estimate;        // head / base with its confidence interval
-  double p_adjusted = 1;         // Holm-adjusted one-sided p-value of "head is slower"
+  double p_margin = 1;           // one-sided p-value of H0: θ <= 1 + margin (head not slower by more than it)
+  double margin_percent = 0;     // the margin: CompareOptions::margin_fraction × threshold
+  bool final_look = true;        // adaptive repetitions: this is the last look (the cap is reached)
+  double p_adjusted = 1;         // p_margin · α / α_look, Holm-adjusted across the gated benchmarks
   double threshold_percent = 10;
   Verdict verdict = Verdict::inconclusive;
   std::string note;              // why insufficient / failed, or other context
@@ -77,8 +80,10 @@ struct GateReport {
   std::string mode;  // "baseline" (unpaired, stored baseline) or "ab" (paired, interleaved)
   RunMetadata base_run, head_run;
   double confidence = 0.95;
-  double alpha = 0.05;  // family-wise, Holm across gated benchmarks; already split over `looks`
-  unsigned looks = 1;   // adaptive looks α was split over (Bonferroni)
+  double alpha = 0.05;  // family-wise over benchmarks (Holm) and looks
+  unsigned looks = 1;   // adaptive looks a benchmark may get
+  double interim_alpha = 0.05, final_alpha = 0.05;  // α spent at each interim look, at the final look
+  double margin_fraction = 0;  // CompareOptions::margin_fraction
   std::vector<BenchmarkVerdict> benchmarks;
   Verdict overall = Verdict::pass;  // regression when any gated benchmark regressed
   TargetSummary targets;            // of the head run

@@ -61,7 +61,9 @@ ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkRes
       h.benchmarks = {subset(same ? base_pool : head_pool,
                              {head_idx.begin(), head_idx.begin() + static_cast<std::ptrdiff_t>(k)})};
       report = compare_results(b, h, {.paired = o.paired, .method = o.method,
-                                       .looks = adaptive_looks(static_cast<unsigned>(k0), static_cast<unsigned>(kmax))});
+                                       .looks = adaptive_looks(static_cast<unsigned>(k0), static_cast<unsigned>(kmax)),
+                                       .final_repetitions = kmax > k0 ? kmax : 0,
+                                       .margin_fraction = o.margin_fraction});
       if (!report || k == kmax || report->benchmarks.front().verdict != Verdict::inconclusive) break;
     }
     if (!report) continue;

@@ -31,6 +31,7 @@ struct ValidationOptions {
   // fixed size.
   unsigned max_repetitions_per_side = 0;
   Method method = Method::t;
+  double margin_fraction = CompareOptions{}.margin_fraction;  // as the gate's
   bool paired = false;  // A/B pairs from the same rounds (paired t) instead of baseline mode (Welch)
   std::uint64_t seed = 1;
 };

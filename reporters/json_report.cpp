@@ -36,7 +36,8 @@ std::string render_json_report(const gate::GateReport& r) {
     if (decided)
       b["estimate"] = {{"ratio", v.estimate.ratio},         {"lower", v.estimate.lower},
                        {"upper", v.estimate.upper},         {"confidence", r.confidence},
-                       {"p_slower", v.estimate.p_slower},   {"p_adjusted", v.p_adjusted},
+                       {"p_slower", v.estimate.p_slower},   {"margin_percent", v.margin_percent},
+                       {"p_margin", v.p_margin},            {"p_adjusted", v.p_adjusted},
                        {"df", v.estimate.df}};
     benchmarks.push_back(std::move(b));
   }
@@ -73,6 +74,9 @@ std::string render_json_report(const gate::GateReport& r) {
                    {"confidence", r.confidence},
                    {"alpha", r.alpha},
                    {"looks", r.looks},
+                   {"interim_alpha", r.interim_alpha},
+                   {"final_alpha", r.final_alpha},
+                   {"margin_fraction", r.margin_fraction},
                    {"base", run_json(r.base_run)},
                    {"head", run_json(r.head_run)},
                    {"benchmarks", benchmarks},

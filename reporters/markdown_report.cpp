@@ -157,10 +157,13 @@ std::string context_section(const gate::GateReport& r) {
   std::string out = "\n<details><summary>Method, noise floor and machine</summary>\n\n";
   out += fmt::format(
       "- Mode: {} — per repetition (a fresh process) one statistic is compared; {} on log ratios, {:.0f} % "
-      "intervals; a regression needs the ratio above 1 + threshold and its interval's lower bound above 1 (Holm-adjusted one-sided p < {:.2g} across the suite{}).\n",
+      "intervals; a regression needs the ratio above 1 + threshold and its interval's lower bound above 1 + {:.2g} × "
+      "threshold (Holm-adjusted one-sided p < {:.2g} across the suite{}).\n",
       r.mode == "ab" ? "A/B, interleaved pairs" : "baseline",
-      r.mode == "ab" ? "paired t" : "Welch's t", 100 * r.confidence, r.alpha / 2,
-      r.looks > 1 ? fmt::format(", α split over up to {} adaptive looks", r.looks) : std::string());
+      r.mode == "ab" ? "paired t" : "Welch's t", 100 * r.confidence, r.margin_fraction, r.alpha / 2,
+      r.looks > 1 ? fmt::format("; up to {} adaptive looks: α = {:.2g} at each interim look, {:.3g} at the final one",
+                                r.looks, r.interim_alpha, r.final_alpha)
+                  : std::string());
   out += "- Noise floor: the smallest change each comparison can resolve at its size (from the base repetitions' "
          "spread), shown per benchmark in the table.\n";
   out += fmt::format("- Machine: {} · {} cores · kernel {} · load {:.2f} / {:.2f} / {:.2f}{}\n",

@@ -31,7 +31,7 @@ struct AbCliOptions {
   std::string base_config, head_config;  // per side; default: config
   std::vector<std::string> only;
   std::string out = "perfgate-out";
-  unsigned pairs = 5, max_pairs = 15, iterations = 10, hz = 0;
+  unsigned pairs = 5, max_pairs = 31, iterations = 10, hz = 0;
   double threshold = 0;
   bool profile = false;
   std::string size = "ci";
@@ -107,7 +107,8 @@ ExitCode run_ab_command(const AbCliOptions& o) {
   if (!head) return fail(head.error());
   gate::AbOptions ao{.pairs = o.pairs, .max_pairs = std::max(o.pairs, o.max_pairs)};
   if (o.threshold > 0) ao.compare.threshold_percent = o.threshold;
-  ao.compare.looks = gate::adaptive_looks(ao.pairs, ao.max_pairs);  // α split over the adaptive looks
+  ao.compare.looks = gate::adaptive_looks(ao.pairs, ao.max_pairs);  // α spent over the adaptive looks
+  ao.compare.final_repetitions = ao.max_pairs;
   auto outcome = gate::run_ab(*base, *head, ao);
   if (!outcome) return fail(outcome.error());
   // Profiles were written under OUT/base and OUT/head; the results files sit

@@ -24,7 +24,7 @@ struct CheckOptions {
   RunOptions run;
   std::string baseline = ".perfgate/baseline.json";
   double threshold = 0;
-  unsigned max_repetitions = 15;  // 0: no adaptive repetitions
+  unsigned max_repetitions = 31;  // 0: no adaptive repetitions
 };
 
 constexpr const char* kHelp =
@@ -42,10 +42,11 @@ ExitCode run_check(const CheckOptions& o) {
   }
   RunOptions run = o.run;
   // Adaptive repetitions look at a benchmark up to this many times; α is
-  // split over the looks. Benchmarks start at --repetitions, else at the
+  // spent over the looks (CompareOptions::looks). Benchmarks start at --repetitions, else at the
   // usual 5 (a suite that configures fewer gets a slightly looser bound).
   if (base && o.max_repetitions > 0) {
     co.looks = gate::adaptive_looks(o.run.repetitions > 0 ? o.run.repetitions : 5, o.max_repetitions);
+    co.final_repetitions = o.max_repetitions;
     // A benchmark still inconclusive against the baseline after its configured
     // repetitions gets more, up to the cap (DESIGN §8); judged alone, as Holm
     // across the suite applies only to the final verdicts.

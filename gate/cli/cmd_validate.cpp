@@ -104,6 +104,10 @@ void add_validate_command(CLI::App& app, Action& action) {
   cmd->add_option("--method", opts->validation.method, "Statistics of the decision: t or rank")
       ->transform(CLI::CheckedTransformer(std::map<std::string, gate::Method>{{"t", gate::Method::t},
                                                                                {"rank", gate::Method::rank}}));
+  cmd->add_option("--margin", opts->validation.margin_fraction,
+                  "A regression needs the interval's lower bound above 1 + MARGIN x threshold (0: above 1)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   cmd->add_option("--seed", opts->validation.seed, "Seed of the random draws")->capture_default_str();
   cmd->callback([opts, &action] { action = [opts] { return run_validate(*opts); }; });
 }

@@ -103,14 +103,16 @@ TEST(Compare, HolmAdjustsAcrossTheSuite) {
     base.push_back(bench(fmt::format("b{}", i), b));
     head.push_back(bench(fmt::format("b{}", i), h));
   }
-  auto r = compare_results(run_of(base), run_of(head), {});
+  // DESIGN §8's literal rule (interval bound above 1), so that the data
+  // alone is a regression.
+  auto r = compare_results(run_of(base), run_of(head), {.margin_fraction = 0});
   ASSERT_TRUE(r);
   const auto& v = r->benchmarks[0];
   EXPECT_LT(v.estimate.p_slower, 0.05) << "unadjusted it would alarm";
   EXPECT_GE(v.p_adjusted, 0.05);
   EXPECT_NE(v.verdict, Verdict::regression);
   // Alone, the same data is a regression.
-  auto single = compare_results(run_of({bench("b0", b)}), run_of({bench("b0", h)}), {});
+  auto single = compare_results(run_of({bench("b0", b)}), run_of({bench("b0", h)}), {.margin_fraction = 0});
   EXPECT_EQ(single->benchmarks[0].verdict, Verdict::regression);
 }
 
@@ -159,22 +161,61 @@ TEST(Compare, NoiseFloorGrowsWithTheBaseSpread) {
 namespace perfgate::gate {
 namespace {
 
-TEST(Compare, AlphaIsSplitOverAdaptiveLooks) {
+TEST(Compare, AlphaIsSpentHaybittlePetoOverAdaptiveLooks) {
   EXPECT_EQ(adaptive_looks(5, 15), 6u);  // at 5, 7, 9, 11, 13, 15
   EXPECT_EQ(adaptive_looks(5, 6), 2u);
   EXPECT_EQ(adaptive_looks(5, 5), 1u);
-  // Noisy repetitions, head 20 % slower: significant for one look, not once
-  // alpha is spread over a thousand.
+  EXPECT_DOUBLE_EQ(look_alpha(0.05, 1, false), 0.05);
+  EXPECT_DOUBLE_EQ(look_alpha(0.05, 6, false), 0.001);
+  EXPECT_DOUBLE_EQ(look_alpha(0.05, 6, true), 0.045);
+  EXPECT_DOUBLE_EQ(look_alpha(0.05, 100, false), 0.00025);  // α / (2 · looks) once that is below 0.001
+  EXPECT_NEAR(look_alpha(0.05, 100, true) + 99 * look_alpha(0.05, 100, false), 0.05, 1e-12);
+  // Noisy repetitions, head ~20 % slower: enough for the final look's α, not
+  // for an interim look's.
   const std::vector<double> base{1000, 1080, 930, 1040, 960}, head{1150, 1290, 1120, 1250, 1190};
   const Results b = run_of({bench("x", base)}), h = run_of({bench("x", head)});
-  auto one = compare_results(b, h, {});
-  auto many = compare_results(b, h, {.looks = 1000});
-  ASSERT_TRUE(one && many);
-  EXPECT_EQ(one->benchmarks[0].verdict, Verdict::regression);
-  EXPECT_EQ(many->benchmarks[0].verdict, Verdict::inconclusive);
-  EXPECT_DOUBLE_EQ(many->alpha, 0.05 / 1000);
-  EXPECT_EQ(many->looks, 1000u);
-  EXPECT_DOUBLE_EQ(one->benchmarks[0].p_adjusted, many->benchmarks[0].p_adjusted);  // same evidence
+  auto single = compare_results(b, h, {.margin_fraction = 0});
+  auto interim = compare_results(b, h, {.looks = 6, .final_repetitions = 15, .margin_fraction = 0});
+  auto last = compare_results(b, h, {.looks = 6, .final_repetitions = 5, .margin_fraction = 0});
+  ASSERT_TRUE(single && interim && last);
+  EXPECT_EQ(single->benchmarks[0].verdict, Verdict::regression);
+  EXPECT_FALSE(interim->benchmarks[0].final_look);
+  EXPECT_EQ(interim->benchmarks[0].verdict, Verdict::inconclusive);
+  EXPECT_TRUE(last->benchmarks[0].final_look);
+  EXPECT_EQ(last->benchmarks[0].verdict, Verdict::regression);
+  EXPECT_EQ(interim->looks, 6u);
+  EXPECT_DOUBLE_EQ(interim->interim_alpha, 0.001);
+  EXPECT_DOUBLE_EQ(interim->final_alpha, 0.045);
+  // Same evidence, priced by the look: p · α / α_look.
+  EXPECT_NEAR(interim->benchmarks[0].p_adjusted,
+              std::min(1.0, single->benchmarks[0].p_adjusted * 0.05 / 0.001), 1e-12);
+  EXPECT_NEAR(last->benchmarks[0].p_adjusted, single->benchmarks[0].p_adjusted * 0.05 / 0.045, 1e-12);
+}
+
+}  // namespace
+}  // namespace perfgate::gate
+
+namespace perfgate::gate {
+namespace {
+
+TEST(Compare, ARegressionMustClearHalfTheThresholdNotOnlyOne) {
+  // θ ≈ 1.14 with an interval of about [1.04, 1.26]: its lower bound clears 1
+  // (DESIGN §8's literal rule) but not 1.05, so with the default margin of
+  // T/2 a change this close to the "+5 %" side is not called a regression.
+  const std::vector<double> base{1000, 1060, 950, 1030, 980}, head{1180, 1050, 1250, 1060, 1200};
+  const Results b = run_of({bench("x", base)}), h = run_of({bench("x", head)});
+  auto literal = compare_results(b, h, {.margin_fraction = 0});
+  auto with_margin = compare_results(b, h, {});
+  ASSERT_TRUE(literal && with_margin);
+  const BenchmarkVerdict& v = with_margin->benchmarks[0];
+  EXPECT_GT(v.estimate.ratio, 1.10);
+  EXPECT_GT(v.estimate.lower, 1.0);
+  EXPECT_LT(v.estimate.lower, 1.05);
+  EXPECT_EQ(literal->benchmarks[0].verdict, Verdict::regression);
+  EXPECT_EQ(v.verdict, Verdict::inconclusive);
+  EXPECT_NEAR(v.margin_percent, 5.0, 1e-9);
+  EXPECT_GT(v.p_margin, v.estimate.p_slower);
+  EXPECT_DOUBLE_EQ(literal->benchmarks[0].p_margin, literal->benchmarks[0].estimate.p_slower);
 }
 
 }  // namespace
