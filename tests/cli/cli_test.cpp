@@ -266,7 +266,7 @@ TEST_F(Cli, BaselineSaveValidatesAndCheckComparesAgainstIt) {
 // regression whose first differential hotspot is that function.
 TEST_F(Cli, CheckRanksTheSlowedFunctionFirstAmongDifferentialHotspots) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root (or CAP_BPF + CAP_PERFMON) for the eBPF profiler";
-  write("perfgate.yml", "benchmarks:\n  - {name: lru, workload: lru}\n");
+  write("perfgate.yml", "benchmarks:\n  - {name: lru, workload: lru, parameters: {ops: 20000}}\n");
   Outcome o = perfgate({"run", "--profile", "--hz", "999", "-r", "4"});
   ASSERT_EQ(o.code, 0) << o.err;
   auto base = gate::results_from_json(read("perfgate-out/results.json"), "base");
@@ -278,15 +278,16 @@ TEST_F(Cli, CheckRanksTheSlowedFunctionFirstAmongDifferentialHotspots) {
   ASSERT_EQ(o.code, 0) << o.err;
   EXPECT_TRUE(fs::exists(dir_ / ".perfgate/baseline-profiles/lru.json")) << "profiles travel with the baseline";
 
-  write("perfgate.yml", "benchmarks:\n  - {name: lru, workload: lru, parameters: {slowdown_percent: 100}}\n");
-  o = perfgate({"check", "--profile", "--hz", "999", "-r", "4"});
+  write("perfgate.yml",
+        "benchmarks:\n  - {name: lru, workload: lru, parameters: {ops: 20000, slowdown_percent: 100}}\n");
+  o = perfgate({"check", "--profile", "--hz", "999", "-r", "4", "--max-repetitions", "0"});
   EXPECT_EQ(o.code, 1) << o.err << o.out;
   expect_schema_valid("report.schema.json", dir_ / "perfgate-out/report.json");
   const auto report = nlohmann::json::parse(read("perfgate-out/report.json"));
   ASSERT_EQ(report["hotspots"].size(), 1u) << report.dump(1);
   const auto& diff = report["hotspots"][0]["differential"];
   ASSERT_FALSE(diff.empty()) << report["hotspots"].dump(1);
-  EXPECT_EQ(diff[0]["function"].get<std::string>().rfind("perfgate::workloads::lru::RequestCache::serve", 0), 0u)
+  EXPECT_EQ(diff[0]["function"].get<std::string>().rfind("perfgate::workloads::lru::RequestCache::serve_batch", 0), 0u)
       << diff.dump(1);
   EXPECT_FALSE(report["hotspots"][0]["top"].empty());
   const std::string md = read("perfgate-out/report.md");
