@@ -86,11 +86,17 @@ std::expected<Sampler, Error> Sampler::create(const Options& options) {
   libbpf_set_print(libbpf_print);
   Sampler s;
   s.options_ = options;
+  if (options.program_stats) {
+    s.stats_fd_ = UniqueFd(bpf_enable_stats(BPF_STATS_RUN_TIME));
+    if (!s.stats_fd_) return std::unexpected(bpf_error("cannot enable BPF run-time stats", errno));
+  }
   s.skel_.reset(pg_sampler_bpf__open());
   if (!s.skel_) return std::unexpected(bpf_error("cannot open the BPF sampler", errno));
   s.skel_->rodata->max_depth = max_stack_sysctl();
   if (const char* off = std::getenv("PERFGATE_NO_STACK_SCAN"); off != nullptr && off[0] == '1')
     s.skel_->rodata->scan_stack = 0;
+  if (const char* n = std::getenv("PERFGATE_SCAN_PROBES"); n != nullptr && n[0] != '\0')
+    s.skel_->rodata->scan_probes = static_cast<std::uint32_t>(std::strtoul(n, nullptr, 10));
   bpf_map__set_max_entries(s.skel_->maps.counts, options.max_stacks);
   // Only the programs of the chosen mode are loaded; the tree hooks always.
   bpf_program__set_autoload(s.skel_->progs.pg_sample, options.mode == Mode::cpu);
@@ -206,6 +212,20 @@ std::vector<RawStack> Sampler::read_stacks() const {
     }
     std::swap(key, next);
     prev = key.get();
+  }
+  return out;
+}
+
+std::vector<Sampler::ProgramStats> Sampler::program_stats() const {
+  std::vector<ProgramStats> out;
+  bpf_program* prog = nullptr;
+  bpf_object__for_each_program(prog, skel_->obj) {
+    const int fd = bpf_program__fd(prog);
+    if (fd < 0) continue;  // not loaded in this mode
+    bpf_prog_info info{};
+    std::uint32_t len = sizeof info;
+    if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) continue;
+    out.push_back({bpf_program__name(prog), info.run_cnt, info.run_time_ns});
   }
   return out;
 }

@@ -11,11 +11,13 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "profiler/bpf/sampler.h"
 #include "profiler/error.h"
+#include "profiler/process_maps.h"
 #include "profiler/profile.h"
 
 struct pg_sampler_bpf;
@@ -42,6 +44,16 @@ class Sampler {
     Mode mode = Mode::cpu;
     unsigned hz = 99;
     std::uint32_t max_stacks = 16384;  // entries of the counts map
+    // Have the kernel time every run of the programs (BPF_ENABLE_STATS, as
+    // sysctl kernel.bpf_stats_enabled=1 does, for as long as the Sampler
+    // lives), for program_stats(). Costs two clock reads per run.
+    bool program_stats = false;
+  };
+  // What the kernel spent in one of the loaded programs so far.
+  struct ProgramStats {
+    std::string name;
+    std::uint64_t runs = 0;         // also the runs that return at once for other processes
+    std::uint64_t run_time_ns = 0;  // 0 unless stats are enabled
   };
   using EventHandler = std::function<void(const pg_event&)>;
 
@@ -69,6 +81,9 @@ class Sampler {
   std::vector<RawStack> read_stacks() const;
   pg_counters read_counters() const;
   unsigned cpus_sampled() const { return cpus_sampled_; }
+  // One entry per loaded program (in cpu mode: pg_sample and the fork, exec
+  // and exit hooks).
+  std::vector<ProgramStats> program_stats() const;
 
  private:
   struct SkeletonDeleter {
@@ -92,6 +107,7 @@ class Sampler {
   std::unique_ptr<EventHandler> handler_ = std::make_unique<EventHandler>();
   std::unique_ptr<ring_buffer, RingBufferDeleter> events_;
   unsigned cpus_sampled_ = 0;
+  UniqueFd stats_fd_;  // keeps BPF run-time stats enabled while held (Options::program_stats)
 };
 
 // "permission denied — run as root or grant …" style message for errno.
