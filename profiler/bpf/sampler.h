@@ -25,10 +25,10 @@ typedef __u8 pg_u8;
 #define PG_SCAN_WORDS 128
 #define PG_STACK_RETS 8
 // Default budget of call-instruction checks per sample (sampler.bpf.c,
-// scan_probes), and the lowest address code is looked for at: the x86-64
-// linkers' default base of a non-PIE executable (PIE executables and shared
-// libraries are mapped far above it).
-#define PG_SCAN_PROBES 8
+// scan_probes; 0: none), and the lowest address code is looked for at: the
+// x86-64 linkers' default base of a non-PIE executable (PIE executables and
+// shared libraries are mapped far above it).
+#define PG_SCAN_PROBES 0
 #define PG_MIN_CODE_ADDR 0x400000ull
 
 // The key of the counts map: the whole stack, not a hash of it, so that two
