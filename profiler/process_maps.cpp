@@ -29,6 +29,7 @@ bool ProcessMaps::snapshot(pid_t tgid) {
   std::ifstream in(dir + "/maps");
   if (!in) return false;
   auto& list = maps_[tgid];
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> code;
   std::string line;
   bool any = false;
   while (std::getline(in, line)) {
@@ -41,6 +42,7 @@ bool ProcessMaps::snapshot(pid_t tgid) {
                     perms, &pgoff, &dev_major, &dev_minor, &inode, &path_pos) < 7)
       continue;
     if (perms[2] != 'x') continue;  // code only ([vdso] and JIT areas have no file)
+    code.emplace_back(start, end);
     Mapping m{start, end, pgoff, makedev(dev_major, dev_minor), inode,
               path_pos > 0 ? line.substr(static_cast<std::size_t>(path_pos)) : std::string()};
     bool seen = false;
@@ -59,6 +61,7 @@ bool ProcessMaps::snapshot(pid_t tgid) {
     }
     list.push_back(std::move(m));
   }
+  if (any) code_[tgid] = std::move(code);
   return any;
 }
 
@@ -74,6 +77,12 @@ const std::vector<Mapping>& ProcessMaps::mappings(pid_t tgid) const {
   static const std::vector<Mapping> kNone;
   auto it = maps_.find(tgid);
   return it == maps_.end() ? kNone : it->second;
+}
+
+const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ProcessMaps::code_ranges(pid_t tgid) const {
+  static const std::vector<std::pair<std::uint64_t, std::uint64_t>> kNone;
+  auto it = code_.find(tgid);
+  return it == code_.end() ? kNone : it->second;
 }
 
 const MappedFile* ProcessMaps::file(const Mapping& m) const {

@@ -112,16 +112,23 @@ class CostReport {
     if (!costs_wanted()) return;
     sampling_cpu_s_ = self_cpu_s() - start_cpu_s_;
     programs_ = sampler.program_stats();
-    samples_ = sampler.read_counters().samples;
+    counters_ = sampler.read_counters();
   }
   void print() const {
     if (!costs_wanted()) return;
     for (const auto& p : programs_)
       fmt::print(stderr, "perfgate: cost: bpf {} runs {} run_time_ns {} ns_per_run {:.0f} ns_per_sample {:.0f}\n",
                  p.name, p.runs, p.run_time_ns, p.runs ? double(p.run_time_ns) / double(p.runs) : 0.0,
-                 samples_ ? double(p.run_time_ns) / double(samples_) : 0.0);
+                 samples() ? double(p.run_time_ns) / double(samples()) : 0.0);
+    const auto& c = counters_;
+    const double scanned = double(c.scan_filtered + c.scan_unfiltered);
+    fmt::print(stderr,
+               "perfgate: cost: scan samples filtered {} unfiltered {} outside_words_per_sample {:.1f} "
+               "probes_per_sample {:.1f}\n",
+               c.scan_filtered, c.scan_unfiltered, scanned > 0 ? double(c.scan_outside) / scanned : 0.0,
+               scanned > 0 ? double(c.scan_probes) / scanned : 0.0);
     fmt::print(stderr, "perfgate: cost: recorder_cpu_s setup {:.3f} while_sampling {:.3f} after {:.3f} samples {}\n",
-               setup_cpu_s_, sampling_cpu_s_, self_cpu_s() - start_cpu_s_ - sampling_cpu_s_, samples_);
+               setup_cpu_s_, sampling_cpu_s_, self_cpu_s() - start_cpu_s_ - sampling_cpu_s_, samples());
   }
 
  private:
@@ -129,7 +136,8 @@ class CostReport {
   double setup_cpu_s_ = 0;
   double sampling_cpu_s_ = 0;
   std::vector<Sampler::ProgramStats> programs_;
-  std::uint64_t samples_ = 0;
+  pg_counters counters_{};
+  std::uint64_t samples() const { return counters_.samples; }
 };
 
 // Heuristic for modules built without frame pointers (documented in
@@ -242,6 +250,17 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, Symbolize
   return profile;
 }
 
+// Snapshots tgid's maps and gives its executable ranges to the stack scan
+// (Sampler::set_code_ranges). The exec generation is read first: should the
+// process exec in between, the new maps go in under the old generation and
+// the kernel side ignores them (checks every word) until the next snapshot.
+bool snapshot(ProcessMaps& maps, Sampler& sampler, pid_t tgid) {
+  const auto gen = sampler.code_gen(tgid);
+  if (!maps.snapshot(tgid)) return false;
+  if (gen) sampler.set_code_ranges(tgid, *gen, maps.code_ranges(tgid));
+  return true;
+}
+
 // Samples until the watched process exits, the duration passes or SIGINT.
 // Snapshots maps when BPF reports a new process or an exec, and every 250 ms
 // for live processes of the tree (libraries loaded later by dlopen).
@@ -261,7 +280,7 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
       live.erase(tgid);
       return;
     }
-    if (!maps.snapshot(tgid)) return;
+    if (!snapshot(maps, sampler, tgid)) return;
     live.insert(tgid);
     const auto now = Clock::now();
     for (auto delay : kEarlySnapshots) due.emplace(now + delay, tgid);
@@ -275,7 +294,7 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
       const pid_t tgid = due.begin()->second;
       due.erase(due.begin());
       if (!live.contains(tgid)) continue;
-      if (maps.snapshot(tgid)) symbolizer.warm(maps, tgid);  // the libraries ld.so mapped since
+      if (snapshot(maps, sampler, tgid)) symbolizer.warm(maps, tgid);  // the libraries ld.so mapped since
       else live.erase(tgid);
     }
   };
@@ -305,7 +324,7 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
     if (now - last_refresh > std::chrono::milliseconds(250)) {
       last_refresh = now;
       for (auto it = live.begin(); it != live.end();)
-        it = maps.snapshot(*it) ? std::next(it) : live.erase(it);
+        it = snapshot(maps, sampler, *it) ? std::next(it) : live.erase(it);
     }
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -444,7 +463,7 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
     return std::unexpected(Error{Error::Kind::bad_input,
                                  fmt::format("cannot run '{}': {}", argv[0], std::strerror(exec_errno))});
   }
-  maps.snapshot(child);  // exec is done: the executable and the loader are mapped
+  snapshot(maps, *sampler, child);  // exec is done: the executable and the loader are mapped
 
   Watched watched;
   watched.pid = child;
@@ -457,7 +476,9 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
     while (waitpid(child, &watched.wait_status, 0) < 0 && errno == EINTR) {
     }
   }
-  RecordResult result{build_profile(*sampler, maps, symbolizer, options, seconds), watched.wait_status};
+  const pg_counters counters = sampler->read_counters();
+  RecordResult result{build_profile(*sampler, maps, symbolizer, options, seconds), watched.wait_status,
+                      {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside, counters.scan_probes}};
   costs.print();
   return result;
 }
@@ -475,7 +496,7 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
   for (pid_t d : descendants(tgid)) tree.push_back(d);
   for (pid_t p : tree) {
     if (auto ok = sampler->add_target(p); !ok) return std::unexpected(ok.error());
-    maps.snapshot(p);
+    snapshot(maps, *sampler, p);
   }
   if (auto ok = sampler->start(); !ok) return std::unexpected(ok.error());
   Symbolizer symbolizer;

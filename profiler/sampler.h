@@ -11,6 +11,8 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,6 +39,16 @@ struct RawStack {
   std::vector<std::pair<unsigned, std::uint64_t>> stack_returns;
   std::uint64_t weight = 0;           // samples (cpu) or ns (offcpu)
 };
+
+// [start, end) of executable memory in a target's address space.
+using CodeRange = std::pair<std::uint64_t, std::uint64_t>;
+
+// At most max_ranges sorted, disjoint ranges covering every given range:
+// overlapping and touching ranges are joined, then the two neighbours with
+// the smallest gap between them, until few enough are left. Covering more
+// is safe for the stack scan (a word inside is merely checked), covering
+// less would drop return addresses. Empty ranges are ignored; max_ranges > 0.
+std::vector<CodeRange> cover_code_ranges(std::vector<CodeRange> ranges, std::size_t max_ranges);
 
 class Sampler {
  public:
@@ -67,6 +79,19 @@ class Sampler {
 
   // Adds a process (tgid) to the traced tree. Its forks follow automatically.
   std::expected<void, Error> add_target(pid_t tgid);
+  // How often the kernel side has seen tgid's code change — an exec, or a
+  // mmap/mprotect that made memory executable (pg_target.code_gen); nothing
+  // when tgid is not (or no longer) a target. Read it before reading the
+  // /proc/PID/maps that set_code_ranges() is given.
+  std::optional<std::uint32_t> code_gen(pid_t tgid) const;
+  // From now on the return-address scan of tgid's samples reads user memory
+  // only for words inside these ranges (compacted by cover_code_ranges to
+  // PG_CODE_RANGES), as long as tgid's code has not changed since code_gen
+  // was read. Returns false when nothing was written (no ranges, the map is
+  // full, PERFGATE_NO_SCAN_FILTER=1, or start() could not attach the
+  // mmap/mprotect hooks that keep the ranges honest); the scan then checks
+  // every pointer-like word, which is slower but loses nothing.
+  bool set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::span<const CodeRange> ranges);
   // Called from poll() for each ring-buffer notice (new process, exec, exit).
   void set_event_handler(EventHandler handler);
   // Attaches the perf events / tracepoints: sampling starts.
@@ -107,6 +132,9 @@ class Sampler {
   std::unique_ptr<EventHandler> handler_ = std::make_unique<EventHandler>();
   std::unique_ptr<ring_buffer, RingBufferDeleter> events_;
   unsigned cpus_sampled_ = 0;
+  // set_code_ranges() writes: not PERFGATE_NO_SCAN_FILTER=1, and start()
+  // attached the mmap/mprotect hooks.
+  bool code_filter_ = true;
   UniqueFd stats_fd_;  // keeps BPF run-time stats enabled while held (Options::program_stats)
 };
 

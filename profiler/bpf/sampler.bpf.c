@@ -83,6 +83,16 @@ struct {
   __type(value, struct pg_counters);
 } counters SEC(".maps");
 
+// tgid -> its executable ranges (see pg_code_ranges), written by user space
+// at every maps snapshot, copied to a forked child, ignored after an exec or
+// a new executable mapping until rewritten (code_gen).
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, __u32);
+  __type(value, struct pg_code_ranges);
+} code_ranges SEC(".maps");
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 256 * 1024);
@@ -126,10 +136,29 @@ struct {
 struct pg_scan_ctx {
   struct pg_scan_words *words;
   struct pg_stack_key *key;
+  const struct pg_code_ranges *code;  // null until user space has written them
   __u64 sp;
   __u32 nwords;
-  __u32 probes;  // follows_call checks so far (scan_probes)
+  __u32 probes;   // follows_call checks so far (scan_probes)
+  __u32 outside;  // words skipped by the code ranges
 };
+
+// True when w lies in one of the ranges: the last entry whose start is <= w,
+// found by bisection over the whole power-of-two table (unused entries start
+// at ~0, so they are never chosen), must also end above w.
+static __always_inline int in_code(const struct pg_code_ranges *r, __u64 w) {
+  __u32 i = 0;
+#pragma unroll
+  for (__u32 step = PG_CODE_RANGES / 2; step > 0; step /= 2) {
+    __u32 j = i + step;
+    asm volatile("" : "+r"(j));
+    j &= PG_CODE_RANGES - 1;
+    if (r->start[j] <= w) i = j;
+  }
+  asm volatile("" : "+r"(i));
+  i &= PG_CODE_RANGES - 1;
+  return w >= r->start[i] && w < r->end[i];
+}
 
 static long scan_word(__u32 i, void *data) {
   struct pg_scan_ctx *c = data;
@@ -148,6 +177,10 @@ static long scan_word(__u32 i, void *data) {
   // thread's stack can sit right below libc.
   if (w < PG_MIN_CODE_ADDR || w >= 0x800000000000ull || (w >= c->sp && w < c->sp + 8 * PG_SCAN_WORDS))
     return 0;
+  if (c->code && !in_code(c->code, w)) {
+    c->outside++;
+    return 0;
+  }
   if (scan_probes != 0 && c->probes >= scan_probes) return 1;
   c->probes++;
   if (!follows_call(w)) return 0;
@@ -163,7 +196,8 @@ static long scan_word(__u32 i, void *data) {
 
 // See pg_stack_key.ret_addr. The task's user registers (saved where it
 // entered the kernel: syscall or interrupt) give the user sp.
-static __always_inline void scan_returns(struct pg_stack_key *key) {
+static __always_inline void scan_returns(struct pg_stack_key *key, const struct pg_target *t,
+                                         struct pg_counters *cnt) {
   key->ret_count = 0;
   key->pad = 0;
   __builtin_memset(key->ret_addr, 0, sizeof(key->ret_addr));
@@ -193,8 +227,20 @@ static __always_inline void scan_returns(struct pg_stack_key *key) {
       return;
   }
   __u32 nwords = bytes / 8;
-  struct pg_scan_ctx c = {.words = words, .key = key, .sp = sp, .nwords = nwords, .probes = 0};
+  // Until user space has read this address space's maps (a process's first
+  // milliseconds, or just after an exec) every pointer-like word is checked,
+  // as without ranges: a short-lived process keeps its re-linked frames.
+  const struct pg_code_ranges *code = bpf_map_lookup_elem(&code_ranges, &key->tgid);
+  if (code && (code->code_gen != t->code_gen || code->count == 0)) code = 0;
+  struct pg_scan_ctx c = {.words = words, .key = key, .code = code, .sp = sp, .nwords = nwords};
   bpf_loop(nwords, scan_word, &c, 0);
+  if (!cnt) return;
+  if (code)
+    cnt->scan_filtered++;
+  else
+    cnt->scan_unfiltered++;
+  cnt->scan_outside += c.outside;
+  cnt->scan_probes += c.probes;
 }
 
 static __always_inline void notify(__u32 type, __u32 tgid, struct pg_counters *c) {
@@ -205,14 +251,14 @@ static __always_inline void notify(__u32 type, __u32 tgid, struct pg_counters *c
 // Fills key with the current task's kernel and user stacks. bpf_get_stack
 // zeroes the unused tail, which keeps equal stacks byte-equal.
 static __always_inline void capture(void *ctx, struct pg_stack_key *key, __u32 tgid,
-                                    struct pg_counters *c) {
+                                    const struct pg_target *t, struct pg_counters *c) {
   key->tgid = tgid;
   key->flags = 0;
   long n = bpf_get_stack(ctx, key->kernel, sizeof(key->kernel), 0);
   key->kernel_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
   n = bpf_get_stack(ctx, key->user, sizeof(key->user), BPF_F_USER_STACK);
   key->user_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
-  scan_returns(key);
+  scan_returns(key, t, c);
   if (key->user_depth == 0) {
     key->flags |= PG_STACK_NO_USER;
     if (c) c->missing_user++;
@@ -254,7 +300,7 @@ int pg_sample(struct bpf_perf_event_data *ctx) {
   __u32 zero = 0;
   struct pg_stack_key *key = bpf_map_lookup_elem(&sample_scratch, &zero);
   if (!key) return 0;
-  capture(ctx, key, tgid, c);
+  capture(ctx, key, tgid, t, c);
   add_weight(key, 1, c);
   return 0;
 }
@@ -264,12 +310,17 @@ int pg_sample(struct bpf_perf_event_data *ctx) {
 SEC("raw_tp/sched_process_fork")
 int pg_fork(struct bpf_raw_tracepoint_args *ctx) {
   __u32 parent_tgid = bpf_get_current_pid_tgid() >> 32;
-  if (!bpf_map_lookup_elem(&targets, &parent_tgid)) return 0;
+  struct pg_target *parent = bpf_map_lookup_elem(&targets, &parent_tgid);
+  if (!parent) return 0;
   struct task_struct *child = (struct task_struct *)ctx->args[1];
   __u32 child_tgid = (__u32)BPF_CORE_READ(child, tgid);
   if (child_tgid == parent_tgid) return 0;
-  struct pg_target t = {};
-  bpf_map_update_elem(&targets, &child_tgid, &t, BPF_NOEXIST);
+  // The child starts with a copy of the parent's address space: the same
+  // code ranges, valid for as long as the parent's were (same code_gen).
+  struct pg_target t = {.announced = 0, .code_gen = parent->code_gen};
+  if (bpf_map_update_elem(&targets, &child_tgid, &t, BPF_NOEXIST) != 0) return 0;
+  const struct pg_code_ranges *code = bpf_map_lookup_elem(&code_ranges, &parent_tgid);
+  if (code) bpf_map_update_elem(&code_ranges, &child_tgid, code, BPF_ANY);
   return 0;
 }
 
@@ -282,9 +333,45 @@ int pg_exec(struct bpf_raw_tracepoint_args *ctx) {
   struct pg_target *t = bpf_map_lookup_elem(&targets, &tgid);
   if (!t) return 0;
   t->announced = 0;
+  __sync_fetch_and_add(&t->code_gen, 1);
   notify(PG_EVENT_EXEC, tgid, get_counters());
   return 0;
 }
+
+// mmap / mprotect / pkey_mprotect returned: when a target made memory
+// executable, code may now run where its code ranges say there is none, so
+// they go stale until user space re-reads the maps (at the next early or
+// periodic snapshot; the scan checks every word meanwhile). At the exit of
+// the call, so a snapshot that read the old generation cannot have missed
+// the mapping without its ranges being ignored. The syscall's arguments are
+// still in the task's saved user registers: prot is the third (rdx).
+struct pg_sys_exit {
+  __u64 common;
+  __s64 nr;
+  __s64 ret;
+};
+
+static __always_inline int code_mapped(struct pg_sys_exit *ctx) {
+  if (ctx->ret < 0) return 0;
+  __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+  struct pg_target *t = bpf_map_lookup_elem(&targets, &tgid);
+  if (!t) return 0;
+  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+  __u64 prot = 0;
+  // Unreadable registers: assume the worst.
+  if (!regs || bpf_probe_read_kernel(&prot, sizeof(prot), &PT_REGS_PARM3(regs)) != 0 || (prot & 4 /* PROT_EXEC */))
+    __sync_fetch_and_add(&t->code_gen, 1);
+  return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_mmap")
+int pg_mmap_exit(struct pg_sys_exit *ctx) { return code_mapped(ctx); }
+
+SEC("tracepoint/syscalls/sys_exit_mprotect")
+int pg_mprotect_exit(struct pg_sys_exit *ctx) { return code_mapped(ctx); }
+
+SEC("tracepoint/syscalls/sys_exit_pkey_mprotect")
+int pg_pkey_mprotect_exit(struct pg_sys_exit *ctx) { return code_mapped(ctx); }
 
 // sched_process_exit runs for every exiting thread; the tgid leaves the set
 // when its main thread exits (the group leader is the last to be reaped).
@@ -297,6 +384,7 @@ int pg_exit(struct bpf_raw_tracepoint_args *ctx) {
   if (pid != tgid) return 0;
   if (!bpf_map_lookup_elem(&targets, &tgid)) return 0;
   bpf_map_delete_elem(&targets, &tgid);
+  bpf_map_delete_elem(&code_ranges, &tgid);
   notify(PG_EVENT_EXIT, tgid, get_counters());
   return 0;
 }
@@ -335,7 +423,7 @@ int pg_switch(struct bpf_raw_tracepoint_args *ctx) {
   struct pg_offcpu_start *scratch = bpf_map_lookup_elem(&switch_scratch, &zero);
   if (!scratch) return 0;
   scratch->start_ns = now;
-  capture(ctx, &scratch->key, tgid, c);
+  capture(ctx, &scratch->key, tgid, t, c);
   if (bpf_map_update_elem(&offcpu_start, &pid, scratch, BPF_ANY) != 0 && c) c->offcpu_lost++;
   return 0;
 }
