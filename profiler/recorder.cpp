@@ -253,11 +253,12 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, Symbolize
 // Snapshots tgid's maps and gives its executable ranges to the stack scan
 // (Sampler::set_code_ranges). The exec generation is read first: should the
 // process exec in between, the new maps go in under the old generation and
-// the kernel side ignores them (checks every word) until the next snapshot.
+// the kernel side ignores them (checks every word) until the next snapshot;
+// code mapped or unmapped meanwhile changes exec_pages, with the same effect.
 bool snapshot(ProcessMaps& maps, Sampler& sampler, pid_t tgid) {
   const auto gen = sampler.code_gen(tgid);
   if (!maps.snapshot(tgid)) return false;
-  if (gen) sampler.set_code_ranges(tgid, *gen, maps.code_ranges(tgid));
+  if (gen) sampler.set_code_ranges(tgid, *gen, maps.exec_pages(tgid), maps.code_ranges(tgid));
   return true;
 }
 

@@ -164,12 +164,14 @@ std::optional<std::uint32_t> Sampler::code_gen(pid_t tgid) const {
   return value.code_gen;
 }
 
-bool Sampler::set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::span<const CodeRange> ranges) {
+bool Sampler::set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::uint64_t exec_pages,
+                              std::span<const CodeRange> ranges) {
   if (!code_filter_) return false;
   const auto covered = cover_code_ranges({ranges.begin(), ranges.end()}, PG_CODE_RANGES);
   if (covered.empty()) return false;
   pg_code_ranges value{};
   value.code_gen = code_gen;
+  value.exec_pages = exec_pages;
   value.count = static_cast<std::uint32_t>(covered.size());
   for (std::size_t i = 0; i < PG_CODE_RANGES; ++i) {
     value.start[i] = i < covered.size() ? covered[i].first : ~std::uint64_t{0};
@@ -191,19 +193,6 @@ std::expected<void, Error> Sampler::start() {
   if (auto ok = attach(skel_->progs.pg_fork, "cannot attach sched_process_fork"); !ok) return ok;
   if (auto ok = attach(skel_->progs.pg_exec, "cannot attach sched_process_exec"); !ok) return ok;
   if (auto ok = attach(skel_->progs.pg_exit, "cannot attach sched_process_exit"); !ok) return ok;
-  // Without these (a kernel without syscall tracepoints) a library mapped
-  // after a snapshot would go unseen: no code ranges, the scan checks every
-  // word as before.
-  for (bpf_program* prog : {skel_->progs.pg_mmap_exit, skel_->progs.pg_mprotect_exit,
-                            skel_->progs.pg_pkey_mprotect_exit}) {
-    if (!code_filter_) break;
-    if (!attach(prog, "cannot attach a syscall exit tracepoint")) {
-      code_filter_ = false;
-      const int fd = bpf_map__fd(skel_->maps.code_ranges);
-      std::uint32_t key = 0;
-      while (bpf_map_get_next_key(fd, nullptr, &key) == 0) bpf_map_delete_elem(fd, &key);
-    }
-  }
 
   if (options_.mode == Mode::offcpu) return attach(skel_->progs.pg_switch, "cannot attach sched_switch");
 

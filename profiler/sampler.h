@@ -79,19 +79,20 @@ class Sampler {
 
   // Adds a process (tgid) to the traced tree. Its forks follow automatically.
   std::expected<void, Error> add_target(pid_t tgid);
-  // How often the kernel side has seen tgid's code change — an exec, or a
-  // mmap/mprotect that made memory executable (pg_target.code_gen); nothing
-  // when tgid is not (or no longer) a target. Read it before reading the
-  // /proc/PID/maps that set_code_ranges() is given.
+  // How many execs the kernel side has seen tgid make (pg_target.code_gen);
+  // nothing when tgid is not (or no longer) a target. Read it before reading
+  // the /proc/PID/maps that set_code_ranges() is given.
   std::optional<std::uint32_t> code_gen(pid_t tgid) const;
   // From now on the return-address scan of tgid's samples reads user memory
   // only for words inside these ranges (compacted by cover_code_ranges to
-  // PG_CODE_RANGES), as long as tgid's code has not changed since code_gen
-  // was read. Returns false when nothing was written (no ranges, the map is
-  // full, PERFGATE_NO_SCAN_FILTER=1, or start() could not attach the
-  // mmap/mprotect hooks that keep the ranges honest); the scan then checks
-  // every pointer-like word, which is slower but loses nothing.
-  bool set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::span<const CodeRange> ranges);
+  // PG_CODE_RANGES), as long as tgid has not exec'd since code_gen was read
+  // and its executable, non-writable pages still number exec_pages (the
+  // kernel's mm->exec_vm; ProcessMaps::exec_pages of the same snapshot).
+  // Returns false when nothing was written (no ranges, the map is full, or
+  // PERFGATE_NO_SCAN_FILTER=1); the scan then checks every pointer-like word,
+  // which is slower but loses nothing.
+  bool set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::uint64_t exec_pages,
+                       std::span<const CodeRange> ranges);
   // Called from poll() for each ring-buffer notice (new process, exec, exit).
   void set_event_handler(EventHandler handler);
   // Attaches the perf events / tracepoints: sampling starts.
@@ -132,9 +133,7 @@ class Sampler {
   std::unique_ptr<EventHandler> handler_ = std::make_unique<EventHandler>();
   std::unique_ptr<ring_buffer, RingBufferDeleter> events_;
   unsigned cpus_sampled_ = 0;
-  // set_code_ranges() writes: not PERFGATE_NO_SCAN_FILTER=1, and start()
-  // attached the mmap/mprotect hooks.
-  bool code_filter_ = true;
+  bool code_filter_ = true;  // set_code_ranges() writes: not PERFGATE_NO_SCAN_FILTER=1
   UniqueFd stats_fd_;  // keeps BPF run-time stats enabled while held (Options::program_stats)
 };
 

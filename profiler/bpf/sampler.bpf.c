@@ -29,10 +29,15 @@ const volatile __u32 scan_stack = 1;
 // return addresses lie beyond the 8th pointer-like word: not the default.
 const volatile __u32 scan_probes = PG_SCAN_PROBES;
 
-// CO-RE view of the kernel's task_struct: only what the fork hook needs.
+// CO-RE views of the kernel's structs: only the fields read here.
+struct mm_struct {
+  unsigned long exec_vm;  // pages of VM_EXEC & ~VM_WRITE & ~VM_STACK mappings
+} __attribute__((preserve_access_index));
+
 struct task_struct {
   int pid;
   int tgid;
+  struct mm_struct *mm;
 } __attribute__((preserve_access_index));
 
 struct {
@@ -84,8 +89,9 @@ struct {
 } counters SEC(".maps");
 
 // tgid -> its executable ranges (see pg_code_ranges), written by user space
-// at every maps snapshot, copied to a forked child, ignored after an exec or
-// a new executable mapping until rewritten (code_gen).
+// at every maps snapshot, copied to a forked child, ignored after an exec
+// (code_gen) or any change of the process's code (exec_pages) until
+// rewritten.
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 8192);
@@ -228,10 +234,15 @@ static __always_inline void scan_returns(struct pg_stack_key *key, const struct 
   }
   __u32 nwords = bytes / 8;
   // Until user space has read this address space's maps (a process's first
-  // milliseconds, or just after an exec) every pointer-like word is checked,
-  // as without ranges: a short-lived process keeps its re-linked frames.
+  // milliseconds, just after an exec, or after ld.so, dlopen or a JIT mapped
+  // code) every pointer-like word is checked, as without ranges: a
+  // short-lived process keeps its re-linked frames. mm->exec_vm changes
+  // with every mmap, munmap and mprotect of code, so ranges that match it
+  // cover all code (a mremap that moves code keeps it: a documented limit).
   const struct pg_code_ranges *code = bpf_map_lookup_elem(&code_ranges, &key->tgid);
-  if (code && (code->code_gen != t->code_gen || code->count == 0)) code = 0;
+  if (code && (code->code_gen != t->code_gen || code->count == 0 ||
+               code->exec_pages != BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), mm, exec_vm)))
+    code = 0;
   struct pg_scan_ctx c = {.words = words, .key = key, .code = code, .sp = sp, .nwords = nwords};
   bpf_loop(nwords, scan_word, &c, 0);
   if (!cnt) return;
@@ -337,41 +348,6 @@ int pg_exec(struct bpf_raw_tracepoint_args *ctx) {
   notify(PG_EVENT_EXEC, tgid, get_counters());
   return 0;
 }
-
-// mmap / mprotect / pkey_mprotect returned: when a target made memory
-// executable, code may now run where its code ranges say there is none, so
-// they go stale until user space re-reads the maps (at the next early or
-// periodic snapshot; the scan checks every word meanwhile). At the exit of
-// the call, so a snapshot that read the old generation cannot have missed
-// the mapping without its ranges being ignored. The syscall's arguments are
-// still in the task's saved user registers: prot is the third (rdx).
-struct pg_sys_exit {
-  __u64 common;
-  __s64 nr;
-  __s64 ret;
-};
-
-static __always_inline int code_mapped(struct pg_sys_exit *ctx) {
-  if (ctx->ret < 0) return 0;
-  __u32 tgid = bpf_get_current_pid_tgid() >> 32;
-  struct pg_target *t = bpf_map_lookup_elem(&targets, &tgid);
-  if (!t) return 0;
-  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-  __u64 prot = 0;
-  // Unreadable registers: assume the worst.
-  if (!regs || bpf_probe_read_kernel(&prot, sizeof(prot), &PT_REGS_PARM3(regs)) != 0 || (prot & 4 /* PROT_EXEC */))
-    __sync_fetch_and_add(&t->code_gen, 1);
-  return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_mmap")
-int pg_mmap_exit(struct pg_sys_exit *ctx) { return code_mapped(ctx); }
-
-SEC("tracepoint/syscalls/sys_exit_mprotect")
-int pg_mprotect_exit(struct pg_sys_exit *ctx) { return code_mapped(ctx); }
-
-SEC("tracepoint/syscalls/sys_exit_pkey_mprotect")
-int pg_pkey_mprotect_exit(struct pg_sys_exit *ctx) { return code_mapped(ctx); }
 
 // sched_process_exit runs for every exiting thread; the tgid leaves the set
 // when its main thread exits (the group leader is the last to be reaped).

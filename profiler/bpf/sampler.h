@@ -42,6 +42,10 @@ typedef __u8 pg_u8;
 struct pg_code_ranges {
   pg_u32 code_gen;  // pg_target.code_gen when user space started reading the maps
   pg_u32 count;     // used entries; 0 is never written
+  // Pages of executable, non-writable mappings in that snapshot: the
+  // kernel's mm->exec_vm, which every mmap, munmap or mprotect of code
+  // changes. Ranges whose count differs from the live one are stale.
+  pg_u64 exec_pages;
   pg_u64 start[PG_CODE_RANGES];
   pg_u64 end[PG_CODE_RANGES];  // exclusive
 };
@@ -102,9 +106,9 @@ struct pg_event {
 // Value of the targets map (tgid -> state).
 struct pg_target {
   pg_u32 announced;  // a PG_EVENT_NEW_PROCESS has been sent since start/exec
-  // Counts changes of the process's code: execs and new executable
-  // mappings (ld.so loading a library, dlopen, JIT code). code_ranges read
-  // before such a change carry an older value and are not used.
+  // Counts the process's execs: code_ranges read before an exec describe
+  // the old address space and carry an older value, so they are not used
+  // (exec_pages alone could match by chance: the same program again).
   pg_u32 code_gen;
 };
 
