@@ -14,7 +14,8 @@ volatile std::uint64_t g_sink;
 constexpr int kSlots = 96;
 }  // namespace
 
-__attribute__((noinline)) std::uint64_t stack_pointers_leaf(std::uint64_t* const* heap, int rounds) {
+__attribute__((noinline)) std::uint64_t stack_pointers_leaf(std::uint64_t* const* heap,
+                                                            int rounds) {
   // volatile: the pointers stay in this frame, between sp and rbp, where the
   // scan looks.
   std::uint64_t* volatile slots[kSlots];
@@ -34,5 +35,6 @@ int main(int argc, char** argv) {
     heap.push_back(owned.back().get());
   }
   const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < end) g_sink = g_sink + stack_pointers_leaf(heap.data(), 2000);
+  while (std::chrono::steady_clock::now() < end)
+    g_sink = g_sink + stack_pointers_leaf(heap.data(), 2000);
 }
