@@ -29,6 +29,8 @@ bool ProcessMaps::snapshot(pid_t tgid) {
   std::ifstream in(dir + "/maps");
   if (!in) return false;
   auto& list = maps_[tgid];
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> code;
+  std::uint64_t exec_bytes = 0;
   std::string line;
   bool any = false;
   while (std::getline(in, line)) {
@@ -41,6 +43,11 @@ bool ProcessMaps::snapshot(pid_t tgid) {
                     perms, &pgoff, &dev_major, &dev_minor, &inode, &path_pos) < 7)
       continue;
     if (perms[2] != 'x') continue;  // code only ([vdso] and JIT areas have no file)
+    // [vsyscall] is shown but is no mapping of the process (not in exec_vm).
+    if (start < 0x800000000000ull) {
+      code.emplace_back(start, end);
+      if (perms[1] != 'w') exec_bytes += end - start;
+    }
     Mapping m{start, end, pgoff, makedev(dev_major, dev_minor), inode,
               path_pos > 0 ? line.substr(static_cast<std::size_t>(path_pos)) : std::string()};
     bool seen = false;
@@ -59,6 +66,10 @@ bool ProcessMaps::snapshot(pid_t tgid) {
     }
     list.push_back(std::move(m));
   }
+  if (any) {
+    code_[tgid] = std::move(code);
+    exec_pages_[tgid] = exec_bytes / static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+  }
   return any;
 }
 
@@ -74,6 +85,17 @@ const std::vector<Mapping>& ProcessMaps::mappings(pid_t tgid) const {
   static const std::vector<Mapping> kNone;
   auto it = maps_.find(tgid);
   return it == maps_.end() ? kNone : it->second;
+}
+
+const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ProcessMaps::code_ranges(pid_t tgid) const {
+  static const std::vector<std::pair<std::uint64_t, std::uint64_t>> kNone;
+  auto it = code_.find(tgid);
+  return it == code_.end() ? kNone : it->second;
+}
+
+std::uint64_t ProcessMaps::exec_pages(pid_t tgid) const {
+  auto it = exec_pages_.find(tgid);
+  return it == exec_pages_.end() ? 0 : it->second;
 }
 
 const MappedFile* ProcessMaps::file(const Mapping& m) const {

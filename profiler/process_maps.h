@@ -63,9 +63,18 @@ class ProcessMaps {
   bool known(pid_t tgid) const { return maps_.contains(tgid); }
   // Every mapping snapshotted for tgid, oldest first (empty when unknown).
   const std::vector<Mapping>& mappings(pid_t tgid) const;
+  // [start, end) of every executable mapping in tgid's latest snapshot —
+  // file-backed or not ([vdso], JIT code) — in /proc order (empty when
+  // unknown). Unlike mappings(), what an exec or munmap removed is gone.
+  const std::vector<std::pair<std::uint64_t, std::uint64_t>>& code_ranges(pid_t tgid) const;
+  // Pages of executable, non-writable mappings in tgid's latest snapshot —
+  // what the kernel counts as mm->exec_vm (0 when unknown).
+  std::uint64_t exec_pages(pid_t tgid) const;
 
  private:
   std::map<pid_t, std::vector<Mapping>> maps_;  // per tgid, oldest first
+  std::map<pid_t, std::vector<std::pair<std::uint64_t, std::uint64_t>>> code_;  // per tgid, latest snapshot
+  std::map<pid_t, std::uint64_t> exec_pages_;  // per tgid, latest snapshot
   std::map<std::pair<std::uint64_t, std::uint64_t>, MappedFile> files_;  // (dev, inode)
 };
 

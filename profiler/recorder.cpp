@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -77,6 +79,66 @@ void check_exit(Watched& w) {
     if (poll(&p, 1, 0) > 0) w.exited = true;
   }
 }
+
+// PERFGATE_RECORD_COSTS=1: what the recording itself cost, on stderr — the
+// kernel time of each BPF program and this process's CPU time while the
+// target ran and after (scripts/profiler-overhead reads it).
+bool costs_wanted() {
+  static const bool wanted = [] {
+    const char* v = std::getenv("PERFGATE_RECORD_COSTS");
+    return v != nullptr && v[0] == '1';
+  }();
+  return wanted;
+}
+
+// User + system CPU seconds of this process (all its threads) so far.
+double self_cpu_s() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1e-6 * double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+class CostReport {
+ public:
+  CostReport() : start_cpu_s_(costs_wanted() ? self_cpu_s() : 0) {}
+  // The target runs from here (setup before: loading BPF, attaching).
+  void target_started() {
+    if (!costs_wanted()) return;
+    setup_cpu_s_ = self_cpu_s() - start_cpu_s_;
+    start_cpu_s_ += setup_cpu_s_;
+  }
+  // Sampling is over (the target exited, or duration/SIGINT).
+  void sampling_done(const Sampler& sampler) {
+    if (!costs_wanted()) return;
+    sampling_cpu_s_ = self_cpu_s() - start_cpu_s_;
+    programs_ = sampler.program_stats();
+    counters_ = sampler.read_counters();
+  }
+  void print() const {
+    if (!costs_wanted()) return;
+    for (const auto& p : programs_)
+      fmt::print(stderr, "perfgate: cost: bpf {} runs {} run_time_ns {} ns_per_run {:.0f} ns_per_sample {:.0f}\n",
+                 p.name, p.runs, p.run_time_ns, p.runs ? double(p.run_time_ns) / double(p.runs) : 0.0,
+                 samples() ? double(p.run_time_ns) / double(samples()) : 0.0);
+    const auto& c = counters_;
+    const double scanned = double(c.scan_filtered + c.scan_unfiltered);
+    fmt::print(stderr,
+               "perfgate: cost: scan samples filtered {} unfiltered {} outside_words_per_sample {:.1f} "
+               "probes_per_sample {:.1f}\n",
+               c.scan_filtered, c.scan_unfiltered, scanned > 0 ? double(c.scan_outside) / scanned : 0.0,
+               scanned > 0 ? double(c.scan_probes) / scanned : 0.0);
+    fmt::print(stderr, "perfgate: cost: recorder_cpu_s setup {:.3f} while_sampling {:.3f} after {:.3f} samples {}\n",
+               setup_cpu_s_, sampling_cpu_s_, self_cpu_s() - start_cpu_s_ - sampling_cpu_s_, samples());
+  }
+
+ private:
+  double start_cpu_s_ = 0;
+  double setup_cpu_s_ = 0;
+  double sampling_cpu_s_ = 0;
+  std::vector<Sampler::ProgramStats> programs_;
+  pg_counters counters_{};
+  std::uint64_t samples() const { return counters_.samples; }
+};
 
 // Heuristic for modules built without frame pointers (documented in
 // docs/profiler.md): when the leaf frame is in such a module, rbp is a general
@@ -188,11 +250,23 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, Symbolize
   return profile;
 }
 
+// Snapshots tgid's maps and gives its executable ranges to the stack scan
+// (Sampler::set_code_ranges). The exec generation is read first: should the
+// process exec in between, the new maps go in under the old generation and
+// the kernel side ignores them (checks every word) until the next snapshot;
+// code mapped or unmapped meanwhile changes exec_pages, with the same effect.
+bool snapshot(ProcessMaps& maps, Sampler& sampler, pid_t tgid) {
+  const auto gen = sampler.code_gen(tgid);
+  if (!maps.snapshot(tgid)) return false;
+  if (gen) sampler.set_code_ranges(tgid, *gen, maps.exec_pages(tgid), maps.code_ranges(tgid));
+  return true;
+}
+
 // Samples until the watched process exits, the duration passes or SIGINT.
 // Snapshots maps when BPF reports a new process or an exec, and every 250 ms
 // for live processes of the tree (libraries loaded later by dlopen).
 double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbolizer, Watched& watched,
-                         const RecordOptions& options) {
+                         const RecordOptions& options, CostReport& costs) {
   std::set<pid_t> live;
   // At exec only the executable and the dynamic loader are mapped; ld.so maps
   // the libraries within a few milliseconds. A process that exits before the
@@ -207,7 +281,7 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
       live.erase(tgid);
       return;
     }
-    if (!maps.snapshot(tgid)) return;
+    if (!snapshot(maps, sampler, tgid)) return;
     live.insert(tgid);
     const auto now = Clock::now();
     for (auto delay : kEarlySnapshots) due.emplace(now + delay, tgid);
@@ -221,7 +295,7 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
       const pid_t tgid = due.begin()->second;
       due.erase(due.begin());
       if (!live.contains(tgid)) continue;
-      if (maps.snapshot(tgid)) symbolizer.warm(maps, tgid);  // the libraries ld.so mapped since
+      if (snapshot(maps, sampler, tgid)) symbolizer.warm(maps, tgid);  // the libraries ld.so mapped since
       else live.erase(tgid);
     }
   };
@@ -251,10 +325,11 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
     if (now - last_refresh > std::chrono::milliseconds(250)) {
       last_refresh = now;
       for (auto it = live.begin(); it != live.end();)
-        it = maps.snapshot(*it) ? std::next(it) : live.erase(it);
+        it = snapshot(maps, sampler, *it) ? std::next(it) : live.erase(it);
     }
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  costs.sampling_done(sampler);
   sampler.stop();
   sampler.consume_events();
   return seconds;
@@ -332,7 +407,8 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
                                                   const RecordOptions& options) {
   if (argv.empty()) return std::unexpected(Error{Error::Kind::bad_input, "no command to record"});
   if (auto ok = check_options(options); !ok) return std::unexpected(ok.error());
-  auto sampler = Sampler::create({options.mode, options.hz});
+  CostReport costs;
+  auto sampler = Sampler::create({.mode = options.mode, .hz = options.hz, .program_stats = costs_wanted()});
   if (!sampler) return std::unexpected(sampler.error());
 
   std::vector<char*> args;
@@ -378,6 +454,7 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   if (write(go_write.get(), &c, 1) != 1)
     return abandon(Error{Error::Kind::runtime, fmt::format("cannot start the command: {}", std::strerror(errno))});
   go_write = UniqueFd();
+  costs.target_started();
   int exec_errno = 0;
   ssize_t n;
   while ((n = read(err_read.get(), &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
@@ -387,20 +464,24 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
     return std::unexpected(Error{Error::Kind::bad_input,
                                  fmt::format("cannot run '{}': {}", argv[0], std::strerror(exec_errno))});
   }
-  maps.snapshot(child);  // exec is done: the executable and the loader are mapped
+  snapshot(maps, *sampler, child);  // exec is done: the executable and the loader are mapped
 
   Watched watched;
   watched.pid = child;
   watched.is_child = true;
   watched.pidfd = open_pidfd(child);
-  const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options);
+  const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options, costs);
   if (!watched.exited) {
     // Duration over or interrupted: sampling stopped, the command finishes on
     // its own (its exit status is still reported).
     while (waitpid(child, &watched.wait_status, 0) < 0 && errno == EINTR) {
     }
   }
-  return RecordResult{build_profile(*sampler, maps, symbolizer, options, seconds), watched.wait_status};
+  const pg_counters counters = sampler->read_counters();
+  RecordResult result{build_profile(*sampler, maps, symbolizer, options, seconds), watched.wait_status,
+                      {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside, counters.scan_probes}};
+  costs.print();
+  return result;
 }
 
 std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options) {
@@ -408,14 +489,15 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
   if (pid <= 0 || (kill(pid, 0) != 0 && errno == ESRCH))
     return std::unexpected(Error{Error::Kind::bad_input, fmt::format("no process with pid {}", pid)});
   const pid_t tgid = tgid_of(pid);
-  auto sampler = Sampler::create({options.mode, options.hz});
+  CostReport costs;
+  auto sampler = Sampler::create({.mode = options.mode, .hz = options.hz, .program_stats = costs_wanted()});
   if (!sampler) return std::unexpected(sampler.error());
   ProcessMaps maps;
   std::vector<pid_t> tree{tgid};
   for (pid_t d : descendants(tgid)) tree.push_back(d);
   for (pid_t p : tree) {
     if (auto ok = sampler->add_target(p); !ok) return std::unexpected(ok.error());
-    maps.snapshot(p);
+    snapshot(maps, *sampler, p);
   }
   if (auto ok = sampler->start(); !ok) return std::unexpected(ok.error());
   Symbolizer symbolizer;
@@ -424,8 +506,11 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
   Watched watched;
   watched.pid = tgid;
   watched.pidfd = open_pidfd(tgid);
-  const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options);
-  return build_profile(*sampler, maps, symbolizer, options, seconds);
+  costs.target_started();
+  const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options, costs);
+  Profile profile = build_profile(*sampler, maps, symbolizer, options, seconds);
+  costs.print();
+  return profile;
 }
 
 }  // namespace perfgate::profiler

@@ -22,9 +22,19 @@ struct RecordOptions {
   std::optional<double> duration_s;   // stop sampling after this long (default: until the target exits)
 };
 
+// What the return-address scan did over a recording (the BPF side's
+// per-CPU counters, summed; pg_counters.scan_*).
+struct ScanStats {
+  std::uint64_t filtered_samples = 0;    // scanned with the process's code ranges known
+  std::uint64_t unfiltered_samples = 0;  // scanned before they were (a new process's first ms)
+  std::uint64_t outside_words = 0;       // pointer-like words skipped without reading memory
+  std::uint64_t probes = 0;              // call-instruction checks: one user-memory read each
+};
+
 struct RecordResult {
   Profile profile;
   int wait_status = 0;  // as from waitpid
+  ScanStats scan;
 };
 
 // fork+exec argv with the child held until sampling is attached, follow its

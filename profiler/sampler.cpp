@@ -78,6 +78,27 @@ void Sampler::SkeletonDeleter::operator()(pg_sampler_bpf* skel) const { pg_sampl
 void Sampler::LinkDeleter::operator()(bpf_link* link) const { bpf_link__destroy(link); }
 void Sampler::RingBufferDeleter::operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
 
+std::vector<CodeRange> cover_code_ranges(std::vector<CodeRange> ranges, std::size_t max_ranges) {
+  std::erase_if(ranges, [](const CodeRange& r) { return r.first >= r.second; });
+  std::sort(ranges.begin(), ranges.end());
+  std::vector<CodeRange> out;
+  for (const auto& r : ranges) {
+    if (!out.empty() && r.first <= out.back().second)
+      out.back().second = std::max(out.back().second, r.second);
+    else
+      out.push_back(r);
+  }
+  // A few dozen ranges at most: quadratic is fine.
+  while (out.size() > std::max<std::size_t>(max_ranges, 1)) {
+    std::size_t best = 0;
+    for (std::size_t i = 1; i + 1 < out.size(); ++i)
+      if (out[i + 1].first - out[i].second < out[best + 1].first - out[best].second) best = i;
+    out[best].second = out[best + 1].second;
+    out.erase(out.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+  }
+  return out;
+}
+
 Sampler::Sampler(Sampler&&) noexcept = default;
 Sampler& Sampler::operator=(Sampler&&) noexcept = default;
 Sampler::~Sampler() = default;
@@ -86,11 +107,19 @@ std::expected<Sampler, Error> Sampler::create(const Options& options) {
   libbpf_set_print(libbpf_print);
   Sampler s;
   s.options_ = options;
+  if (options.program_stats) {
+    s.stats_fd_ = UniqueFd(bpf_enable_stats(BPF_STATS_RUN_TIME));
+    if (!s.stats_fd_) return std::unexpected(bpf_error("cannot enable BPF run-time stats", errno));
+  }
   s.skel_.reset(pg_sampler_bpf__open());
   if (!s.skel_) return std::unexpected(bpf_error("cannot open the BPF sampler", errno));
   s.skel_->rodata->max_depth = max_stack_sysctl();
   if (const char* off = std::getenv("PERFGATE_NO_STACK_SCAN"); off != nullptr && off[0] == '1')
     s.skel_->rodata->scan_stack = 0;
+  if (const char* off = std::getenv("PERFGATE_NO_SCAN_FILTER"); off != nullptr && off[0] == '1')
+    s.code_filter_ = false;
+  if (const char* n = std::getenv("PERFGATE_SCAN_PROBES"); n != nullptr && n[0] != '\0')
+    s.skel_->rodata->scan_probes = static_cast<std::uint32_t>(std::strtoul(n, nullptr, 10));
   bpf_map__set_max_entries(s.skel_->maps.counts, options.max_stacks);
   // Only the programs of the chosen mode are loaded; the tree hooks always.
   bpf_program__set_autoload(s.skel_->progs.pg_sample, options.mode == Mode::cpu);
@@ -126,6 +155,30 @@ std::expected<void, Error> Sampler::add_target(pid_t tgid) {
   if (bpf_map_update_elem(bpf_map__fd(skel_->maps.targets), &key, &value, BPF_ANY) != 0)
     return std::unexpected(bpf_error("cannot add the target process", errno));
   return {};
+}
+
+std::optional<std::uint32_t> Sampler::code_gen(pid_t tgid) const {
+  const auto key = static_cast<std::uint32_t>(tgid);
+  pg_target value{};
+  if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.targets), &key, &value) != 0) return std::nullopt;
+  return value.code_gen;
+}
+
+bool Sampler::set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::uint64_t exec_pages,
+                              std::span<const CodeRange> ranges) {
+  if (!code_filter_) return false;
+  const auto covered = cover_code_ranges({ranges.begin(), ranges.end()}, PG_CODE_RANGES);
+  if (covered.empty()) return false;
+  pg_code_ranges value{};
+  value.code_gen = code_gen;
+  value.exec_pages = exec_pages;
+  value.count = static_cast<std::uint32_t>(covered.size());
+  for (std::size_t i = 0; i < PG_CODE_RANGES; ++i) {
+    value.start[i] = i < covered.size() ? covered[i].first : ~std::uint64_t{0};
+    value.end[i] = i < covered.size() ? covered[i].second : ~std::uint64_t{0};
+  }
+  const auto key = static_cast<std::uint32_t>(tgid);
+  return bpf_map_update_elem(bpf_map__fd(skel_->maps.code_ranges), &key, &value, BPF_ANY) == 0;
 }
 
 void Sampler::set_event_handler(EventHandler handler) { *handler_ = std::move(handler); }
@@ -210,6 +263,20 @@ std::vector<RawStack> Sampler::read_stacks() const {
   return out;
 }
 
+std::vector<Sampler::ProgramStats> Sampler::program_stats() const {
+  std::vector<ProgramStats> out;
+  bpf_program* prog = nullptr;
+  bpf_object__for_each_program(prog, skel_->obj) {
+    const int fd = bpf_program__fd(prog);
+    if (fd < 0) continue;  // not loaded in this mode
+    bpf_prog_info info{};
+    std::uint32_t len = sizeof info;
+    if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) continue;
+    out.push_back({bpf_program__name(prog), info.run_cnt, info.run_time_ns});
+  }
+  return out;
+}
+
 pg_counters Sampler::read_counters() const {
   pg_counters sum{};
   const int ncpu = libbpf_num_possible_cpus();
@@ -224,6 +291,10 @@ pg_counters Sampler::read_counters() const {
     sum.missing_user += c.missing_user;
     sum.events_lost += c.events_lost;
     sum.offcpu_lost += c.offcpu_lost;
+    sum.scan_filtered += c.scan_filtered;
+    sum.scan_unfiltered += c.scan_unfiltered;
+    sum.scan_outside += c.scan_outside;
+    sum.scan_probes += c.scan_probes;
   }
   return sum;
 }

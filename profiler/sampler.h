@@ -11,11 +11,15 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "profiler/bpf/sampler.h"
 #include "profiler/error.h"
+#include "profiler/process_maps.h"
 #include "profiler/profile.h"
 
 struct pg_sampler_bpf;
@@ -36,12 +40,32 @@ struct RawStack {
   std::uint64_t weight = 0;           // samples (cpu) or ns (offcpu)
 };
 
+// [start, end) of executable memory in a target's address space.
+using CodeRange = std::pair<std::uint64_t, std::uint64_t>;
+
+// At most max_ranges sorted, disjoint ranges covering every given range:
+// overlapping and touching ranges are joined, then the two neighbours with
+// the smallest gap between them, until few enough are left. Covering more
+// is safe for the stack scan (a word inside is merely checked), covering
+// less would drop return addresses. Empty ranges are ignored; max_ranges > 0.
+std::vector<CodeRange> cover_code_ranges(std::vector<CodeRange> ranges, std::size_t max_ranges);
+
 class Sampler {
  public:
   struct Options {
     Mode mode = Mode::cpu;
     unsigned hz = 99;
     std::uint32_t max_stacks = 16384;  // entries of the counts map
+    // Have the kernel time every run of the programs (BPF_ENABLE_STATS, as
+    // sysctl kernel.bpf_stats_enabled=1 does, for as long as the Sampler
+    // lives), for program_stats(). Costs two clock reads per run.
+    bool program_stats = false;
+  };
+  // What the kernel spent in one of the loaded programs so far.
+  struct ProgramStats {
+    std::string name;
+    std::uint64_t runs = 0;         // also the runs that return at once for other processes
+    std::uint64_t run_time_ns = 0;  // 0 unless stats are enabled
   };
   using EventHandler = std::function<void(const pg_event&)>;
 
@@ -55,6 +79,20 @@ class Sampler {
 
   // Adds a process (tgid) to the traced tree. Its forks follow automatically.
   std::expected<void, Error> add_target(pid_t tgid);
+  // How many execs the kernel side has seen tgid make (pg_target.code_gen);
+  // nothing when tgid is not (or no longer) a target. Read it before reading
+  // the /proc/PID/maps that set_code_ranges() is given.
+  std::optional<std::uint32_t> code_gen(pid_t tgid) const;
+  // From now on the return-address scan of tgid's samples reads user memory
+  // only for words inside these ranges (compacted by cover_code_ranges to
+  // PG_CODE_RANGES), as long as tgid has not exec'd since code_gen was read
+  // and its executable, non-writable pages still number exec_pages (the
+  // kernel's mm->exec_vm; ProcessMaps::exec_pages of the same snapshot).
+  // Returns false when nothing was written (no ranges, the map is full, or
+  // PERFGATE_NO_SCAN_FILTER=1); the scan then checks every pointer-like word,
+  // which is slower but loses nothing.
+  bool set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::uint64_t exec_pages,
+                       std::span<const CodeRange> ranges);
   // Called from poll() for each ring-buffer notice (new process, exec, exit).
   void set_event_handler(EventHandler handler);
   // Attaches the perf events / tracepoints: sampling starts.
@@ -69,6 +107,9 @@ class Sampler {
   std::vector<RawStack> read_stacks() const;
   pg_counters read_counters() const;
   unsigned cpus_sampled() const { return cpus_sampled_; }
+  // One entry per loaded program (in cpu mode: pg_sample and the fork, exec
+  // and exit hooks).
+  std::vector<ProgramStats> program_stats() const;
 
  private:
   struct SkeletonDeleter {
@@ -92,6 +133,8 @@ class Sampler {
   std::unique_ptr<EventHandler> handler_ = std::make_unique<EventHandler>();
   std::unique_ptr<ring_buffer, RingBufferDeleter> events_;
   unsigned cpus_sampled_ = 0;
+  bool code_filter_ = true;  // set_code_ranges() writes: not PERFGATE_NO_SCAN_FILTER=1
+  UniqueFd stats_fd_;  // keeps BPF run-time stats enabled while held (Options::program_stats)
 };
 
 // "permission denied — run as root or grant …" style message for errno.

@@ -21,11 +21,24 @@ const volatile __u32 max_depth = PG_MAX_STACK_DEPTH;
 // Scan the top of the user stack for return addresses (pg_stack_key.ret_addr);
 // PERFGATE_NO_STACK_SCAN=1 turns it off (to measure what it costs).
 const volatile __u32 scan_stack = 1;
+// At most this many stack words per sample are checked for a preceding call
+// instruction (PERFGATE_SCAN_PROBES; 0, the default: no limit). Each check is
+// a user-memory read, ~0.15 us here. Before the code ranges (code_ranges)
+// an lru sample checked 20-24 words, mostly data pointers; now < 1. A budget
+// of 8 made no difference that scripts/profiler-overhead could resolve, and
+// could cut a re-linking whose return addresses lie beyond the 8th
+// pointer-like word: not the default.
+const volatile __u32 scan_probes = PG_SCAN_PROBES;
 
-// CO-RE view of the kernel's task_struct: only what the fork hook needs.
+// CO-RE views of the kernel's structs: only the fields read here.
+struct mm_struct {
+  unsigned long exec_vm;  // pages of VM_EXEC & ~VM_WRITE & ~VM_STACK mappings
+} __attribute__((preserve_access_index));
+
 struct task_struct {
   int pid;
   int tgid;
+  struct mm_struct *mm;
 } __attribute__((preserve_access_index));
 
 struct {
@@ -76,6 +89,17 @@ struct {
   __type(value, struct pg_counters);
 } counters SEC(".maps");
 
+// tgid -> its executable ranges (see pg_code_ranges), written by user space
+// at every maps snapshot, copied to a forked child, ignored after an exec
+// (code_gen) or any change of the process's code (exec_pages) until
+// rewritten.
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, __u32);
+  __type(value, struct pg_code_ranges);
+} code_ranges SEC(".maps");
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 256 * 1024);
@@ -119,9 +143,29 @@ struct {
 struct pg_scan_ctx {
   struct pg_scan_words *words;
   struct pg_stack_key *key;
+  const struct pg_code_ranges *code;  // null until user space has written them
   __u64 sp;
   __u32 nwords;
+  __u32 probes;   // follows_call checks so far (scan_probes)
+  __u32 outside;  // words skipped by the code ranges
 };
+
+// True when w lies in one of the ranges: the last entry whose start is <= w,
+// found by bisection over the whole power-of-two table (unused entries start
+// at ~0, so they are never chosen), must also end above w.
+static __always_inline int in_code(const struct pg_code_ranges *r, __u64 w) {
+  __u32 i = 0;
+#pragma unroll
+  for (__u32 step = PG_CODE_RANGES / 2; step > 0; step /= 2) {
+    __u32 j = i + step;
+    asm volatile("" : "+r"(j));
+    j &= PG_CODE_RANGES - 1;
+    if (r->start[j] <= w) i = j;
+  }
+  asm volatile("" : "+r"(i));
+  i &= PG_CODE_RANGES - 1;
+  return w >= r->start[i] && w < r->end[i];
+}
 
 static long scan_word(__u32 i, void *data) {
   struct pg_scan_ctx *c = data;
@@ -133,10 +177,19 @@ static long scan_word(__u32 i, void *data) {
   asm volatile("" : "+r"(idx));
   idx &= PG_SCAN_WORDS - 1;
   __u64 w = c->words->w[idx];
-  // Code lies in user space and not in the scanned window (saved rbp values
-  // point there). Nothing wider may be excluded: a thread's stack can sit
-  // right below libc.
-  if (w < 0x10000 || w >= 0x800000000000ull || (w >= c->sp && w < c->sp + 8 * PG_SCAN_WORDS)) return 0;
+  // Code lies in user space, at or above the lowest address x86-64 linkers
+  // place it (small integers in 0x10000..0x400000 are common stack words,
+  // and reading them faults, the dearest check), and not in the scanned
+  // window (saved rbp values point there). Nothing wider may be excluded: a
+  // thread's stack can sit right below libc.
+  if (w < PG_MIN_CODE_ADDR || w >= 0x800000000000ull || (w >= c->sp && w < c->sp + 8 * PG_SCAN_WORDS))
+    return 0;
+  if (c->code && !in_code(c->code, w)) {
+    c->outside++;
+    return 0;
+  }
+  if (scan_probes != 0 && c->probes >= scan_probes) return 1;
+  c->probes++;
   if (!follows_call(w)) return 0;
   __u32 n = c->key->ret_count;
   if (n >= PG_STACK_RETS) return 1;
@@ -150,7 +203,8 @@ static long scan_word(__u32 i, void *data) {
 
 // See pg_stack_key.ret_addr. The task's user registers (saved where it
 // entered the kernel: syscall or interrupt) give the user sp.
-static __always_inline void scan_returns(struct pg_stack_key *key) {
+static __always_inline void scan_returns(struct pg_stack_key *key, const struct pg_target *t,
+                                         struct pg_counters *cnt) {
   key->ret_count = 0;
   key->pad = 0;
   __builtin_memset(key->ret_addr, 0, sizeof(key->ret_addr));
@@ -180,8 +234,25 @@ static __always_inline void scan_returns(struct pg_stack_key *key) {
       return;
   }
   __u32 nwords = bytes / 8;
-  struct pg_scan_ctx c = {.words = words, .key = key, .sp = sp, .nwords = nwords};
+  // Until user space has read this address space's maps (a process's first
+  // milliseconds, just after an exec, or after ld.so, dlopen or a JIT mapped
+  // code) every pointer-like word is checked, as without ranges: a
+  // short-lived process keeps its re-linked frames. mm->exec_vm changes
+  // with every mmap, munmap and mprotect of code, so ranges that match it
+  // cover all code (a mremap that moves code keeps it: a documented limit).
+  const struct pg_code_ranges *code = bpf_map_lookup_elem(&code_ranges, &key->tgid);
+  if (code && (code->code_gen != t->code_gen || code->count == 0 ||
+               code->exec_pages != BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), mm, exec_vm)))
+    code = 0;
+  struct pg_scan_ctx c = {.words = words, .key = key, .code = code, .sp = sp, .nwords = nwords};
   bpf_loop(nwords, scan_word, &c, 0);
+  if (!cnt) return;
+  if (code)
+    cnt->scan_filtered++;
+  else
+    cnt->scan_unfiltered++;
+  cnt->scan_outside += c.outside;
+  cnt->scan_probes += c.probes;
 }
 
 static __always_inline void notify(__u32 type, __u32 tgid, struct pg_counters *c) {
@@ -192,14 +263,14 @@ static __always_inline void notify(__u32 type, __u32 tgid, struct pg_counters *c
 // Fills key with the current task's kernel and user stacks. bpf_get_stack
 // zeroes the unused tail, which keeps equal stacks byte-equal.
 static __always_inline void capture(void *ctx, struct pg_stack_key *key, __u32 tgid,
-                                    struct pg_counters *c) {
+                                    const struct pg_target *t, struct pg_counters *c) {
   key->tgid = tgid;
   key->flags = 0;
   long n = bpf_get_stack(ctx, key->kernel, sizeof(key->kernel), 0);
   key->kernel_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
   n = bpf_get_stack(ctx, key->user, sizeof(key->user), BPF_F_USER_STACK);
   key->user_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
-  scan_returns(key);
+  scan_returns(key, t, c);
   if (key->user_depth == 0) {
     key->flags |= PG_STACK_NO_USER;
     if (c) c->missing_user++;
@@ -241,7 +312,7 @@ int pg_sample(struct bpf_perf_event_data *ctx) {
   __u32 zero = 0;
   struct pg_stack_key *key = bpf_map_lookup_elem(&sample_scratch, &zero);
   if (!key) return 0;
-  capture(ctx, key, tgid, c);
+  capture(ctx, key, tgid, t, c);
   add_weight(key, 1, c);
   return 0;
 }
@@ -251,12 +322,17 @@ int pg_sample(struct bpf_perf_event_data *ctx) {
 SEC("raw_tp/sched_process_fork")
 int pg_fork(struct bpf_raw_tracepoint_args *ctx) {
   __u32 parent_tgid = bpf_get_current_pid_tgid() >> 32;
-  if (!bpf_map_lookup_elem(&targets, &parent_tgid)) return 0;
+  struct pg_target *parent = bpf_map_lookup_elem(&targets, &parent_tgid);
+  if (!parent) return 0;
   struct task_struct *child = (struct task_struct *)ctx->args[1];
   __u32 child_tgid = (__u32)BPF_CORE_READ(child, tgid);
   if (child_tgid == parent_tgid) return 0;
-  struct pg_target t = {};
-  bpf_map_update_elem(&targets, &child_tgid, &t, BPF_NOEXIST);
+  // The child starts with a copy of the parent's address space: the same
+  // code ranges, valid for as long as the parent's were (same code_gen).
+  struct pg_target t = {.announced = 0, .code_gen = parent->code_gen};
+  if (bpf_map_update_elem(&targets, &child_tgid, &t, BPF_NOEXIST) != 0) return 0;
+  const struct pg_code_ranges *code = bpf_map_lookup_elem(&code_ranges, &parent_tgid);
+  if (code) bpf_map_update_elem(&code_ranges, &child_tgid, code, BPF_ANY);
   return 0;
 }
 
@@ -269,6 +345,7 @@ int pg_exec(struct bpf_raw_tracepoint_args *ctx) {
   struct pg_target *t = bpf_map_lookup_elem(&targets, &tgid);
   if (!t) return 0;
   t->announced = 0;
+  __sync_fetch_and_add(&t->code_gen, 1);
   notify(PG_EVENT_EXEC, tgid, get_counters());
   return 0;
 }
@@ -284,6 +361,7 @@ int pg_exit(struct bpf_raw_tracepoint_args *ctx) {
   if (pid != tgid) return 0;
   if (!bpf_map_lookup_elem(&targets, &tgid)) return 0;
   bpf_map_delete_elem(&targets, &tgid);
+  bpf_map_delete_elem(&code_ranges, &tgid);
   notify(PG_EVENT_EXIT, tgid, get_counters());
   return 0;
 }
@@ -322,7 +400,7 @@ int pg_switch(struct bpf_raw_tracepoint_args *ctx) {
   struct pg_offcpu_start *scratch = bpf_map_lookup_elem(&switch_scratch, &zero);
   if (!scratch) return 0;
   scratch->start_ns = now;
-  capture(ctx, &scratch->key, tgid, c);
+  capture(ctx, &scratch->key, tgid, t, c);
   if (bpf_map_update_elem(&offcpu_start, &pid, scratch, BPF_ANY) != 0 && c) c->offcpu_lost++;
   return 0;
 }

@@ -24,6 +24,31 @@ typedef __u8 pg_u8;
 // (words; a slot must fit in a byte), and how many are kept.
 #define PG_SCAN_WORDS 128
 #define PG_STACK_RETS 8
+// Default budget of call-instruction checks per sample (sampler.bpf.c,
+// scan_probes; 0: none), and the lowest address code is looked for at: the
+// x86-64 linkers' default base of a non-PIE executable (PIE executables and
+// shared libraries are mapped far above it).
+#define PG_SCAN_PROBES 0
+#define PG_MIN_CODE_ADDR 0x400000ull
+
+// Executable ranges of one process (the code_ranges map, tgid -> ranges),
+// written by user space from its /proc/PID/maps snapshots. A scanned stack
+// word outside every range cannot be a return address and is skipped before
+// any user-memory read. Sorted by start, disjoint; unused entries have
+// start = end = ~0 so a bisection over all PG_CODE_RANGES entries (a power of
+// two) needs no bound on count. User space merges the closest neighbours when
+// a process has more mappings: the ranges only ever cover more, never less.
+#define PG_CODE_RANGES 32
+struct pg_code_ranges {
+  pg_u32 code_gen;  // pg_target.code_gen when user space started reading the maps
+  pg_u32 count;     // used entries; 0 is never written
+  // Pages of executable, non-writable mappings in that snapshot: the
+  // kernel's mm->exec_vm, which every mmap, munmap or mprotect of code
+  // changes. Ranges whose count differs from the live one are stale.
+  pg_u64 exec_pages;
+  pg_u64 start[PG_CODE_RANGES];
+  pg_u64 end[PG_CODE_RANGES];  // exclusive
+};
 
 // The key of the counts map: the whole stack, not a hash of it, so that two
 // different stacks can never share a count (no stackmap collisions).
@@ -60,6 +85,11 @@ struct pg_counters {
   pg_u64 missing_user;   // no user stack (kernel thread context, or unwinding failed)
   pg_u64 events_lost;    // ring buffer full: a new-process notice was dropped
   pg_u64 offcpu_lost;    // offcpu: switch-out records that did not fit
+  // The return-address scan (pg_stack_key.ret_addr):
+  pg_u64 scan_filtered;    // samples scanned with the process's code ranges known
+  pg_u64 scan_unfiltered;  // samples scanned before they were (every pointer-like word checked)
+  pg_u64 scan_outside;     // pointer-like words skipped: outside every code range, nothing read
+  pg_u64 scan_probes;      // call-instruction checks, one user-memory read each
 };
 
 // Ring-buffer notices that make user space snapshot /proc/PID/maps while the
@@ -76,7 +106,10 @@ struct pg_event {
 // Value of the targets map (tgid -> state).
 struct pg_target {
   pg_u32 announced;  // a PG_EVENT_NEW_PROCESS has been sent since start/exec
-  pg_u32 pad;
+  // Counts the process's execs: code_ranges read before an exec describe
+  // the old address space and carry an older value, so they are not used
+  // (exec_pages alone could match by chance: the same program again).
+  pg_u32 code_gen;
 };
 
 // offcpu: what a thread left the CPU with, until it comes back.

@@ -136,6 +136,68 @@ TEST(Recorder, SyscallHeavyProgramShowsKernelFrames) {
   EXPECT_NE(folded.find("_[k]"), std::string::npos);
 }
 
+// The scan's code-range filter (Sampler::set_code_ranges) must keep every real
+// return address: with the ranges known for nearly every sample, read()'s
+// caller — found only by the scan, at the slot read()'s CFI names — is still
+// re-linked.
+TEST(Recorder, CodeRangeFilterKeepsTheReturnAddressesOfFramelessCallers) {
+  PG_REQUIRE_BPF();
+  const auto r = record({PG_TARGET_SYSCALL_HEAVY, "0.5"});
+  const std::uint64_t scanned = r.scan.filtered_samples + r.scan.unfiltered_samples;
+  ASSERT_GT(scanned, 100u);
+  EXPECT_GT(double(r.scan.filtered_samples), 0.9 * double(scanned))
+      << r.scan.unfiltered_samples << " samples scanned without code ranges";
+  const std::string folded = to_folded(r.profile);
+  std::uint64_t relinked = 0;
+  for (const auto& s : r.profile.stacks()) {
+    std::string line;
+    for (auto f : s.frames) line += r.profile.frames()[f].function + ";";
+    if (line.find(";main;syscall_heavy_loop(int, std::vector<char, std::allocator<char> >&);read;") !=
+        std::string::npos)
+      relinked += s.count;
+  }
+  // Nearly every sample is in read() (the kernel clears the buffer there).
+  EXPECT_GT(double(relinked), 0.5 * double(r.profile.total())) << folded;
+}
+
+// A process that lives 50 ms, forked and exec'd: its ranges are inherited at
+// fork, go stale at the exec, and the scan checks every word until the
+// recorder has read the new maps — the re-linked caller is there either way.
+TEST(Recorder, ShortLivedExecedChildKeepsItsRelinkedCallers) {
+  PG_REQUIRE_BPF();
+  const std::string target = PG_TARGET_SYSCALL_HEAVY;
+  const auto r = record({"/bin/sh", "-c", target + " 0.05; " + target + " 0.05; true"});
+  const std::string folded = to_folded(r.profile);
+  EXPECT_NE(folded.find(";main;syscall_heavy_loop(int, std::vector<char, std::allocator<char> >&);read;"),
+            std::string::npos)
+      << folded;
+  EXPECT_GT(r.scan.filtered_samples + r.scan.unfiltered_samples, 40u);
+}
+
+// Stack words outside every code range are skipped without reading user
+// memory: the leaf's frame holds 96 heap pointers; with the filter off
+// (PERFGATE_NO_SCAN_FILTER=1) each of them costs a read.
+TEST(Recorder, ScanReadsNoUserMemoryForWordsOutsideTheCode) {
+  PG_REQUIRE_BPF();
+  const auto filtered = record({PG_TARGET_STACK_POINTERS, "0.4"});
+  ASSERT_NE(setenv("PERFGATE_NO_SCAN_FILTER", "1", 1), -1);
+  const auto unfiltered = record({PG_TARGET_STACK_POINTERS, "0.4"});
+  unsetenv("PERFGATE_NO_SCAN_FILTER");
+  EXPECT_GT(share(filtered.profile, "stack_pointers_leaf"), 0.8) << to_folded(filtered.profile);
+
+  const auto& f = filtered.scan;
+  ASSERT_GT(f.filtered_samples, 100u);
+  const double scanned = double(f.filtered_samples + f.unfiltered_samples);
+  EXPECT_GT(double(f.outside_words) / scanned, 64.0);
+  EXPECT_LT(double(f.probes) / scanned, 4.0);
+
+  const auto& u = unfiltered.scan;
+  ASSERT_GT(u.unfiltered_samples, 100u);
+  EXPECT_EQ(u.filtered_samples, 0u);
+  EXPECT_EQ(u.outside_words, 0u);
+  EXPECT_GT(double(u.probes) / double(u.unfiltered_samples), 64.0);
+}
+
 TEST(Recorder, OffCpuModeWeighsWhereThreadsBlockOnALock) {
   PG_REQUIRE_BPF();
   const auto r = record({PG_TARGET_LOCK_CONTENTION}, 99, Mode::offcpu);
