@@ -180,5 +180,18 @@ TEST(Lsh, FindsNearDuplicatesOnceEachAndSkipsUnrelated) {
   EXPECT_EQ(candidates, std::vector<std::uint32_t>{17});
 }
 
+TEST(Lsh, ReserveAfterInsertsKeepsEveryDocumentFindable) {
+  const MinHasher m(128, 3);
+  LshIndex lsh(32, 4);
+  for (std::uint32_t d = 0; d < 300; ++d) lsh.insert(d, sign(m, tokens(2'000'000 + d * 100, 64)));
+  lsh.reserve(20'000);  // re-homes the 300 documents' band entries in larger tables
+  for (std::uint32_t d = 300; d < 600; ++d) lsh.insert(d, sign(m, tokens(2'000'000 + d * 100, 64)));
+  std::vector<std::uint32_t> candidates;
+  for (std::uint32_t d : {0u, 17u, 299u, 300u, 599u}) {
+    lsh.query(sign(m, tokens(2'000'000 + d * 100, 64)), candidates);
+    EXPECT_EQ(candidates, std::vector<std::uint32_t>{d}) << d;
+  }
+}
+
 }  // namespace
 }  // namespace perfgate::workloads::sketches
