@@ -31,6 +31,19 @@ constexpr const char* kHelp =
     "Run the suite and compare it with the stored baseline (the default command).\n"
     "Exit 0 pass, 1 regression, 3 when a benchmark failed.";
 
+// Welch's interval is as narrow as s·√(1/n_base + 1/n_current) allows: with
+// few baseline repetitions, current ones beyond ~3× as many barely narrow it
+// (5 vs 15 → 0.52·s, 5 vs 31 → 0.49·s) and only cost time. So the adaptive cap
+// is at most 3× the baseline's smallest repetition count.
+unsigned adaptive_cap(const gate::Results& base, unsigned max_repetitions) {
+  if (max_repetitions == 0) return 0;
+  std::size_t least = SIZE_MAX;
+  for (const auto& b : base.benchmarks)
+    if (!b.repetitions.empty()) least = std::min(least, b.repetitions.size());
+  if (least == SIZE_MAX) return max_repetitions;
+  return static_cast<unsigned>(std::min<std::size_t>(max_repetitions, 3 * least));
+}
+
 ExitCode run_check(const CheckOptions& o) {
   gate::CompareOptions co;
   if (o.threshold > 0) co.threshold_percent = o.threshold;
@@ -44,13 +57,19 @@ ExitCode run_check(const CheckOptions& o) {
   // Adaptive repetitions look at a benchmark up to this many times; α is
   // spent over the looks (CompareOptions::looks). Benchmarks start at --repetitions, else at the
   // usual 5 (a suite that configures fewer gets a slightly looser bound).
-  if (base && o.max_repetitions > 0) {
-    co.looks = gate::adaptive_looks(o.run.repetitions > 0 ? o.run.repetitions : 5, o.max_repetitions);
-    co.final_repetitions = o.max_repetitions;
+  const unsigned cap = base ? adaptive_cap(*base, o.max_repetitions) : 0;
+  if (base && cap < o.max_repetitions)
+    warn(fmt::format("the baseline holds as few as {} repetitions of a benchmark, so more than {} current ones would "
+                     "hardly narrow the comparison: adaptive repetitions stop there (store a baseline from "
+                     "`perfgate run -r {}` to let them reach {})",
+                     cap / 3, cap, o.max_repetitions, o.max_repetitions));
+  if (base && cap > 0) {
+    co.looks = gate::adaptive_looks(o.run.repetitions > 0 ? o.run.repetitions : 5, cap);
+    co.final_repetitions = cap;
     // A benchmark still inconclusive against the baseline after its configured
     // repetitions gets more, up to the cap (DESIGN §8); judged alone, as Holm
     // across the suite applies only to the final verdicts.
-    run.max_repetitions = o.max_repetitions;
+    run.max_repetitions = cap;
     run.wants_more = [&base, co](const std::vector<gate::BenchmarkResult>& measured) {
       gate::Results b, h;
       h.benchmarks = measured;

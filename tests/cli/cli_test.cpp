@@ -261,6 +261,20 @@ TEST_F(Cli, BaselineSaveValidatesAndCheckComparesAgainstIt) {
   EXPECT_NE(read(".perfgate/baseline.json").find("perfgate.results/v1"), std::string::npos) << "baseline intact";
 }
 
+TEST_F(Cli, CheckAddsAtMostThreeTimesTheBaselinesRepetitions) {
+  // Sleeps of 10-90 ms by PID: too noisy for 2 vs 3 repetitions to decide.
+  write("perfgate.yml", "benchmarks:\n  - name: t\n    command: \"sleep 0.0$(( $$ % 9 + 1 ))\"\n    iterations: 1\n");
+  Outcome o = perfgate({"run", "-r", "2"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  ASSERT_EQ(perfgate({"baseline", "save"}).code, 0);
+  o = perfgate({"check", "-r", "3", "--max-repetitions", "31"});
+  EXPECT_TRUE(o.code == 0 || o.code == 1) << o.err;
+  EXPECT_NE(o.err.find("the baseline holds as few as 2 repetitions"), std::string::npos) << o.err;
+  const auto head = gate::results_from_json(read("perfgate-out/results.json"), "head");
+  ASSERT_TRUE(head && head->benchmarks.size() == 1u);
+  EXPECT_LE(head->benchmarks[0].repetitions.size(), 6u) << "3 × the baseline's 2";
+}
+
 // The whole chain on a known truth: a profiled baseline, then an injected
 // slowdown in the lru workload's serve function must come back as a
 // regression whose first differential hotspot is that function.
