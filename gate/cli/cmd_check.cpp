@@ -55,8 +55,9 @@ ExitCode run_check(const CheckOptions& o) {
   }
   RunOptions run = o.run;
   // Adaptive repetitions look at a benchmark up to this many times; α is
-  // spent over the looks (CompareOptions::looks). Benchmarks start at --repetitions, else at the
-  // usual 5 (a suite that configures fewer gets a slightly looser bound).
+  // spent over the looks (CompareOptions::looks). Benchmarks start at
+  // --repetitions, else at the usual 5 (a suite that configures fewer gets a
+  // slightly looser bound).
   const unsigned cap = base ? adaptive_cap(*base, o.max_repetitions) : 0;
   if (base && cap < o.max_repetitions)
     warn(fmt::format("the baseline holds as few as {} repetitions of a benchmark, so more than {} current ones would "
