@@ -76,11 +76,9 @@ unsigned adaptive_looks(unsigned initial, unsigned max) {
   return max > initial ? 1 + (max - initial + 1) / 2 : 1;
 }
 
-double interim_alpha(double alpha, unsigned looks) { return std::min(0.001, alpha / (2.0 * std::max(1u, looks))); }
-
 double look_alpha(double alpha, unsigned looks, bool final_look) {
   if (looks <= 1) return alpha;
-  const double interim = interim_alpha(alpha, looks);
+  const double interim = std::min(0.001, alpha / (2.0 * looks));
   return final_look ? alpha - (looks - 1) * interim : interim;
 }
 

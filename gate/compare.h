@@ -38,7 +38,7 @@ struct CompareOptions {
   // Adaptive repetitions (check, ab) look at a benchmark up to `looks` times;
   // every look is a chance for a false alarm. α is spent Haybittle–Peto
   // style: each interim look may reject only at a tiny α_interim
-  // (interim_alpha below), the final look — a benchmark whose current side
+  // (look_alpha below), the final look — a benchmark whose current side
   // has `final_repetitions` or more — at α − (looks − 1)·α_interim. The sum
   // stays within α (Bonferroni), clear effects still stop early, and the
   // look that decides the close cases keeps most of the power. p_adjusted
@@ -62,7 +62,6 @@ unsigned adaptive_looks(unsigned initial, unsigned max);
 // α of one look (see CompareOptions::looks): α when there is one look,
 // α_interim = min(0.001, α / (2 · looks)) at an interim look, the rest at the
 // final one.
-double interim_alpha(double alpha, unsigned looks);
 double look_alpha(double alpha, unsigned looks, bool final_look);
 
 // bad_input when the two runs do not hold the same benchmarks (named in the

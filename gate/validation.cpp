@@ -58,11 +58,10 @@ ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkRes
     for (std::size_t k = k0;; k = std::min(kmax, k + 2)) {
       Results b, h;
       b.benchmarks = {subset(base_pool, {base_idx.begin(), base_idx.begin() + static_cast<std::ptrdiff_t>(k)})};
-      h.benchmarks = {subset(same ? base_pool : head_pool,
-                             {head_idx.begin(), head_idx.begin() + static_cast<std::ptrdiff_t>(k)})};
+      h.benchmarks = {subset(head_pool, {head_idx.begin(), head_idx.begin() + static_cast<std::ptrdiff_t>(k)})};
       report = compare_results(b, h, {.paired = o.paired, .method = o.method,
                                        .looks = adaptive_looks(static_cast<unsigned>(k0), static_cast<unsigned>(kmax)),
-                                       .final_repetitions = kmax > k0 ? kmax : 0,
+                                       .final_repetitions = kmax,
                                        .margin_fraction = o.margin_fraction});
       if (!report || k == kmax || report->benchmarks.front().verdict != Verdict::inconclusive) break;
     }

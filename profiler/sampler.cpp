@@ -118,8 +118,6 @@ std::expected<Sampler, Error> Sampler::create(const Options& options) {
     s.skel_->rodata->scan_stack = 0;
   if (const char* off = std::getenv("PERFGATE_NO_SCAN_FILTER"); off != nullptr && off[0] == '1')
     s.code_filter_ = false;
-  if (const char* n = std::getenv("PERFGATE_SCAN_PROBES"); n != nullptr && n[0] != '\0')
-    s.skel_->rodata->scan_probes = static_cast<std::uint32_t>(std::strtoul(n, nullptr, 10));
   bpf_map__set_max_entries(s.skel_->maps.counts, options.max_stacks);
   // Only the programs of the chosen mode are loaded; the tree hooks always.
   bpf_program__set_autoload(s.skel_->progs.pg_sample, options.mode == Mode::cpu);

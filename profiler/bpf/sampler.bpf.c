@@ -21,14 +21,6 @@ const volatile __u32 max_depth = PG_MAX_STACK_DEPTH;
 // Scan the top of the user stack for return addresses (pg_stack_key.ret_addr);
 // PERFGATE_NO_STACK_SCAN=1 turns it off (to measure what it costs).
 const volatile __u32 scan_stack = 1;
-// At most this many stack words per sample are checked for a preceding call
-// instruction (PERFGATE_SCAN_PROBES; 0, the default: no limit). Each check is
-// a user-memory read, ~0.15 us here. Before the code ranges (code_ranges)
-// an lru sample checked 20-24 words, mostly data pointers; now < 1. A budget
-// of 8 made no difference that scripts/profiler-overhead could resolve, and
-// could cut a re-linking whose return addresses lie beyond the 8th
-// pointer-like word: not the default.
-const volatile __u32 scan_probes = PG_SCAN_PROBES;
 
 // CO-RE views of the kernel's structs: only the fields read here.
 struct mm_struct {
@@ -146,7 +138,7 @@ struct pg_scan_ctx {
   const struct pg_code_ranges *code;  // null until user space has written them
   __u64 sp;
   __u32 nwords;
-  __u32 probes;   // follows_call checks so far (scan_probes)
+  __u32 probes;   // follows_call checks so far (pg_counters.scan_probes)
   __u32 outside;  // words skipped by the code ranges
 };
 
@@ -188,7 +180,8 @@ static long scan_word(__u32 i, void *data) {
     c->outside++;
     return 0;
   }
-  if (scan_probes != 0 && c->probes >= scan_probes) return 1;
+  // Each check below is a user-memory read (~0.15 us here); the code ranges
+  // cut an lru sample's checks from 20-24 words, mostly data pointers, to < 1.
   c->probes++;
   if (!follows_call(w)) return 0;
   __u32 n = c->key->ret_count;

@@ -24,11 +24,9 @@ typedef __u8 pg_u8;
 // (words; a slot must fit in a byte), and how many are kept.
 #define PG_SCAN_WORDS 128
 #define PG_STACK_RETS 8
-// Default budget of call-instruction checks per sample (sampler.bpf.c,
-// scan_probes; 0: none), and the lowest address code is looked for at: the
-// x86-64 linkers' default base of a non-PIE executable (PIE executables and
-// shared libraries are mapped far above it).
-#define PG_SCAN_PROBES 0
+// The lowest address code is looked for at: the x86-64 linkers' default base
+// of a non-PIE executable (PIE executables and shared libraries are mapped
+// far above it).
 #define PG_MIN_CODE_ADDR 0x400000ull
 
 // Executable ranges of one process (the code_ranges map, tgid -> ranges),

@@ -61,10 +61,10 @@ std::size_t LshIndex::find_slot(const Band& band, std::uint64_t key) const {
   return slot;
 }
 
-void LshIndex::grow(Band& band) {
+void LshIndex::rehash(Band& band, std::size_t slots) {
   Band bigger;
-  bigger.keys.assign(band.keys.size() * 2, 0);
-  bigger.heads.assign(band.keys.size() * 2, kNone);
+  bigger.keys.assign(slots, 0);
+  bigger.heads.assign(slots, kNone);
   bigger.used = band.used;
   for (std::size_t s = 0; s < band.keys.size(); ++s) {
     if (band.heads[s] == kNone) continue;
@@ -76,24 +76,10 @@ void LshIndex::grow(Band& band) {
 }
 
 void LshIndex::reserve(std::size_t documents) {
-  // grow() keeps every table at most half full.
+  // Inserts keep every table at most half full.
   const std::size_t slots = std::bit_ceil(std::max<std::size_t>(2 * documents + 2, 1024));
-  for (Band& b : bands_) {
-    if (b.keys.size() >= slots) continue;
-    Band bigger;
-    bigger.keys.assign(slots, 0);
-    bigger.heads.assign(slots, kNone);
-    b.keys.swap(bigger.keys);
-    b.heads.swap(bigger.heads);
-    b.used = 0;
-    for (std::size_t s = 0; s < bigger.keys.size(); ++s) {  // re-insert what was there
-      if (bigger.heads[s] == kNone) continue;
-      const std::size_t slot = find_slot(b, bigger.keys[s]);
-      b.keys[slot] = bigger.keys[s];
-      b.heads[slot] = bigger.heads[s];
-      ++b.used;
-    }
-  }
+  for (Band& b : bands_)
+    if (b.keys.size() < slots) rehash(b, slots);
   harness::touch_capacity(next_, documents * bands_.size());
   harness::touch_capacity(id_, documents * bands_.size());
   if (seen_.size() < documents) seen_.resize(documents, 0);
@@ -122,7 +108,7 @@ void LshIndex::insert(std::uint32_t id, std::span<const std::uint32_t> signature
   if (id >= seen_.size()) seen_.resize(std::max<std::size_t>(id + 1, seen_.size() * 2), 0);
   for (std::uint32_t b = 0; b < bands_.size(); ++b) {
     Band& band = bands_[b];
-    if ((band.used + 1) * 2 > band.keys.size()) grow(band);
+    if ((band.used + 1) * 2 > band.keys.size()) rehash(band, 2 * band.keys.size());
     const std::uint64_t key = band_key(signature, b);
     const std::size_t slot = find_slot(band, key);
     if (band.heads[slot] == kNone) {

@@ -61,7 +61,7 @@ class LshIndex {
   };
   std::uint64_t band_key(std::span<const std::uint32_t> signature, std::uint32_t band) const;
   std::size_t find_slot(const Band& band, std::uint64_t key) const;
-  void grow(Band& band);
+  void rehash(Band& band, std::size_t slots);  // to `slots` (a power of two) slots
 
   std::uint32_t rows_;
   std::vector<Band> bands_;
