@@ -127,8 +127,10 @@ class CostReport {
                "probes_per_sample {:.1f}\n",
                c.scan_filtered, c.scan_unfiltered, scanned > 0 ? double(c.scan_outside) / scanned : 0.0,
                scanned > 0 ? double(c.scan_probes) / scanned : 0.0);
-    fmt::print(stderr, "perfgate: cost: recorder_cpu_s setup {:.3f} while_sampling {:.3f} after {:.3f} samples {}\n",
-               setup_cpu_s_, sampling_cpu_s_, self_cpu_s() - start_cpu_s_ - sampling_cpu_s_, samples());
+    fmt::print(stderr,
+               "perfgate: cost: recorder_cpu_s setup {:.3f} while_sampling {:.3f} after {:.3f} samples {} "
+               "hash_collided {}\n",
+               setup_cpu_s_, sampling_cpu_s_, self_cpu_s() - start_cpu_s_ - sampling_cpu_s_, samples(), c.collided);
   }
 
  private:
@@ -479,7 +481,8 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   }
   const pg_counters counters = sampler->read_counters();
   RecordResult result{build_profile(*sampler, maps, symbolizer, options, seconds), watched.wait_status,
-                      {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside, counters.scan_probes}};
+                      {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside, counters.scan_probes},
+                      counters.collided};
   costs.print();
   return result;
 }

@@ -35,6 +35,9 @@ struct RecordResult {
   Profile profile;
   int wait_status = 0;  // as from waitpid
   ScanStats scan;
+  // Samples whose hashed stack key another stack already held, counted under
+  // their whole stack instead (pg_counters.collided).
+  std::uint64_t collided_samples = 0;
 };
 
 // fork+exec argv with the child held until sampling is attached, follow its

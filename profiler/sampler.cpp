@@ -118,7 +118,17 @@ std::expected<Sampler, Error> Sampler::create(const Options& options) {
     s.skel_->rodata->scan_stack = 0;
   if (const char* off = std::getenv("PERFGATE_NO_SCAN_FILTER"); off != nullptr && off[0] == '1')
     s.code_filter_ = false;
+  // PERFGATE_STACK_HASH_MASK=0 (tests) gives every stack of equal depths one
+  // hashed key, so all but the first of them take the collided path, which
+  // then needs as many entries as the stacks.
+  std::uint32_t collided_entries = std::max<std::uint32_t>(256, options.max_stacks / 16);
+  if (const char* mask = std::getenv("PERFGATE_STACK_HASH_MASK"); mask != nullptr && mask[0] != '\0') {
+    s.skel_->rodata->hash_mask = std::strtoull(mask, nullptr, 0);
+    collided_entries = options.max_stacks;
+  }
   bpf_map__set_max_entries(s.skel_->maps.counts, options.max_stacks);
+  bpf_map__set_max_entries(s.skel_->maps.stacks, options.max_stacks);
+  bpf_map__set_max_entries(s.skel_->maps.collided, collided_entries);
   // Only the programs of the chosen mode are loaded; the tree hooks always.
   bpf_program__set_autoload(s.skel_->progs.pg_sample, options.mode == Mode::cpu);
   bpf_program__set_autoload(s.skel_->progs.pg_switch, options.mode == Mode::offcpu);
@@ -228,36 +238,55 @@ int Sampler::event_fd() const { return ring_buffer__epoll_fd(events_.get()); }
 
 void Sampler::consume_events() { ring_buffer__consume(events_.get()); }
 
-std::vector<RawStack> Sampler::read_stacks() const {
-  std::vector<RawStack> out;
-  const int fd = bpf_map__fd(skel_->maps.counts);
-  auto key = std::make_unique<pg_stack_key>();
-  auto next = std::make_unique<pg_stack_key>();
-  const void* prev = nullptr;
+namespace {
+
+RawStack raw_stack(const pg_stack_key& k, std::uint64_t weight) {
+  RawStack s;
+  s.tgid = k.tgid;
+  s.flags = k.flags;
+  const auto ud = std::min<std::uint32_t>(k.user_depth, PG_MAX_STACK_DEPTH);
+  const auto kd = std::min<std::uint32_t>(k.kernel_depth, PG_MAX_STACK_DEPTH);
+  s.user.assign(k.user, k.user + ud);
+  // Where glibc code without frame pointers has reused rbp, the kernel's
+  // walk reads data as frames ("read-sel" as an address): nothing past a
+  // non-canonical or null address is a frame.
+  auto bad = std::find_if(s.user.begin() + (s.user.empty() ? 0 : 1), s.user.end(),
+                          [](std::uint64_t a) { return a < 0x1000 || a >= 0x800000000000ull; });
+  s.user.erase(bad, s.user.end());
+  s.kernel.assign(k.kernel, k.kernel + kd);
+  for (std::uint32_t i = 0; i < std::min<std::uint32_t>(k.ret_count, PG_STACK_RETS); ++i)
+    s.stack_returns.emplace_back(k.ret_slot[i], k.ret_addr[i]);
+  s.weight = weight;
+  return s;
+}
+
+// Calls f(key, weight) for every entry of a hash map with a u64 value. Keys
+// live on the heap: a whole-stack key is 2 KiB.
+template <typename Key, typename F>
+void for_each_weight(int fd, F&& f) {
+  auto key = std::make_unique<Key>();
+  auto next = std::make_unique<Key>();
+  const Key* prev = nullptr;
   while (bpf_map_get_next_key(fd, prev, next.get()) == 0) {
     std::uint64_t weight = 0;
-    if (bpf_map_lookup_elem(fd, next.get(), &weight) == 0 && weight != 0) {
-      RawStack s;
-      s.tgid = next->tgid;
-      s.flags = next->flags;
-      const auto ud = std::min<std::uint32_t>(next->user_depth, PG_MAX_STACK_DEPTH);
-      const auto kd = std::min<std::uint32_t>(next->kernel_depth, PG_MAX_STACK_DEPTH);
-      s.user.assign(next->user, next->user + ud);
-      // Where glibc code without frame pointers has reused rbp, the kernel's
-      // walk reads data as frames ("read-sel" as an address): nothing past a
-      // non-canonical or null address is a frame.
-      auto bad = std::find_if(s.user.begin() + (s.user.empty() ? 0 : 1), s.user.end(),
-                              [](std::uint64_t a) { return a < 0x1000 || a >= 0x800000000000ull; });
-      s.user.erase(bad, s.user.end());
-      s.kernel.assign(next->kernel, next->kernel + kd);
-      for (std::uint32_t i = 0; i < std::min<std::uint32_t>(next->ret_count, PG_STACK_RETS); ++i)
-        s.stack_returns.emplace_back(next->ret_slot[i], next->ret_addr[i]);
-      s.weight = weight;
-      out.push_back(std::move(s));
-    }
+    if (bpf_map_lookup_elem(fd, next.get(), &weight) == 0 && weight != 0) f(*next, weight);
     std::swap(key, next);
     prev = key.get();
   }
+}
+
+}  // namespace
+
+std::vector<RawStack> Sampler::read_stacks() const {
+  std::vector<RawStack> out;
+  const int stacks_fd = bpf_map__fd(skel_->maps.stacks);
+  auto stack = std::make_unique<pg_stack_key>();
+  for_each_weight<pg_count_key>(bpf_map__fd(skel_->maps.counts), [&](const pg_count_key& k, std::uint64_t w) {
+    // The BPF side stores a stack before its first count.
+    if (bpf_map_lookup_elem(stacks_fd, &k, stack.get()) == 0) out.push_back(raw_stack(*stack, w));
+  });
+  for_each_weight<pg_stack_key>(bpf_map__fd(skel_->maps.collided),
+                                [&](const pg_stack_key& k, std::uint64_t w) { out.push_back(raw_stack(k, w)); });
   return out;
 }
 
@@ -293,6 +322,7 @@ pg_counters Sampler::read_counters() const {
     sum.scan_unfiltered += c.scan_unfiltered;
     sum.scan_outside += c.scan_outside;
     sum.scan_probes += c.scan_probes;
+    sum.collided += c.collided;
   }
   return sum;
 }

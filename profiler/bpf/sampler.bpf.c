@@ -21,6 +21,9 @@ const volatile __u32 max_depth = PG_MAX_STACK_DEPTH;
 // Scan the top of the user stack for return addresses (pg_stack_key.ret_addr);
 // PERFGATE_NO_STACK_SCAN=1 turns it off (to measure what it costs).
 const volatile __u32 scan_stack = 1;
+// ANDed into every stack hash. Tests set 0, which gives all stacks of equal
+// depths one key, to exercise the collided path.
+const volatile __u64 hash_mask = ~0ull;
 
 // CO-RE views of the kernel's structs: only the fields read here.
 struct mm_struct {
@@ -40,14 +43,30 @@ struct {
   __type(value, struct pg_target);
 } targets SEC(".maps");
 
-// Stack -> samples (cpu) or blocked ns (offcpu). The stack is the key, so no
-// two stacks can collide; max_entries is set by the loader.
+// Hashed stack -> samples (cpu) or blocked ns (offcpu), and the stack each
+// key stands for (see pg_count_key); max_entries of both set by the loader.
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 16384);
-  __type(key, struct pg_stack_key);
+  __type(key, struct pg_count_key);
   __type(value, __u64);
 } counts SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 16384);
+  __type(key, struct pg_count_key);
+  __type(value, struct pg_stack_key);
+} stacks SEC(".maps");
+
+// The rare stack whose hashed key another stack already holds, counted under
+// its whole stack (tails zeroed).
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 1024);
+  __type(key, struct pg_stack_key);
+  __type(value, __u64);
+} collided SEC(".maps");
 
 // Keys are too big for the 512-byte BPF stack: each program builds its key in
 // its own per-CPU slot (separate slots, so a sample interrupting a
@@ -253,13 +272,14 @@ static __always_inline void notify(__u32 type, __u32 tgid, struct pg_counters *c
   if (bpf_ringbuf_output(&events, &ev, sizeof(ev), 0) != 0 && c) c->events_lost++;
 }
 
-// Fills key with the current task's kernel and user stacks. bpf_get_stack
-// zeroes the unused tail, which keeps equal stacks byte-equal.
+// Fills key with the current task's kernel and user stacks; a sample taken
+// in user mode (in_user) has no kernel stack, and is not asked for one. Only
+// the frames up to each depth are set.
 static __always_inline void capture(void *ctx, struct pg_stack_key *key, __u32 tgid,
-                                    const struct pg_target *t, struct pg_counters *c) {
+                                    const struct pg_target *t, struct pg_counters *c, int in_user) {
   key->tgid = tgid;
   key->flags = 0;
-  long n = bpf_get_stack(ctx, key->kernel, sizeof(key->kernel), 0);
+  long n = in_user ? 0 : bpf_get_stack(ctx, key->kernel, sizeof(key->kernel), 0);
   key->kernel_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
   n = bpf_get_stack(ctx, key->user, sizeof(key->user), BPF_F_USER_STACK);
   key->user_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
@@ -274,20 +294,136 @@ static __always_inline void capture(void *ctx, struct pg_stack_key *key, __u32 t
     if (c) c->truncated++;
 }
 
-static __always_inline void add_weight(struct pg_stack_key *key, __u64 weight,
-                                       struct pg_counters *c) {
-  __u64 *v = bpf_map_lookup_elem(&counts, key);
+// Adds weight under key in map (counts or collided), which another CPU may be
+// inserting at the same moment.
+static __always_inline void add_to(void *map, const void *key, __u64 weight, struct pg_counters *c) {
+  __u64 *v = bpf_map_lookup_elem(map, key);
   if (v) {
     __sync_fetch_and_add(v, weight);
     return;
   }
-  if (bpf_map_update_elem(&counts, key, &weight, BPF_NOEXIST) == 0) return;
-  // Another CPU may have inserted the same stack meanwhile (-EEXIST).
-  v = bpf_map_lookup_elem(&counts, key);
+  if (bpf_map_update_elem(map, key, &weight, BPF_NOEXIST) == 0) return;
+  v = bpf_map_lookup_elem(map, key);  // inserted meanwhile (-EEXIST), or full
   if (v)
     __sync_fetch_and_add(v, weight);
   else if (c)
     c->lost++;
+}
+
+static __always_inline __u64 mix(__u64 h, __u64 w) {
+  h ^= w;
+  h *= 0x9e3779b97f4a7c15ull;
+  return h ^ (h >> 29);
+}
+
+// bpf_loop callbacks over the used frames (i < depth <= PG_MAX_STACK_DEPTH;
+// restated for the verifier): a hash, a comparison with the stored stack,
+// zeroing the unused tail.
+struct pg_frames_ctx {
+  __u64 *a;
+  const __u64 *b;  // compare: the stored frames
+  __u64 h;
+  __u32 from;  // zero: the first unused frame
+  __u32 differ;
+};
+
+// The barrier keeps clang from checking a copy of the index and indexing
+// with the unchecked original.
+#define PG_FRAME_INDEX(idx, i)                \
+  __u64 idx = (i);                            \
+  asm volatile("" : "+r"(idx));               \
+  if (idx >= PG_MAX_STACK_DEPTH) return 1
+
+static long hash_frame(__u32 i, void *data) {
+  struct pg_frames_ctx *f = data;
+  PG_FRAME_INDEX(idx, i);
+  f->h = mix(f->h, f->a[idx]);
+  return 0;
+}
+
+static long compare_frame(__u32 i, void *data) {
+  struct pg_frames_ctx *f = data;
+  PG_FRAME_INDEX(idx, i);
+  if (f->a[idx] == f->b[idx]) return 0;
+  f->differ = 1;
+  return 1;
+}
+
+static long zero_frame(__u32 i, void *data) {
+  struct pg_frames_ctx *f = data;
+  PG_FRAME_INDEX(idx, (__u64)f->from + i);
+  f->a[idx] = 0;
+  return 0;
+}
+
+static __always_inline __u32 depth_of(__u32 d) { return d < PG_MAX_STACK_DEPTH ? d : PG_MAX_STACK_DEPTH; }
+
+static __always_inline __u64 hash_frames(__u64 *frames, __u32 depth, __u64 h) {
+  struct pg_frames_ctx f = {.a = frames, .h = h};
+  bpf_loop(depth_of(depth), hash_frame, &f, 0);
+  return f.h;
+}
+
+static __always_inline int same_frames(__u64 *a, const __u64 *b, __u32 depth) {
+  struct pg_frames_ctx f = {.a = a, .b = b};
+  bpf_loop(depth_of(depth), compare_frame, &f, 0);
+  return !f.differ;
+}
+
+static __always_inline void zero_tail(__u64 *frames, __u32 depth) {
+  struct pg_frames_ctx f = {.a = frames, .from = depth_of(depth)};
+  bpf_loop(PG_MAX_STACK_DEPTH - f.from, zero_frame, &f, 0);
+}
+
+static __always_inline int same_returns(const struct pg_stack_key *a, const struct pg_stack_key *b) {
+  __u64 differ = *(const __u64 *)a->ret_slot ^ *(const __u64 *)b->ret_slot;
+#pragma unroll
+  for (int i = 0; i < PG_STACK_RETS; i++) differ |= a->ret_addr[i] ^ b->ret_addr[i];
+  return differ == 0;
+}
+
+// Adds weight to the stack in key (depths, flags and frames set by capture;
+// scratch: its frames past the depths are rewritten on a collision).
+static __always_inline void add_weight(struct pg_stack_key *key, __u64 weight,
+                                       struct pg_counters *c) {
+  struct pg_count_key ck = {.tgid = key->tgid,
+                            .flags = key->flags,
+                            .user_depth = key->user_depth,
+                            .kernel_depth = key->kernel_depth,
+                            .ret_count = key->ret_count};
+  __u64 h = mix(mix(0, key->ret_addr[0]), key->ret_addr[1]);
+#pragma unroll
+  for (int i = 2; i < PG_STACK_RETS; i++) h = mix(h, key->ret_addr[i]);
+  h = mix(h, *(const __u64 *)key->ret_slot);
+  h = hash_frames(key->user, key->user_depth, h);
+  ck.hash = hash_frames(key->kernel, key->kernel_depth, h) & hash_mask;
+
+  const struct pg_stack_key *stored = bpf_map_lookup_elem(&stacks, &ck);
+  if (!stored) {
+    // A new stack: store it before its count, so every count has its stack.
+    long err = bpf_map_update_elem(&stacks, &ck, key, BPF_NOEXIST);
+    if (err == 0) {
+      add_to(&counts, &ck, weight, c);
+      return;
+    }
+    stored = bpf_map_lookup_elem(&stacks, &ck);  // another CPU stored one meanwhile
+    if (!stored) {
+      if (c) c->lost++;
+      return;
+    }
+  }
+  int same = same_returns(stored, key) && same_frames(key->user, stored->user, key->user_depth) &&
+             same_frames(key->kernel, stored->kernel, key->kernel_depth);
+  if (same) {
+    add_to(&counts, &ck, weight, c);
+    return;
+  }
+  // A different stack under the same key: count it under its whole stack,
+  // with the tails zeroed so that equal stacks are equal keys.
+  if (c) c->collided++;
+  zero_tail(key->user, key->user_depth);
+  zero_tail(key->kernel, key->kernel_depth);
+  add_to(&collided, key, weight, c);
 }
 
 SEC("perf_event")
@@ -305,7 +441,8 @@ int pg_sample(struct bpf_perf_event_data *ctx) {
   __u32 zero = 0;
   struct pg_stack_key *key = bpf_map_lookup_elem(&sample_scratch, &zero);
   if (!key) return 0;
-  capture(ctx, key, tgid, t, c);
+  // cs's privilege level: 3 is user mode (x86-64).
+  capture(ctx, key, tgid, t, c, (ctx->regs.cs & 3) == 3);
   add_weight(key, 1, c);
   return 0;
 }
@@ -393,7 +530,7 @@ int pg_switch(struct bpf_raw_tracepoint_args *ctx) {
   struct pg_offcpu_start *scratch = bpf_map_lookup_elem(&switch_scratch, &zero);
   if (!scratch) return 0;
   scratch->start_ns = now;
-  capture(ctx, &scratch->key, tgid, t, c);
+  capture(ctx, &scratch->key, tgid, t, c, 0);
   if (bpf_map_update_elem(&offcpu_start, &pid, scratch, BPF_ANY) != 0 && c) c->offcpu_lost++;
   return 0;
 }

@@ -48,9 +48,10 @@ struct pg_code_ranges {
   pg_u64 end[PG_CODE_RANGES];  // exclusive
 };
 
-// The key of the counts map: the whole stack, not a hash of it, so that two
-// different stacks can never share a count (no stackmap collisions).
-// bpf_get_stack zeroes the unused tail, so equal stacks give equal keys.
+// One sampled stack: the value of the stacks map, and the key of the
+// collided map (the rare stack whose pg_count_key another stack already has).
+// Only the first user_depth / kernel_depth frames are meaningful; as a
+// collided key the unused tails are zeroed, so equal stacks are equal bytes.
 struct pg_stack_key {
   pg_u32 tgid;
   pg_u32 user_depth;    // frames in user[], leaf first
@@ -71,6 +72,22 @@ struct pg_stack_key {
 };
 
 
+// The key of the counts map (and of the stacks map, which holds the stack it
+// stands for): a 64-bit hash of the used frames instead of the 2 KiB stack,
+// which the hash map would hash and compare whole on every sample. The hash
+// never decides alone: every sample compares its frames with the stored
+// stack, and a different stack under the same key is counted in the collided
+// map under its whole stack — no two stacks ever share a count.
+struct pg_count_key {
+  pg_u32 tgid;
+  pg_u32 flags;
+  pg_u32 user_depth;
+  pg_u32 kernel_depth;
+  pg_u32 ret_count;
+  pg_u32 pad;
+  pg_u64 hash;  // of user[], kernel[], ret_addr[], ret_slot[] up to their depths
+};
+
 #define PG_STACK_USER_TRUNCATED 1u
 #define PG_STACK_KERNEL_TRUNCATED 2u
 #define PG_STACK_NO_USER 4u
@@ -88,6 +105,7 @@ struct pg_counters {
   pg_u64 scan_unfiltered;  // samples scanned before they were (every pointer-like word checked)
   pg_u64 scan_outside;     // pointer-like words skipped: outside every code range, nothing read
   pg_u64 scan_probes;      // call-instruction checks, one user-memory read each
+  pg_u64 collided;         // samples of a stack whose hash key another stack had
 };
 
 // Ring-buffer notices that make user space snapshot /proc/PID/maps while the

@@ -77,6 +77,23 @@ TEST(Recorder, KnownCostSplitIsMeasuredWithinFivePoints) {
   EXPECT_GT(r.profile.inclusive("main"), r.profile.total() * 9 / 10) << to_folded(r.profile);
 }
 
+// Counts are kept under a 64-bit hash of the stack and every sample is
+// checked against the stored stack. With the hash masked to nothing every
+// stack of equal depths shares one key: all but the first must still be
+// counted apart, under their whole stack, and the split stays the same.
+TEST(Recorder, StacksSharingAHashKeyAreStillCountedApart) {
+  PG_REQUIRE_BPF();
+  ASSERT_NE(setenv("PERFGATE_STACK_HASH_MASK", "0", 1), -1);
+  const auto r = record({PG_TARGET_COST_SPLIT, "1"});
+  unsetenv("PERFGATE_STACK_HASH_MASK");
+  EXPECT_GT(r.collided_samples, r.profile.stats.samples / 2) << "the collided path was not taken";
+  EXPECT_EQ(r.profile.stats.lost, 0u);
+  EXPECT_EQ(r.profile.total(), r.profile.stats.samples);
+  EXPECT_NEAR(share(r.profile, "cost_split_heavy"), 0.70, 0.05) << to_folded(r.profile);
+  EXPECT_NEAR(share(r.profile, "cost_split_light"), 0.30, 0.05);
+  EXPECT_GT(r.profile.inclusive("main"), r.profile.total() * 9 / 10) << to_folded(r.profile);
+}
+
 TEST(Recorder, FramesCarryModuleBuildIdAndDemangledNames) {
   PG_REQUIRE_BPF();
   const auto r = record({PG_TARGET_COST_SPLIT, "0.3"});
