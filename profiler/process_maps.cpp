@@ -1,6 +1,8 @@
 #include "profiler/process_maps.h"
 
 #include <fcntl.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -23,6 +25,42 @@ UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
 UniqueFd::~UniqueFd() {
   if (fd_ >= 0) close(fd_);
 }
+
+namespace {
+
+// [start, end) of the [vdso] line of /proc/self/maps, or {0, 0}.
+std::pair<std::uint64_t, std::uint64_t> own_vdso_range() {
+  std::ifstream in("/proc/self/maps");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.ends_with(" [vdso]")) continue;
+    std::uint64_t start = 0, end = 0;
+    if (std::sscanf(line.c_str(), "%" SCNx64 "-%" SCNx64, &start, &end) == 2) return {start, end};
+  }
+  return {0, 0};
+}
+
+// The kernel's vDSO image as a file libdwfl can read: a memfd holding this
+// process's copy (AT_SYSINFO_EHDR). Every 64-bit process maps the same
+// image, so it stands for a target's; the caller checks the sizes match (a
+// 32-bit process maps another). Empty when there is none.
+MappedFile own_vdso_image(std::uint64_t start, std::uint64_t end) {
+  const auto base = getauxval(AT_SYSINFO_EHDR);
+  if (start == 0 || base != start) return {};
+  UniqueFd fd(memfd_create("[vdso]", MFD_CLOEXEC));
+  if (!fd) return {};
+  const auto size = static_cast<std::size_t>(end - start);
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): the vDSO's address, from the auxiliary vector
+  const auto* image = reinterpret_cast<const char*>(start);
+  for (std::size_t done = 0; done < size;) {
+    const ssize_t n = write(fd.get(), image + done, size - done);
+    if (n <= 0) return {};
+    done += static_cast<std::size_t>(n);
+  }
+  return {std::move(fd), "[vdso]"};
+}
+
+}  // namespace
 
 bool ProcessMaps::snapshot(pid_t tgid) {
   const std::string dir = "/proc/" + std::to_string(tgid);
@@ -50,6 +88,19 @@ bool ProcessMaps::snapshot(pid_t tgid) {
     }
     Mapping m{start, end, pgoff, makedev(dev_major, dev_minor), inode,
               path_pos > 0 ? line.substr(static_cast<std::size_t>(path_pos)) : std::string()};
+    if (m.path == "[vdso]") {
+      // Symbolized from this process's copy of the image when the sizes
+      // match; kVdsoFile names it among the files.
+      if (!vdso_checked_) {
+        vdso_checked_ = true;
+        const auto [own_start, own_end] = own_vdso_range();
+        if (MappedFile image = own_vdso_image(own_start, own_end); image.fd) {
+          vdso_size_ = own_end - own_start;
+          files_.emplace(kVdsoFile, std::move(image));
+        }
+      }
+      if (end - start == vdso_size_) std::tie(m.dev, m.inode) = kVdsoFile;
+    }
     bool seen = false;
     for (const auto& old : list)
       if (old.start == m.start && old.end == m.end && old.pgoff == m.pgoff && old.inode == m.inode &&

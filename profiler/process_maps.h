@@ -34,7 +34,8 @@ class UniqueFd {
   int fd_ = -1;  // owned; -1 when empty
 };
 
-// One file-backed executable mapping.
+// One executable mapping: file-backed, or the [vdso] (whose image
+// ProcessMaps provides as a file).
 struct Mapping {
   std::uint64_t start = 0;
   std::uint64_t end = 0;     // exclusive
@@ -76,6 +77,10 @@ class ProcessMaps {
   std::map<pid_t, std::vector<std::pair<std::uint64_t, std::uint64_t>>> code_;  // per tgid, latest snapshot
   std::map<pid_t, std::uint64_t> exec_pages_;  // per tgid, latest snapshot
   std::map<std::pair<std::uint64_t, std::uint64_t>, MappedFile> files_;  // (dev, inode)
+  // The [vdso] image stands in files_ under this key (no device has it).
+  static constexpr std::pair<std::uint64_t, std::uint64_t> kVdsoFile{~0ull, 1};
+  bool vdso_checked_ = false;   // own_vdso_image tried
+  std::uint64_t vdso_size_ = 0;  // of this process's [vdso] mapping
 };
 
 }  // namespace perfgate::profiler

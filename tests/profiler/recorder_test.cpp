@@ -177,6 +177,47 @@ TEST(Recorder, CodeRangeFilterKeepsTheReturnAddressesOfFramelessCallers) {
   EXPECT_GT(double(relinked), 0.5 * double(r.profile.total())) << folded;
 }
 
+// A library mapped after the recording has seen the process, and unmapped
+// before it exits: its frames carry its module and names, and the caller of
+// its frameless read() is re-linked — the stack scan's code ranges, written
+// before the dlopen, are noticed as stale (mm->exec_vm changed) and redone.
+// The [vdso], code without a file, is symbolized too.
+TEST(Recorder, LateLoadedLibraryAndVdsoFramesAreSymbolized) {
+  PG_REQUIRE_BPF();
+  const auto r = record({PG_TARGET_DLOPEN_PLUGIN, PG_PLUGIN, "0.6"});
+  const auto& p = r.profile;
+  const std::string folded = to_folded(p);
+  auto frame = [&](std::string_view function) {
+    return std::find_if(p.frames().begin(), p.frames().end(),
+                        [&](const Frame& f) { return f.function.find(function) != std::string::npos; });
+  };
+  const auto hot = frame("plugin_hot_loop()");
+  ASSERT_NE(hot, p.frames().end()) << folded;
+  EXPECT_EQ(hot->module, "libpg_plugin.so");
+  EXPECT_EQ(hot->build_id.size(), 40u);
+  EXPECT_GT(share(p, "plugin_hot_loop()"), 0.1) << folded;
+  EXPECT_GT(share(p, "compute_before_dlopen"), 0.1) << folded;
+  // No address of the plugin or the vDSO is left unsymbolized.
+  EXPECT_EQ(folded.find("libpg_plugin.so+0x"), std::string::npos) << folded;
+  EXPECT_EQ(folded.find("[vdso]+0x"), std::string::npos) << folded;
+  const auto vdso = frame("clock_gettime");
+  ASSERT_NE(vdso, p.frames().end()) << folded;
+  EXPECT_TRUE(std::any_of(p.frames().begin(), p.frames().end(), [](const Frame& f) {
+    return f.module == "[vdso]" && f.function.find("clock_gettime") != std::string::npos && f.build_id.size() == 40;
+  })) << folded;
+  std::uint64_t relinked = 0, in_read = 0;
+  for (const auto& s : p.stacks()) {
+    std::string line;
+    for (auto f : s.frames) line += p.frames()[f].function + ";";
+    if (line.find("main;plugin_run;plugin_reader(int, std::vector<char, std::allocator<char> >&);read;") !=
+        std::string::npos)
+      relinked += s.count;
+    if (line.find(";read;") != std::string::npos) in_read += s.count;
+  }
+  ASSERT_GT(in_read, 50u) << folded;
+  EXPECT_GT(double(relinked), 0.8 * double(in_read)) << folded;
+}
+
 // A process that lives 50 ms, forked and exec'd: its ranges are inherited at
 // fork, go stale at the exec, and the scan checks every word until the
 // recorder has read the new maps — the re-linked caller is there either way.
