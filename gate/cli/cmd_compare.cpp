@@ -8,6 +8,7 @@
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
 #include "gate/cli/flamegraph_artifacts.h"
+#include "gate/cli/margin_option.h"
 #include "gate/cli/report_output.h"
 #include "gate/compare.h"
 #include "gate/hotspots.h"
@@ -22,6 +23,7 @@ struct CompareOptions {
   double threshold = 0;  // 0: per benchmark (default 10 %)
   bool paired = false;
   double confidence = 0.95;
+  double margin = gate::CompareOptions{}.margin_fraction;
 };
 
 constexpr const char* kHelp =
@@ -43,7 +45,7 @@ ExitCode run_compare(const CompareOptions& o) {
   if (!base) return fail(base.error());
   auto current = load_results(o.current, gate::SampleReading::skip);
   if (!current) return fail(current.error());
-  gate::CompareOptions co{.paired = o.paired, .confidence = o.confidence};
+  gate::CompareOptions co{.paired = o.paired, .confidence = o.confidence, .margin_fraction = o.margin};
   if (o.threshold > 0) co.threshold_percent = o.threshold;
   auto report = gate::compare_results(*base, *current, co);
   if (!report) return fail(report.error());
@@ -67,6 +69,7 @@ void add_compare_command(CLI::App& app, Action& action) {
   with_env(cmd->add_option("--confidence", opts->confidence, "Confidence level of the intervals")
                ->check(CLI::Range(0.5, 0.9999))
                ->capture_default_str());
+  add_margin_option(cmd, opts->margin);
   cmd->callback([opts, &action] { action = [opts] { return run_compare(*opts); }; });
 }
 

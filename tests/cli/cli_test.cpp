@@ -106,15 +106,16 @@ benchmarks:
 }
 
 // A results file with one workload benchmark whose 5 repetitions have the
-// given p99 (ns) times a small deterministic jitter, 10 000 samples each.
-std::string results_with_p99(double p99, const std::string& name = "lru") {
+// given p99 (ns) times a small deterministic jitter (±1 %, times `spread`),
+// 10 000 samples each.
+std::string results_with_p99(double p99, const std::string& name = "lru", double spread = 1) {
   gate::Results r;
   r.run.started_at = "2026-11-22T07:00:00Z";
   gate::BenchmarkResult b;
   b.name = name;
   b.source.kind = "workload";
   b.source.workload = "lru";
-  const double jitter[] = {1.0, 1.01, 0.99, 1.005, 0.995};
+  const double jitter[] = {1.0, 1 + 0.01 * spread, 1 - 0.01 * spread, 1 + 0.005 * spread, 1 - 0.005 * spread};
   for (int i = 0; i < 5; ++i) {
     gate::Repetition rep;
     rep.index = i;
@@ -229,6 +230,69 @@ TEST_F(Cli, CompareOfEqualRunsPasses) {
   const Outcome o = perfgate({"compare", "base.json", "head.json"});
   EXPECT_EQ(o.code, 0) << o.err << o.out;
   expect_schema_valid("report.schema.json", dir_ / "perfgate-out/report.json");
+}
+
+// Head 14 % slower with a per-repetition spread of ~5 %: Welch's 95 %
+// interval of the ratio is about [1.064, 1.222]. Its lower bound clears
+// 1 + 0 × 10 % and 1 + 0.5 × 10 % (the default), not 1 + 0.9 × 10 %.
+TEST_F(Cli, CompareCallsARegressionOnlyWhenTheBoundClearsTheMargin) {
+  write("base.json", results_with_p99(1000, "lru", 6));
+  write("head.json", results_with_p99(1140, "lru", 6));
+  struct Case {
+    std::vector<std::string> margin;
+    int code;
+    const char* verdict;
+    double fraction;
+  };
+  for (const Case& c : {Case{{"--margin", "0"}, 1, "regression", 0.0}, Case{{}, 1, "regression", 0.5},
+                        Case{{"--margin", "0.9"}, 0, "inconclusive", 0.9}}) {
+    std::vector<std::string> args = {"compare", "base.json", "head.json", "--out", "rep"};
+    args.insert(args.end(), c.margin.begin(), c.margin.end());
+    const Outcome o = perfgate(args);
+    SCOPED_TRACE(fmt::format("margin {}", c.fraction));
+    EXPECT_EQ(o.code, c.code) << o.err << o.out;
+    expect_schema_valid("report.schema.json", dir_ / "rep/report.json");
+    const auto report = nlohmann::json::parse(read("rep/report.json"));
+    EXPECT_DOUBLE_EQ(report["margin_fraction"].get<double>(), c.fraction);
+    EXPECT_EQ(report["benchmarks"][0]["verdict"].get<std::string>(), c.verdict);
+    const auto& estimate = report["benchmarks"][0]["estimate"];
+    EXPECT_NEAR(estimate["margin_percent"].get<double>(), 10 * c.fraction, 1e-9);
+    EXPECT_GT(estimate["lower"].get<double>(), 1.05) << estimate.dump();
+    EXPECT_LT(estimate["lower"].get<double>(), 1.09) << estimate.dump();
+    EXPECT_NE(read("rep/report.md").find(fmt::format("lower bound above 1 + {:.2g} × threshold", c.fraction)),
+              std::string::npos);
+  }
+}
+
+TEST_F(Cli, CheckAndAbPutTheirMarginIntoTheReport) {
+  write("perfgate.yml", "benchmarks:\n  - name: t\n    command: [/bin/true]\n    iterations: 2\n");
+  ASSERT_EQ(perfgate({"run", "-r", "3"}).code, 0);
+  ASSERT_EQ(perfgate({"baseline", "save"}).code, 0);
+  Outcome o = perfgate({"check", "-r", "3", "--max-repetitions", "0", "--margin", "0.2"});
+  EXPECT_TRUE(o.code == 0 || o.code == 1) << o.err;  // timing of /bin/true decides; both are verdicts
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(read("perfgate-out/report.json"))["margin_fraction"].get<double>(), 0.2);
+  o = perfgate({"ab", "--base", "true", "--head", "true", "--pairs", "2", "--max-pairs", "2", "--iterations", "1",
+                "--margin", "0.3", "--out", "ab"});
+  EXPECT_TRUE(o.code == 0 || o.code == 1) << o.err;
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(read("ab/report.json"))["margin_fraction"].get<double>(), 0.3);
+}
+
+TEST_F(Cli, AMarginOutsideZeroToOneIsOneErrorLineAndExitTwo) {
+  write("base.json", results_with_p99(1000));
+  write("head.json", results_with_p99(1000));
+  for (const char* bad : {"1", "1.5", "-0.1", "abc", "0.5x"}) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"compare", "base.json", "head.json", "--margin", bad},
+          std::vector<std::string>{"check", "--margin", bad},
+          std::vector<std::string>{"ab", "--base", "true", "--head", "true", "--margin", bad}}) {
+      const Outcome o = perfgate(args);
+      SCOPED_TRACE(args[0] + " --margin " + bad);
+      EXPECT_EQ(o.code, 2);
+      EXPECT_EQ(o.err.rfind("perfgate: error: --margin: must be a fraction of the threshold in [0, 1)", 0), 0u) << o.err;
+      EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "perfgate-out")) << "nothing ran, nothing written";
 }
 
 TEST_F(Cli, CompareOfMismatchedOrMalformedFilesExitsTwoAndWritesNothing) {

@@ -1,0 +1,35 @@
+#include "gate/cli/margin_option.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <string>
+
+#include "gate/cli/command.h"
+
+namespace perfgate::cli {
+
+CLI::Option* add_margin_option(CLI::App* cmd, double& margin_fraction) {
+  // Checked on the text, before CLI11 converts it, so "abc" and "1.5" get the
+  // same message. Below 1: at 1 the evidence would have to exclude the
+  // threshold itself, and a change of exactly T could never be a regression.
+  const CLI::Validator fraction(
+      [](std::string& text) -> std::string {
+        double v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v) || v < 0 ||
+            v >= 1)
+          return fmt::format("must be a fraction of the threshold in [0, 1), got '{}'", text);
+        return "";
+      },
+      "FRACTION in [0, 1)");
+  return with_env(
+      cmd->add_option("--margin", margin_fraction,
+                      "A regression needs the interval's lower bound above 1 + MARGIN x threshold "
+                      "(0: above 1)")
+          ->check(fraction)
+          ->capture_default_str());
+}
+
+}  // namespace perfgate::cli
