@@ -115,8 +115,6 @@ ExitCode run_check(const CheckOptions& o) {
 
 }  // namespace
 
-ExitCode default_action() { return run_check(CheckOptions{}); }
-
 void add_check_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<CheckOptions>();
   auto* cmd = app.add_subcommand("check", kHelp);

@@ -32,9 +32,6 @@ void warn(std::string_view message);
 void progress(std::string_view message);
 void set_quiet(bool quiet);
 
-// What `perfgate` with no subcommand does (DESIGN §3).
-ExitCode default_action();
-
 // Reads and validates a results file (bad_input naming the field on error).
 std::expected<gate::Results, gate::Error> load_results(const std::string& path,
                                                        gate::SampleReading samples = gate::SampleReading::read);

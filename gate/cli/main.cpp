@@ -3,8 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "gate/cli/command.h"
 #include "gate/version.h"
@@ -38,6 +41,16 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+    // `perfgate` alone is `perfgate check`. Parsed as such, so that check's
+    // environment twins (PERFGATE_MARGIN, PERFGATE_BASELINE, …) apply to it
+    // too; without a subcommand the only arguments were global options, which
+    // check accepts after it as well.
+    if (!action) {
+      std::vector<std::string> args(argv + 1, argv + argc);
+      args.insert(args.begin(), "check");
+      std::ranges::reverse(args);  // CLI11 takes the vector last argument first
+      app.parse(args);
+    }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -49,8 +62,6 @@ int main(int argc, char** argv) {
         fmt::format("{} (see 'perfgate --help')", e.what()))));
   }
   cli::set_quiet(quiet);
-  // `perfgate` alone is `perfgate check`.
-  if (!action) action = cli::default_action;
   try {
     return static_cast<int>(action());
   } catch (const std::exception& e) {

@@ -277,6 +277,22 @@ TEST_F(Cli, CheckAndAbPutTheirMarginIntoTheReport) {
   EXPECT_DOUBLE_EQ(nlohmann::json::parse(read("ab/report.json"))["margin_fraction"].get<double>(), 0.3);
 }
 
+// Options cannot follow a bare `perfgate`; their environment twins reach it.
+TEST_F(Cli, PerfgateAloneIsCheckWithCheckEnvironmentTwins) {
+  write("perfgate.yml", "benchmarks:\n  - name: t\n    command: [/bin/true]\n    iterations: 2\n");
+  ASSERT_EQ(perfgate({"run", "-r", "3"}).code, 0);
+  ASSERT_EQ(perfgate({"baseline", "save"}).code, 0);
+  Outcome o = perfgate({"-q"}, "PERFGATE_MARGIN=0.2 PERFGATE_REPETITIONS=2 PERFGATE_MAX_REPETITIONS=0");
+  EXPECT_TRUE(o.code == 0 || o.code == 1) << o.err;  // timing of /bin/true decides; both are verdicts
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(read("perfgate-out/report.json"))["margin_fraction"].get<double>(), 0.2);
+  const auto head = gate::results_from_json(read("perfgate-out/results.json"), "head");
+  ASSERT_TRUE(head && head->benchmarks.size() == 1u);
+  EXPECT_EQ(head->benchmarks[0].repetitions.size(), 2u) << "PERFGATE_REPETITIONS applies";
+  o = perfgate({}, "PERFGATE_MARGIN=1");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err.rfind("perfgate: error: --margin: must be a fraction of the threshold in [0, 1)", 0), 0u) << o.err;
+}
+
 TEST_F(Cli, AMarginOutsideZeroToOneIsOneErrorLineAndExitTwo) {
   write("base.json", results_with_p99(1000));
   write("head.json", results_with_p99(1000));
