@@ -4,8 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
@@ -20,6 +23,29 @@ struct BaselineOptions {
   std::string results = "perfgate-out/results.json";
   std::string path = ".perfgate/baseline.json";
 };
+
+// Below this many baseline repetitions Welch's interval is wide: few degrees
+// of freedom, a large t quantile and a spread estimated from a handful.
+constexpr std::size_t kFewBaselineRepetitions = 5;
+
+// One warning line naming the gated benchmarks (the first few) that the
+// baseline holds too few repetitions of; the save goes ahead.
+void warn_about_few_repetitions(const gate::Results& baseline) {
+  std::vector<std::string> few;
+  for (const auto& b : baseline.benchmarks)
+    if (b.regression.enabled && b.repetitions.size() < kFewBaselineRepetitions)
+      few.push_back(fmt::format("{}: {}", b.name, b.repetitions.size()));
+  if (few.empty()) return;
+  constexpr std::size_t kNamed = 5;
+  std::string named = fmt::format("{}", fmt::join(few.begin(), few.begin() + std::min(kNamed, few.size()), ", "));
+  if (few.size() > kNamed) named += fmt::format(" and {} more", few.size() - kNamed);
+  // Enough for check's adaptive repetitions to reach their default cap.
+  const unsigned enough = (kMaxRepetitions + kBaselineRepetitionFactor - 1) / kBaselineRepetitionFactor;
+  warn(fmt::format("the baseline holds fewer than {} repetitions of {} benchmark(s) ({}): Welch's interval on so few "
+                   "is wide, so `perfgate check` will be inconclusive more often and adds at most {}× the baseline's "
+                   "repetitions; store a baseline from `perfgate run -r {}` or more",
+                   kFewBaselineRepetitions, few.size(), named, kBaselineRepetitionFactor, enough));
+}
 
 ExitCode save(const BaselineOptions& o) {
   auto results = load_results(o.results);
@@ -48,6 +74,7 @@ ExitCode save(const BaselineOptions& o) {
   if (auto ok = gate::write_file_atomically(o.path, gate::results_to_json(*results)); !ok) return fail(ok.error());
   fmt::print("saved {} benchmarks from {} (commit {}) as the baseline {}\n", results->benchmarks.size(), o.results,
              results->run.commit.empty() ? "unknown" : results->run.commit.substr(0, 12), o.path);
+  warn_about_few_repetitions(*results);
   return ExitCode::pass;
 }
 

@@ -26,7 +26,7 @@ struct CheckOptions {
   std::string baseline = ".perfgate/baseline.json";
   double threshold = 0;
   double margin = gate::CompareOptions{}.margin_fraction;
-  unsigned max_repetitions = 31;  // 0: no adaptive repetitions
+  unsigned max_repetitions = kMaxRepetitions;  // 0: no adaptive repetitions
 };
 
 constexpr const char* kHelp =
@@ -36,14 +36,14 @@ constexpr const char* kHelp =
 // Welch's interval is as narrow as s·√(1/n_base + 1/n_current) allows: with
 // few baseline repetitions, current ones beyond ~3× as many barely narrow it
 // (5 vs 15 → 0.52·s, 5 vs 31 → 0.49·s) and only cost time. So the adaptive cap
-// is at most 3× the baseline's smallest repetition count.
+// is at most 3× (kBaselineRepetitionFactor) the baseline's smallest repetition count.
 unsigned adaptive_cap(const gate::Results& base, unsigned max_repetitions) {
   if (max_repetitions == 0) return 0;
   std::size_t least = SIZE_MAX;
   for (const auto& b : base.benchmarks)
     if (!b.repetitions.empty()) least = std::min(least, b.repetitions.size());
   if (least == SIZE_MAX) return max_repetitions;
-  return static_cast<unsigned>(std::min<std::size_t>(max_repetitions, 3 * least));
+  return static_cast<unsigned>(std::min<std::size_t>(max_repetitions, kBaselineRepetitionFactor * least));
 }
 
 ExitCode run_check(const CheckOptions& o) {
@@ -65,7 +65,7 @@ ExitCode run_check(const CheckOptions& o) {
     warn(fmt::format("the baseline holds as few as {} repetitions of a benchmark, so more than {} current ones would "
                      "hardly narrow the comparison: adaptive repetitions stop there (store a baseline from "
                      "`perfgate run -r {}` to let them reach {})",
-                     cap / 3, cap, o.max_repetitions, o.max_repetitions));
+                     cap / kBaselineRepetitionFactor, cap, o.max_repetitions, o.max_repetitions));
   if (base && cap > 0) {
     co.looks = gate::adaptive_looks(o.run.repetitions > 0 ? o.run.repetitions : 5, cap);
     co.final_repetitions = cap;

@@ -32,6 +32,13 @@ void warn(std::string_view message);
 void progress(std::string_view message);
 void set_quiet(bool quiet);
 
+// `check` adds current repetitions to an inconclusive benchmark up to its
+// --max-repetitions (default kMaxRepetitions), and at most kBaselineRepetitionFactor
+// times the baseline's smallest repetition count (cmd_check.cpp says why);
+// `baseline save` warns about a baseline that leaves check little room.
+inline constexpr unsigned kMaxRepetitions = 31;
+inline constexpr unsigned kBaselineRepetitionFactor = 3;
+
 // Reads and validates a results file (bad_input naming the field on error).
 std::expected<gate::Results, gate::Error> load_results(const std::string& path,
                                                        gate::SampleReading samples = gate::SampleReading::read);

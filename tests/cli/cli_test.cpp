@@ -341,6 +341,25 @@ TEST_F(Cli, BaselineSaveValidatesAndCheckComparesAgainstIt) {
   EXPECT_NE(read(".perfgate/baseline.json").find("perfgate.results/v1"), std::string::npos) << "baseline intact";
 }
 
+TEST_F(Cli, BaselineSaveWarnsOnceAboutFewRepetitionsAndStillSaves) {
+  write("perfgate.yml", "benchmarks:\n  - name: t\n    command: [/bin/true]\n    iterations: 1\n");
+  ASSERT_EQ(perfgate({"run", "-r", "3"}).code, 0);
+  Outcome o = perfgate({"baseline", "save"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_TRUE(fs::exists(dir_ / ".perfgate/baseline.json"));
+  EXPECT_EQ(o.err.rfind("perfgate: warning: the baseline holds fewer than 5 repetitions of 1 benchmark(s) (t: 3): "
+                        "Welch's interval",
+                        0),
+            0u)
+      << o.err;
+  EXPECT_NE(o.err.find("`perfgate run -r 11` or more"), std::string::npos) << o.err;
+  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+  ASSERT_EQ(perfgate({"run", "-r", "10"}).code, 0);
+  o = perfgate({"baseline", "save"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.err, "") << "10 repetitions are enough";
+}
+
 TEST_F(Cli, CheckAddsAtMostThreeTimesTheBaselinesRepetitions) {
   // Sleeps of 10-90 ms by PID: too noisy for 2 vs 3 repetitions to decide.
   write("perfgate.yml", "benchmarks:\n  - name: t\n    command: \"sleep 0.0$(( $$ % 9 + 1 ))\"\n    iterations: 1\n");
