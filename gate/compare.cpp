@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "gate/machine_noise.h"
 #include "gate/rank_statistics.h"
 
 namespace perfgate::gate {
@@ -55,6 +56,19 @@ RatioEstimate estimate(std::span<const double> base, std::span<const double> hea
   if (o.method == Method::rank)
     return o.paired ? paired_rank_log_ratio(base, head, o.confidence) : rank_log_ratio(base, head, o.confidence);
   return o.paired ? paired_log_ratio(base, head, o.confidence) : welch_log_ratio(base, head, o.confidence);
+}
+
+// Why an interval is wide, when the machine is the reason: its speed varied
+// in kMachineNoiseNote % or more of the time slices of either side.
+constexpr double kMachineNoiseNote = 10;
+
+std::string machine_noise_note(const BenchmarkVerdict& v) {
+  const double base = v.base_slow_slices_percent.value_or(0), head = v.head_slow_slices_percent.value_or(0);
+  if (std::max(base, head) < kMachineNoiseNote) return "";
+  return fmt::format(
+      "the machine's speed varied: {:.0f} % of base and {:.0f} % of current time slices ran ≥ {:.0f} % slower "
+      "than the same slice in their other repetitions; a quieter runner would narrow the interval",
+      base, head, 100 * (kSlowFactor - 1));
 }
 
 }  // namespace
@@ -165,6 +179,8 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     // What an A/A comparison of this size would resolve: t · s_base · √(2/n).
     const RatioEstimate aa = welch_log_ratio(base_stat, base_stat, options.confidence);
     v.noise_floor_percent = 100.0 * (aa.upper - 1);
+    v.base_slow_slices_percent = slow_slice_percent(b);
+    v.head_slow_slices_percent = slow_slice_percent(h);
     v.verdict = h.regression.enabled ? Verdict::inconclusive : Verdict::not_gated;
     if (h.regression.enabled) decidable.push_back(report.benchmarks.size());
     report.benchmarks.push_back(std::move(v));
@@ -184,13 +200,16 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
   }
 
   report.overall = Verdict::pass;
-  for (const auto& v : report.benchmarks) {
+  for (auto& v : report.benchmarks) {
     if (v.verdict == Verdict::regression) report.overall = Verdict::regression;
-    if (v.verdict == Verdict::inconclusive)
+    if (v.verdict == Verdict::inconclusive) {
+      v.note = machine_noise_note(v);
       report.warnings.push_back(fmt::format(
           "{}: inconclusive — the {} ratio {:.3f} [{:.3f}, {:.3f}] straddles the {:.0f} % threshold; more "
-          "repetitions would decide it",
-          v.name, v.statistic, v.estimate.ratio, v.estimate.lower, v.estimate.upper, v.threshold_percent));
+          "repetitions would decide it{}",
+          v.name, v.statistic, v.estimate.ratio, v.estimate.lower, v.estimate.upper, v.threshold_percent,
+          v.note.empty() ? "" : " (" + v.note + ")"));
+    }
     if (v.verdict == Verdict::insufficient_samples)
       report.warnings.push_back(fmt::format("{}: not gated, insufficient samples: {}", v.name, v.note));
     if (v.verdict == Verdict::failed) report.warnings.push_back(fmt::format("{}: failed: {}", v.name, v.note));

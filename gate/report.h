@@ -47,6 +47,9 @@ struct BenchmarkVerdict {
   double noise_floor_percent = 0;
   double mean_change_percent = 0;        // information only
   double throughput_change_percent = 0;  // information only
+  // Time slices that ran >= 20 % slower than the same slice in the side's
+  // other repetitions (gate/machine_noise.h); nullopt when not enough data.
+  std::optional<double> base_slow_slices_percent, head_slow_slices_percent;
 };
 
 struct Hotspot {

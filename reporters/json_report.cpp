@@ -31,6 +31,9 @@ std::string render_json_report(const gate::GateReport& r) {
                {"noise_floor_percent", v.noise_floor_percent},
                {"mean_change_percent", v.mean_change_percent},
                {"throughput_change_percent", v.throughput_change_percent},
+               {"slow_slices_percent",
+                {{"base", v.base_slow_slices_percent ? ojson(*v.base_slow_slices_percent) : ojson(nullptr)},
+                 {"head", v.head_slow_slices_percent ? ojson(*v.head_slow_slices_percent) : ojson(nullptr)}}},
                {"estimate", nullptr}};
     const bool decided = v.verdict != gate::Verdict::failed && v.verdict != gate::Verdict::insufficient_samples;
     if (decided)

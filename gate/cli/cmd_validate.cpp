@@ -7,12 +7,14 @@
 // every row meets its quality bar, 1 otherwise.
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <charconv>
 #include <map>
 #include <memory>
 
 #include "gate/cli/command.h"
+#include "gate/machine_noise.h"
 #include "gate/validation.h"
 
 namespace perfgate::cli {
@@ -81,6 +83,19 @@ ExitCode run_validate(const ValidateOptions& o) {
                  r.comparisons, 100 * r.regression_rate(), r.passes, r.improvements, r.inconclusive, r.median_ratio,
                  ok ? "ok" : "MISSED", bar);
     }
+    // How much the machine's speed moved while each pool was measured
+    // (gate/machine_noise.h): the cause when rows stay inconclusive.
+    std::vector<std::string> noise;
+    auto add_noise = [&](std::string label, const gate::BenchmarkResult* pool) {
+      if (pool == nullptr) return;
+      const auto slow = gate::slow_slice_percent(*pool);
+      noise.push_back(fmt::format("{} {}", label, slow ? fmt::format("{:.1f} %", *slow) : "n/a"));
+    };
+    add_noise("clean", g.clean);
+    add_noise("twin", g.twin);
+    for (const auto& [pct, pool] : g.injected) add_noise(fmt::format("+{:.0f} %", pct), pool);
+    fmt::print("{:<14} slow time slices (≥ 20 % slower than the same slice's median over the pool): {}\n", name,
+               fmt::join(noise, ", "));
   }
   return all_ok ? ExitCode::pass : ExitCode::regression;
 }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace perfgate::gate {
 namespace {
 
@@ -216,6 +218,38 @@ TEST(Compare, ARegressionMustClearHalfTheThresholdNotOnlyOne) {
   EXPECT_NEAR(v.margin_percent, 5.0, 1e-9);
   EXPECT_GT(v.p_margin, v.estimate.p_slower);
   EXPECT_DOUBLE_EQ(literal->benchmarks[0].p_margin, literal->benchmarks[0].estimate.p_slower);
+}
+
+// An inconclusive verdict says when the machine widened the interval: two of
+// the current side's five repetitions ran 1.5x slower throughout.
+TEST(Compare, InconclusiveVerdictNamesTheMachinesSlowSlices) {
+  const std::vector<double> wide{1000, 1300, 800, 1200, 900};
+  auto with_samples = [](BenchmarkResult b, std::set<std::size_t> slow) {
+    for (std::size_t i = 0; i < b.repetitions.size(); ++i)
+      for (int k = 0; k < 2000; ++k) b.repetitions[i].samples.push_back((100 + k % 7) * (slow.contains(i) ? 1.5 : 1.0));
+    return b;
+  };
+  auto r = compare_results(run_of({with_samples(bench("x", wide), {})}),
+                           run_of({with_samples(bench("x", scaled(wide, 1.1)), {1, 3})}), {});
+  ASSERT_TRUE(r);
+  const auto& v = r->benchmarks[0];
+  ASSERT_EQ(v.verdict, Verdict::inconclusive);
+  EXPECT_DOUBLE_EQ(v.base_slow_slices_percent.value_or(-1), 0.0);
+  EXPECT_DOUBLE_EQ(v.head_slow_slices_percent.value_or(-1), 40.0);
+  EXPECT_NE(v.note.find("0 % of base and 40 % of current time slices"), std::string::npos) << v.note;
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].find("the machine's speed varied"), std::string::npos) << r->warnings[0];
+
+  // A steady machine: the same verdict, no such note.
+  auto quiet = compare_results(run_of({with_samples(bench("x", wide), {})}),
+                               run_of({with_samples(bench("x", scaled(wide, 1.1)), {})}), {});
+  ASSERT_TRUE(quiet);
+  EXPECT_EQ(quiet->benchmarks[0].verdict, Verdict::inconclusive);
+  EXPECT_EQ(quiet->benchmarks[0].note, "");
+  // Without samples there is no diagnosis.
+  auto bare = compare_results(run_of({bench("x", wide)}), run_of({bench("x", scaled(wide, 1.1))}), {});
+  ASSERT_TRUE(bare);
+  EXPECT_FALSE(bare->benchmarks[0].head_slow_slices_percent);
 }
 
 }  // namespace

@@ -1,0 +1,36 @@
+#pragma once
+// How much the machine's speed moved during a benchmark's repetitions: the
+// diagnosis behind an inconclusive verdict (DESIGN §8's "non-blocking
+// warning" says what to do; this says why).
+//
+// Each repetition's samples, in measurement order, are cut into kSlices time
+// slices. A repetition of a seeded workload does the same work in slice j
+// every time, so slice j's median should agree across repetitions, whatever
+// the workload's own phases (warm-up, a growing index). A slice whose median
+// is more than kSlowFactor times the median of slice j over all repetitions
+// ran during a slow spell of the machine — on a shared VM, a neighbour or the
+// host taking the CPU for tens to hundreds of milliseconds — or in a process
+// that was slow throughout (another physical placement). Either widens the
+// spread of the per-repetition p99, which no statistic can take back.
+
+#include <optional>
+
+#include "gate/results.h"
+
+namespace perfgate::gate {
+
+inline constexpr int kSlices = 20;
+inline constexpr double kSlowFactor = 1.2;
+// Below this the diagnosis is not made: slices of fewer samples have medians
+// too noisy to compare, and 3 repetitions are the fewest with a median that
+// is not one of two.
+inline constexpr std::size_t kMinSliceSamples = 50;
+inline constexpr std::size_t kMinRepetitions = 3;
+
+// Percentage of the benchmark's time slices (over all repetitions with
+// enough samples) that ran kSlowFactor or more slower than the same slice's
+// median over the repetitions; nullopt when fewer than kMinRepetitions
+// repetitions have kSlices · kMinSliceSamples samples.
+std::optional<double> slow_slice_percent(const BenchmarkResult& b);
+
+}  // namespace perfgate::gate

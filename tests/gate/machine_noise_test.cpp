@@ -1,0 +1,64 @@
+#include "gate/machine_noise.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace perfgate::gate {
+namespace {
+
+// A repetition of a seeded workload with its own phases: the level ramps from
+// 1000 to 3000 ns over the run (a growing index), jitter ±5 % from `seed`.
+// slow_from/slow_to: a share of the run the machine made `factor` slower.
+Repetition rep(unsigned seed, std::size_t n = 10'000, double slow_from = 0, double slow_to = 0,
+               double factor = 1.5) {
+  Repetition r;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> jitter(0.95, 1.05);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double t = double(i) / double(n);
+    double x = (1000 + 2000 * t) * jitter(rng);
+    if (t >= slow_from && t < slow_to) x *= factor;
+    r.samples.push_back(x);
+  }
+  return r;
+}
+
+BenchmarkResult bench(std::vector<Repetition> reps) {
+  BenchmarkResult b;
+  b.repetitions = std::move(reps);
+  return b;
+}
+
+TEST(MachineNoise, AWorkloadsOwnPhasesAreNotNoise) {
+  // Slice medians go from ~1050 to ~2950 ns within each repetition: compared
+  // across repetitions, none is slow.
+  const auto b = bench({rep(1), rep(2), rep(3), rep(4), rep(5)});
+  ASSERT_TRUE(slow_slice_percent(b));
+  EXPECT_EQ(*slow_slice_percent(b), 0.0);
+}
+
+TEST(MachineNoise, CountsTheSlicesOfASlowSpell) {
+  // One repetition of five ran 1.5x slower for its middle 20 %: 4 of its 20
+  // slices, 4 of the 100 in all.
+  const auto b = bench({rep(1), rep(2), rep(3, 10'000, 0.4, 0.6), rep(4), rep(5)});
+  EXPECT_DOUBLE_EQ(*slow_slice_percent(b), 4.0);
+  // A spell of 1.1x is within kSlowFactor.
+  const auto mild = bench({rep(1), rep(2), rep(3, 10'000, 0.4, 0.6, 1.1), rep(4), rep(5)});
+  EXPECT_EQ(*slow_slice_percent(mild), 0.0);
+}
+
+TEST(MachineNoise, ARepetitionSlowThroughoutCountsWhole) {
+  const auto b = bench({rep(1), rep(2, 10'000, 0, 1), rep(3), rep(4), rep(5, 10'000, 0, 1)});
+  EXPECT_DOUBLE_EQ(*slow_slice_percent(b), 40.0);
+}
+
+TEST(MachineNoise, NeedsThreeRepetitionsOfEnoughSamples) {
+  EXPECT_FALSE(slow_slice_percent(bench({rep(1), rep(2)})));
+  // 999 samples: slices of fewer than 50; those repetitions are left out.
+  EXPECT_FALSE(slow_slice_percent(bench({rep(1), rep(2), rep(3, 999), rep(4, 999)})));
+  EXPECT_TRUE(slow_slice_percent(bench({rep(1), rep(2), rep(3, 1000)})));
+}
+
+}  // namespace
+}  // namespace perfgate::gate
