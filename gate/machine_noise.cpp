@@ -16,18 +16,24 @@ double median_of(std::vector<double>& v) {
 
 }  // namespace
 
+std::vector<double> slice_medians(std::span<const double> samples) {
+  const std::size_t n = samples.size();
+  std::vector<double> out;
+  if (n < kSlices * kMinSliceSamples) return out;
+  std::vector<double> slice;
+  for (std::size_t j = 0; j < kSlices; ++j) {
+    slice.assign(samples.begin() + static_cast<std::ptrdiff_t>(j * n / kSlices),
+                 samples.begin() + static_cast<std::ptrdiff_t>((j + 1) * n / kSlices));
+    out.push_back(median_of(slice));
+  }
+  return out;
+}
+
 std::optional<double> slow_slice_percent(const BenchmarkResult& b) {
   std::vector<std::vector<double>> medians;  // per repetition, per slice
-  std::vector<double> slice;
   for (const Repetition& r : b.repetitions) {
-    const std::size_t n = r.samples.size();
-    if (n < kSlices * kMinSliceSamples) continue;
-    auto& m = medians.emplace_back();
-    for (std::size_t j = 0; j < kSlices; ++j) {
-      slice.assign(r.samples.begin() + static_cast<std::ptrdiff_t>(j * n / kSlices),
-                   r.samples.begin() + static_cast<std::ptrdiff_t>((j + 1) * n / kSlices));
-      m.push_back(median_of(slice));
-    }
+    auto m = r.slice_medians.size() == kSlices ? r.slice_medians : slice_medians(r.samples);
+    if (!m.empty()) medians.push_back(std::move(m));
   }
   if (medians.size() < kMinRepetitions) return std::nullopt;
   std::size_t slow = 0;

@@ -14,6 +14,8 @@
 // spread of the per-repetition p99, which no statistic can take back.
 
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "gate/results.h"
 
@@ -27,10 +29,16 @@ inline constexpr double kSlowFactor = 1.2;
 inline constexpr std::size_t kMinSliceSamples = 50;
 inline constexpr std::size_t kMinRepetitions = 3;
 
+// The medians of kSlices equal time slices of one repetition's samples (in
+// measurement order); empty below kSlices · kMinSliceSamples samples. The
+// runner stores them with every repetition (Repetition::slice_medians), so
+// the diagnosis needs neither the samples nor a file that keeps them all.
+std::vector<double> slice_medians(std::span<const double> samples);
+
 // Percentage of the benchmark's time slices (over all repetitions with
-// enough samples) that ran kSlowFactor or more slower than the same slice's
-// median over the repetitions; nullopt when fewer than kMinRepetitions
-// repetitions have kSlices · kMinSliceSamples samples.
+// slice medians: stored, else computed from the stored samples) that ran
+// kSlowFactor or more slower than the same slice's median over the
+// repetitions; nullopt when fewer than kMinRepetitions repetitions have them.
 std::optional<double> slow_slice_percent(const BenchmarkResult& b);
 
 }  // namespace perfgate::gate

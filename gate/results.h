@@ -88,6 +88,9 @@ struct Repetition {
   Summary stats;                     // exact, over every measured sample of the repetition
   std::vector<double> samples;       // in measurement order; a systematic subsample when
   bool samples_truncated = false;    //   the repetition had more than the storage bound
+  // Medians of 20 time slices of every measured sample (machine noise,
+  // gate/machine_noise.h); empty when too few samples or not recorded.
+  std::vector<double> slice_medians;
   double wall_s = 0;                 // wall time of the whole process
   double cpu_percent = 0;            // (user + system) / wall; > 100 with threads
   std::uint64_t peak_rss_bytes = 0;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "gate/machine_noise.h"
+
 namespace perfgate::gate {
 
 using nlohmann::json;
@@ -144,6 +146,18 @@ BenchmarkSource read_source(const Reader& r) {
   return s;
 }
 
+// The array r[key] of finite numbers >= 0.
+std::vector<double> nonneg_numbers(const Reader& r, std::string_view key) {
+  std::vector<double> out;
+  r.each(key, [&](const Reader& s) {
+    const json& v = s.value();
+    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
+      s.fail(fmt::format("{} must be finite numbers >= 0", key));
+    out.push_back(v.get<double>());
+  });
+  return out;
+}
+
 BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
   BenchmarkResult b;
   b.name = r.str("name");
@@ -161,16 +175,16 @@ BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
     rep.stats = read_summary(rr.child("stats"));
     rep.samples_truncated = rr.boolean("samples_truncated");
     if (samples == SampleReading::read) {
-      rr.each("samples", [&](const Reader& s) {
-        const json& v = s.value();
-        if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
-          s.fail("samples must be finite numbers >= 0");
-        rep.samples.push_back(v.get<double>());
-      });
+      rep.samples = nonneg_numbers(rr, "samples");
       if (rep.samples.size() > rep.stats.count)
         rr.fail("holds more samples than stats.count says were measured");
       if (!rep.samples_truncated && rep.samples.size() != rep.stats.count)
         rr.fail("samples_truncated is false but samples and stats.count differ");
+    }
+    if (rr.has("slice_medians")) {  // optional: files written before it existed
+      rep.slice_medians = nonneg_numbers(rr, "slice_medians");
+      if (!rep.slice_medians.empty() && rep.slice_medians.size() != kSlices)
+        rr.fail(fmt::format("slice_medians must hold {} medians or none", kSlices));
     }
     rep.wall_s = rr.nonneg("wall_s");
     rep.cpu_percent = rr.nonneg("cpu_percent");
@@ -259,6 +273,7 @@ std::string results_to_json(const Results& results) {
                       {"stats", summary_json(r.stats)},
                       {"samples", samples_json(r.samples)},
                       {"samples_truncated", r.samples_truncated},
+                      {"slice_medians", samples_json(r.slice_medians)},
                       {"wall_s", r.wall_s},
                       {"cpu_percent", r.cpu_percent},
                       {"peak_rss_bytes", r.peak_rss_bytes},

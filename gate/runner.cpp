@@ -9,6 +9,7 @@
 #include "gate/atomic_file.h"
 #include "gate/gbench_json.h"
 #include "gate/host_info.h"
+#include "gate/machine_noise.h"
 #include "gate/process.h"
 #include "gate/version.h"
 #include "gate/workload_run_json.h"
@@ -43,6 +44,7 @@ Measurement measured(std::string name, unsigned rep, std::vector<double> samples
   r.stats = summarize(samples, measured_s);
   r.samples = bounded_sample(samples, kMaxStoredSamples);
   r.samples_truncated = r.samples.size() != samples.size();
+  r.slice_medians = slice_medians(samples);
   r.wall_s = p.wall_s;
   r.cpu_percent = p.wall_s > 0 ? 100.0 * (p.user_s + p.system_s) / p.wall_s : 0.0;
   r.peak_rss_bytes = p.peak_rss_bytes;

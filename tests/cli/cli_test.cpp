@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "gate/atomic_file.h"
@@ -103,12 +105,21 @@ benchmarks:
   for (const char* name : {"batcher", "compression", "consensus", "lru", "sketches"})
     EXPECT_NE(results.find(std::string("\"workload\": \"") + name + "\""), std::string::npos) << name;
   EXPECT_EQ(results.find("\"passed\": false"), std::string::npos) << "an invariant broke";
+  // Slice medians of every measured sample (machine noise): 20 where a
+  // repetition has >= 1000 samples (lru: 20 000), none below (consensus: 300).
+  for (const auto& b : nlohmann::json::parse(results)["benchmarks"]) {
+    if (b["name"] != "lru" && b["name"] != "consensus") continue;
+    for (const auto& rep : b["repetitions"])
+      EXPECT_EQ(rep["slice_medians"].size(), b["name"] == "lru" ? 20u : 0u) << b["name"];
+  }
 }
 
 // A results file with one workload benchmark whose 5 repetitions have the
 // given p99 (ns) times a small deterministic jitter (±1 %, times `spread`),
-// 10 000 samples each.
-std::string results_with_p99(double p99, const std::string& name = "lru", double spread = 1) {
+// 10 000 samples each. With `slow_reps`, every repetition stores slice
+// medians, 1.5x higher in the listed ones (a machine slow throughout them).
+std::string results_with_p99(double p99, const std::string& name = "lru", double spread = 1,
+                             std::optional<std::vector<int>> slow_reps = std::nullopt) {
   gate::Results r;
   r.run.started_at = "2026-11-22T07:00:00Z";
   gate::BenchmarkResult b;
@@ -124,6 +135,8 @@ std::string results_with_p99(double p99, const std::string& name = "lru", double
     rep.stats.count = 10'000;
     rep.stats.p99 = rep.stats.p999 = rep.stats.max = p99 * jitter[i];
     rep.samples_truncated = true;
+    if (slow_reps)
+      rep.slice_medians.assign(20, p99 / 3 * (std::ranges::count(*slow_reps, i) ? 1.5 : 1.0));
     b.repetitions.push_back(rep);
   }
   b.stats = b.repetitions[0].stats;
@@ -222,6 +235,27 @@ TEST_F(Cli, TrendAndHistoryRejectBadInputWithExitTwoAndKeepTheHistory) {
   EXPECT_EQ(o.code, 2);
   EXPECT_FALSE(fs::exists(dir_ / "new.jsonl"));
   EXPECT_EQ(perfgate({"trend", "nosuch.jsonl"}).code, 2);
+}
+
+// compare reads no samples, only the stored slice medians: two of the
+// current side's five repetitions ran 1.5x slower throughout, which the
+// inconclusive verdict names as the machine's doing.
+TEST_F(Cli, CompareNamesTheMachinesSlowSlicesFromTheStoredMedians) {
+  write("base.json", results_with_p99(1000, "lru", 6, std::vector<int>{}));
+  write("head.json", results_with_p99(1100, "lru", 6, std::vector<int>{1, 3}));
+  const Outcome o = perfgate({"compare", "base.json", "head.json"});
+  EXPECT_EQ(o.code, 0) << o.err << o.out;
+  expect_schema_valid("report.schema.json", dir_ / "perfgate-out/report.json");
+  const auto b = nlohmann::json::parse(read("perfgate-out/report.json"))["benchmarks"][0];
+  EXPECT_EQ(b["verdict"], "inconclusive");
+  EXPECT_EQ(b["slow_slices_percent"]["base"], 0.0);
+  EXPECT_EQ(b["slow_slices_percent"]["head"], 40.0);
+  EXPECT_NE(b["note"].get<std::string>().find("machine's speed varied"), std::string::npos) << b["note"];
+  EXPECT_NE(read("perfgate-out/report.md").find("40 % of current time slices"), std::string::npos);
+  // Files without slice medians (written before them) give null.
+  write("old.json", results_with_p99(1100, "lru", 6));
+  ASSERT_EQ(perfgate({"compare", "base.json", "old.json"}).code, 0);
+  EXPECT_TRUE(nlohmann::json::parse(read("perfgate-out/report.json"))["benchmarks"][0]["slow_slices_percent"]["head"].is_null());
 }
 
 TEST_F(Cli, CompareOfEqualRunsPasses) {

@@ -53,6 +53,20 @@ TEST(MachineNoise, ARepetitionSlowThroughoutCountsWhole) {
   EXPECT_DOUBLE_EQ(*slow_slice_percent(b), 40.0);
 }
 
+TEST(MachineNoise, StoredSliceMediansStandInForTheSamples) {
+  // As compare reads results: no samples, the runner's slice medians.
+  auto stored = [](unsigned seed, double slow_from = 0, double slow_to = 0) {
+    Repetition r = rep(seed, 10'000, slow_from, slow_to);
+    r.slice_medians = slice_medians(r.samples);
+    r.samples.clear();
+    return r;
+  };
+  const auto b = bench({stored(1), stored(2), stored(3, 0.4, 0.6), stored(4), stored(5)});
+  EXPECT_DOUBLE_EQ(slow_slice_percent(b).value_or(-1), 4.0);
+  EXPECT_EQ(slice_medians(std::vector<double>(999, 1.0)).size(), 0u);
+  EXPECT_EQ(slice_medians(std::vector<double>(1000, 1.0)), std::vector<double>(20, 1.0));
+}
+
 TEST(MachineNoise, NeedsThreeRepetitionsOfEnoughSamples) {
   EXPECT_FALSE(slow_slice_percent(bench({rep(1), rep(2)})));
   // 999 samples: slices of fewer than 50; those repetitions are left out.

@@ -49,6 +49,28 @@ TEST(ResultsJson, RoundTripsEveryField) {
   EXPECT_EQ(b.profile->reason, "no permission");
 }
 
+TEST(ResultsJson, SliceMediansRoundTripEvenWhenSamplesAreSkipped) {
+  Results in = sample_results();
+  in.benchmarks[0].repetitions[0].slice_medians.assign(20, 150);
+  const std::string text = results_to_json(in);
+  for (auto reading : {SampleReading::read, SampleReading::skip}) {
+    auto out = results_from_json(text, "r.json", reading);
+    ASSERT_TRUE(out) << out.error().message;
+    EXPECT_EQ(out->benchmarks[0].repetitions[0].slice_medians, std::vector<double>(20, 150));
+  }
+  // Optional (older files lack it), but when present all 20 or none.
+  auto j = nlohmann::json::parse(text);
+  j["benchmarks"][0]["repetitions"][0].erase("slice_medians");
+  auto old = results_from_json(j.dump(), "r.json");
+  ASSERT_TRUE(old) << old.error().message;
+  EXPECT_TRUE(old->benchmarks[0].repetitions[0].slice_medians.empty());
+  j["benchmarks"][0]["repetitions"][0]["slice_medians"] = {1, 2, 3};
+  auto bad = results_from_json(j.dump(), "r.json");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("slice_medians must hold 20 medians or none"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST(ResultsJson, OutputStartsWithTheSchema) {
   const std::string text = results_to_json(sample_results());
   EXPECT_TRUE(text.starts_with("{\n \"schema\": \"perfgate.results/v1\"")) << text.substr(0, 80);
