@@ -14,6 +14,7 @@
 
 #include "gate/compare.h"
 #include "gate/hotspots.h"
+#include "gate/machine_noise.h"
 #include "gate/results_json.h"
 #include "gate/summary.h"
 #include "reporters/json_report.h"
@@ -44,6 +45,7 @@ Results make_results(bool head) {
         // Whole nanoseconds, as the workloads' clocks give them.
         rp.samples.push_back(std::round(scale * 10'000 * std::exp(0.3 * (rng.uniform() + rng.uniform() + rng.uniform() - 1.5))));
       rp.stats = summarize(rp.samples, 0.1);
+      rp.slice_medians = slice_medians(rp.samples);  // as the runner stores them
       all.insert(all.end(), rp.samples.begin(), rp.samples.end());
       br.repetitions.push_back(std::move(rp));
     }
