@@ -86,9 +86,12 @@ TEST(Recorder, StacksSharingAHashKeyAreStillCountedApart) {
   ASSERT_NE(setenv("PERFGATE_STACK_HASH_MASK", "0", 1), -1);
   const auto r = record({PG_TARGET_COST_SPLIT, "1"});
   unsetenv("PERFGATE_STACK_HASH_MASK");
-  EXPECT_GT(r.collided_samples, r.profile.stats.samples / 2) << "the collided path was not taken";
+  // Only samples whose stack differs from the first one stored under their
+  // key collide: the loops' few leaf addresses share the rest.
+  EXPECT_GT(r.collided_samples, r.profile.stats.samples / 10)
+      << "the collided path was not taken: " << r.collided_samples << " of " << r.profile.stats.samples;
   EXPECT_EQ(r.profile.stats.lost, 0u);
-  EXPECT_EQ(r.profile.total(), r.profile.stats.samples);
+  EXPECT_EQ(r.profile.total(), r.profile.stats.samples) << to_folded(r.profile);
   EXPECT_NEAR(share(r.profile, "cost_split_heavy"), 0.70, 0.05) << to_folded(r.profile);
   EXPECT_NEAR(share(r.profile, "cost_split_light"), 0.30, 0.05);
   EXPECT_GT(r.profile.inclusive("main"), r.profile.total() * 9 / 10) << to_folded(r.profile);
