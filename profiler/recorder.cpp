@@ -124,9 +124,9 @@ class CostReport {
     const double scanned = double(c.scan_filtered + c.scan_unfiltered);
     fmt::print(stderr,
                "perfgate: cost: scan samples filtered {} unfiltered {} outside_words_per_sample {:.1f} "
-               "probes_per_sample {:.1f}\n",
+               "probes_per_sample {:.1f} shallow_leaf {}\n",
                c.scan_filtered, c.scan_unfiltered, scanned > 0 ? double(c.scan_outside) / scanned : 0.0,
-               scanned > 0 ? double(c.scan_probes) / scanned : 0.0);
+               scanned > 0 ? double(c.scan_probes) / scanned : 0.0, c.scan_shallow);
     fmt::print(stderr,
                "perfgate: cost: recorder_cpu_s setup {:.3f} while_sampling {:.3f} after {:.3f} samples {} "
                "hash_collided {}\n",
@@ -257,10 +257,21 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, Symbolize
 // process exec in between, the new maps go in under the old generation and
 // the kernel side ignores them (checks every word) until the next snapshot;
 // code mapped or unmapped meanwhile changes exec_pages, with the same effect.
-bool snapshot(ProcessMaps& maps, Sampler& sampler, pid_t tgid) {
+// Ranges of files whose leaves the symbolizer has found shallow (built with
+// frame pointers) go in as such: only what it has loaded by then, the
+// warm-up runs behind.
+bool snapshot(ProcessMaps& maps, Sampler& sampler, const Symbolizer* symbolizer, pid_t tgid) {
   const auto gen = sampler.code_gen(tgid);
   if (!maps.snapshot(tgid)) return false;
-  if (gen) sampler.set_code_ranges(tgid, *gen, maps.exec_pages(tgid), maps.code_ranges(tgid));
+  if (!gen) return true;
+  const auto& ranges = maps.code_ranges(tgid);
+  std::vector<CodeRange> shallow;
+  if (symbolizer != nullptr)
+    for (const Mapping& m : maps.mappings(tgid))
+      if (std::ranges::find(ranges, CodeRange{m.start, m.end}) != ranges.end() &&
+          symbolizer->shallow_leaves(m).value_or(false))
+        shallow.emplace_back(m.start, m.end);
+  sampler.set_code_ranges(tgid, *gen, maps.exec_pages(tgid), ranges, shallow);
   return true;
 }
 
@@ -283,7 +294,7 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
       live.erase(tgid);
       return;
     }
-    if (!snapshot(maps, sampler, tgid)) return;
+    if (!snapshot(maps, sampler, &symbolizer, tgid)) return;
     live.insert(tgid);
     const auto now = Clock::now();
     for (auto delay : kEarlySnapshots) due.emplace(now + delay, tgid);
@@ -297,7 +308,7 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
       const pid_t tgid = due.begin()->second;
       due.erase(due.begin());
       if (!live.contains(tgid)) continue;
-      if (snapshot(maps, sampler, tgid)) symbolizer.warm(maps, tgid);  // the libraries ld.so mapped since
+      if (snapshot(maps, sampler, &symbolizer, tgid)) symbolizer.warm(maps, tgid);  // the libraries ld.so mapped since
       else live.erase(tgid);
     }
   };
@@ -327,7 +338,7 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
     if (now - last_refresh > std::chrono::milliseconds(250)) {
       last_refresh = now;
       for (auto it = live.begin(); it != live.end();)
-        it = snapshot(maps, sampler, *it) ? std::next(it) : live.erase(it);
+        it = snapshot(maps, sampler, &symbolizer, *it) ? std::next(it) : live.erase(it);
     }
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -466,7 +477,7 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
     return std::unexpected(Error{Error::Kind::bad_input,
                                  fmt::format("cannot run '{}': {}", argv[0], std::strerror(exec_errno))});
   }
-  snapshot(maps, *sampler, child);  // exec is done: the executable and the loader are mapped
+  snapshot(maps, *sampler, &symbolizer, child);  // exec is done: the executable and the loader are mapped
 
   Watched watched;
   watched.pid = child;
@@ -481,7 +492,8 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   }
   const pg_counters counters = sampler->read_counters();
   RecordResult result{build_profile(*sampler, maps, symbolizer, options, seconds), watched.wait_status,
-                      {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside, counters.scan_probes},
+                      {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside, counters.scan_probes,
+                       counters.scan_shallow},
                       counters.collided};
   costs.print();
   return result;
@@ -500,7 +512,7 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
   for (pid_t d : descendants(tgid)) tree.push_back(d);
   for (pid_t p : tree) {
     if (auto ok = sampler->add_target(p); !ok) return std::unexpected(ok.error());
-    snapshot(maps, *sampler, p);
+    snapshot(maps, *sampler, nullptr, p);  // before the symbolizer: no range known shallow yet
   }
   if (auto ok = sampler->start(); !ok) return std::unexpected(ok.error());
   Symbolizer symbolizer;

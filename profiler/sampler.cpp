@@ -173,7 +173,7 @@ std::optional<std::uint32_t> Sampler::code_gen(pid_t tgid) const {
 }
 
 bool Sampler::set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::uint64_t exec_pages,
-                              std::span<const CodeRange> ranges) {
+                              std::span<const CodeRange> ranges, std::span<const CodeRange> shallow) {
   if (!code_filter_) return false;
   const auto covered = cover_code_ranges({ranges.begin(), ranges.end()}, PG_CODE_RANGES);
   if (covered.empty()) return false;
@@ -184,6 +184,16 @@ bool Sampler::set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::uint64_t 
   for (std::size_t i = 0; i < PG_CODE_RANGES; ++i) {
     value.start[i] = i < covered.size() ? covered[i].first : ~std::uint64_t{0};
     value.end[i] = i < covered.size() ? covered[i].second : ~std::uint64_t{0};
+  }
+  // A compacted range is shallow only when every range inside it is.
+  for (std::size_t i = 0; i < covered.size(); ++i) {
+    bool all = false;
+    for (const CodeRange& r : ranges) {
+      if (r.first >= r.second || r.first < covered[i].first || r.second > covered[i].second) continue;
+      all = std::ranges::find(shallow, r) != shallow.end();
+      if (!all) break;
+    }
+    if (all) value.shallow |= std::uint64_t{1} << i;
   }
   const auto key = static_cast<std::uint32_t>(tgid);
   return bpf_map_update_elem(bpf_map__fd(skel_->maps.code_ranges), &key, &value, BPF_ANY) == 0;
@@ -323,6 +333,7 @@ pg_counters Sampler::read_counters() const {
     sum.scan_outside += c.scan_outside;
     sum.scan_probes += c.scan_probes;
     sum.collided += c.collided;
+    sum.scan_shallow += c.scan_shallow;
   }
   return sum;
 }

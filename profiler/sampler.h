@@ -90,9 +90,13 @@ class Sampler {
   // kernel's mm->exec_vm; ProcessMaps::exec_pages of the same snapshot).
   // Returns false when nothing was written (no ranges, the map is full, or
   // PERFGATE_NO_SCAN_FILTER=1); the scan then checks every pointer-like word,
-  // which is slower but loses nothing.
+  // which is slower but loses nothing. `shallow`: those of the ranges whose
+  // leaves have an rbp frame or their return address in the top words
+  // (Symbolizer::shallow_leaves); a sample whose leaf lies in one (after the
+  // compaction, in a range made only of such) scans just
+  // PG_SHALLOW_SCAN_WORDS words.
   bool set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::uint64_t exec_pages,
-                       std::span<const CodeRange> ranges);
+                       std::span<const CodeRange> ranges, std::span<const CodeRange> shallow = {});
   // Called from poll() for each ring-buffer notice (new process, exec, exit).
   void set_event_handler(EventHandler handler);
   // Attaches the perf events / tracepoints: sampling starts.

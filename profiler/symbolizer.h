@@ -53,6 +53,11 @@ class Symbolizer {
   void warm(const ProcessMaps& maps, pid_t tgid);
   // Waits for the queued work.
   void finish_warming();
+  // Whether a leaf in the file behind m has an rbp frame or its return
+  // address within the top PG_SHALLOW_SCAN_WORDS stack words (code built
+  // with frame pointers; not Debian's glibc), once warm() has loaded it;
+  // nullopt before. Safe to call while warming.
+  std::optional<bool> shallow_leaves(const Mapping& m) const;
   // Starts reading /proc/kallsyms on a SCHED_IDLE thread, so the ~0.1 s it
   // takes overlaps the recording instead of delaying the profile. Optional.
   void prefetch_kernel_symbols();

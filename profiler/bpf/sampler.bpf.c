@@ -161,10 +161,10 @@ struct pg_scan_ctx {
   __u32 outside;  // words skipped by the code ranges
 };
 
-// True when w lies in one of the ranges: the last entry whose start is <= w,
-// found by bisection over the whole power-of-two table (unused entries start
-// at ~0, so they are never chosen), must also end above w.
-static __always_inline int in_code(const struct pg_code_ranges *r, __u64 w) {
+// The index of the range holding w, or -1: the last entry whose start is
+// <= w, found by bisection over the whole power-of-two table (unused entries
+// start at ~0, so they are never chosen), must also end above w.
+static __always_inline int code_index(const struct pg_code_ranges *r, __u64 w) {
   __u32 i = 0;
 #pragma unroll
   for (__u32 step = PG_CODE_RANGES / 2; step > 0; step /= 2) {
@@ -175,8 +175,10 @@ static __always_inline int in_code(const struct pg_code_ranges *r, __u64 w) {
   }
   asm volatile("" : "+r"(i));
   i &= PG_CODE_RANGES - 1;
-  return w >= r->start[i] && w < r->end[i];
+  return w >= r->start[i] && w < r->end[i] ? (int)i : -1;
 }
+
+static __always_inline int in_code(const struct pg_code_ranges *r, __u64 w) { return code_index(r, w) >= 0; }
 
 static long scan_word(__u32 i, void *data) {
   struct pg_scan_ctx *c = data;
@@ -233,6 +235,24 @@ static __always_inline void scan_returns(struct pg_stack_key *key, const struct 
   // sample cheap). Otherwise rbp is garbage or far: scan the whole window.
   __u32 limit = PG_SCAN_WORDS;
   if (bp >= sp && bp < sp + 8 * PG_SCAN_WORDS) limit = (__u32)((bp - sp) / 8) + 1;
+  // Until user space has read this address space's maps (a process's first
+  // milliseconds, just after an exec, or after ld.so, dlopen or a JIT mapped
+  // code) every pointer-like word is checked, as without ranges: a
+  // short-lived process keeps its re-linked frames. mm->exec_vm changes
+  // with every mmap, munmap and mprotect of code, so ranges that match it
+  // cover all code (a mremap that moves code keeps it: a documented limit).
+  const struct pg_code_ranges *code = bpf_map_lookup_elem(&code_ranges, &key->tgid);
+  if (code && (code->code_gen != t->code_gen || code->count == 0 ||
+               code->exec_pages != BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), mm, exec_vm)))
+    code = 0;
+  // A leaf in a shallow range (code built with frame pointers): the rbp
+  // walk has its callers, or its return address is in the top few words.
+  int shallow = 0;
+  if (code) {
+    int leaf = code_index(code, key->user[0]);
+    shallow = leaf >= 0 && ((code->shallow >> (leaf & (PG_CODE_RANGES - 1))) & 1);
+    if (shallow && limit > PG_SHALLOW_SCAN_WORDS) limit = PG_SHALLOW_SCAN_WORDS;
+  }
   __u32 zero = 0;
   struct pg_scan_words *words = bpf_map_lookup_elem(&scan_scratch, &zero);
   if (!words) return;
@@ -246,16 +266,6 @@ static __always_inline void scan_returns(struct pg_stack_key *key, const struct 
       return;
   }
   __u32 nwords = bytes / 8;
-  // Until user space has read this address space's maps (a process's first
-  // milliseconds, just after an exec, or after ld.so, dlopen or a JIT mapped
-  // code) every pointer-like word is checked, as without ranges: a
-  // short-lived process keeps its re-linked frames. mm->exec_vm changes
-  // with every mmap, munmap and mprotect of code, so ranges that match it
-  // cover all code (a mremap that moves code keeps it: a documented limit).
-  const struct pg_code_ranges *code = bpf_map_lookup_elem(&code_ranges, &key->tgid);
-  if (code && (code->code_gen != t->code_gen || code->count == 0 ||
-               code->exec_pages != BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), mm, exec_vm)))
-    code = 0;
   struct pg_scan_ctx c = {.words = words, .key = key, .code = code, .sp = sp, .nwords = nwords};
   bpf_loop(nwords, scan_word, &c, 0);
   if (!cnt) return;
@@ -263,6 +273,7 @@ static __always_inline void scan_returns(struct pg_stack_key *key, const struct 
     cnt->scan_filtered++;
   else
     cnt->scan_unfiltered++;
+  if (shallow) cnt->scan_shallow++;
   cnt->scan_outside += c.outside;
   cnt->scan_probes += c.probes;
 }

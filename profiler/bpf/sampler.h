@@ -24,6 +24,9 @@ typedef __u8 pg_u8;
 // (words; a slot must fit in a byte), and how many are kept.
 #define PG_SCAN_WORDS 128
 #define PG_STACK_RETS 8
+// How much is scanned for a leaf in code whose leaves keep their return
+// address near the top (pg_code_ranges.shallow).
+#define PG_SHALLOW_SCAN_WORDS 4
 // The lowest address code is looked for at: the x86-64 linkers' default base
 // of a non-PIE executable (PIE executables and shared libraries are mapped
 // far above it).
@@ -44,6 +47,11 @@ struct pg_code_ranges {
   // kernel's mm->exec_vm, which every mmap, munmap or mprotect of code
   // changes. Ranges whose count differs from the live one are stale.
   pg_u64 exec_pages;
+  // Bit i: a leaf in range i has an rbp frame (the rbp walk has its
+  // callers) or its return address within the top PG_SHALLOW_SCAN_WORDS
+  // words (a prologue, an epilogue, a frameless leaf of code built with
+  // frame pointers): only those words are scanned.
+  pg_u64 shallow;
   pg_u64 start[PG_CODE_RANGES];
   pg_u64 end[PG_CODE_RANGES];  // exclusive
 };
@@ -106,6 +114,7 @@ struct pg_counters {
   pg_u64 scan_outside;     // pointer-like words skipped: outside every code range, nothing read
   pg_u64 scan_probes;      // call-instruction checks, one user-memory read each
   pg_u64 collided;         // samples of a stack whose hash key another stack had
+  pg_u64 scan_shallow;     // samples whose leaf is in a shallow range: PG_SHALLOW_SCAN_WORDS scanned
 };
 
 // Ring-buffer notices that make user space snapshot /proc/PID/maps while the

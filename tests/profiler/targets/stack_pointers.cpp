@@ -1,7 +1,8 @@
 // Spends its time in a leaf whose frame holds 96 heap pointers: stack words
 // that look like addresses (the return-address scan's candidates) but point
 // at no code, so with the target's code ranges known none of them needs a
-// user-memory read.
+// user-memory read. Built without frame pointers (tests/profiler/
+// CMakeLists.txt), like glibc, so the whole window is scanned.
 // Usage: stack_pointers [seconds]
 #include <chrono>
 #include <cstdint>
@@ -16,8 +17,8 @@ constexpr int kSlots = 96;
 
 __attribute__((noinline)) std::uint64_t stack_pointers_leaf(std::uint64_t* const* heap,
                                                             int rounds) {
-  // volatile: the pointers stay in this frame, between sp and rbp, where the
-  // scan looks.
+  // volatile: the pointers stay in this frame, on top of the stack, where
+  // the scan looks.
   std::uint64_t* volatile slots[kSlots];
   for (int i = 0; i < kSlots; ++i) slots[i] = heap[i];
   std::uint64_t sum = 0;
