@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
@@ -321,20 +322,17 @@ pg_counters Sampler::read_counters() const {
   std::vector<pg_counters> per_cpu(static_cast<std::size_t>(ncpu));
   const std::uint32_t zero = 0;
   if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.counters), &zero, per_cpu.data()) != 0) return sum;
+  // Every counter is a u64: summed word by word, so a new counter needs no
+  // line here.
+  static_assert(sizeof(pg_counters) % sizeof(std::uint64_t) == 0);
+  constexpr std::size_t kWords = sizeof(pg_counters) / sizeof(std::uint64_t);
+  std::array<std::uint64_t, kWords> total{};
   for (const auto& c : per_cpu) {
-    sum.samples += c.samples;
-    sum.lost += c.lost;
-    sum.truncated += c.truncated;
-    sum.missing_user += c.missing_user;
-    sum.events_lost += c.events_lost;
-    sum.offcpu_lost += c.offcpu_lost;
-    sum.scan_filtered += c.scan_filtered;
-    sum.scan_unfiltered += c.scan_unfiltered;
-    sum.scan_outside += c.scan_outside;
-    sum.scan_probes += c.scan_probes;
-    sum.collided += c.collided;
-    sum.scan_shallow += c.scan_shallow;
+    std::array<std::uint64_t, kWords> words;
+    std::memcpy(words.data(), &c, sizeof c);
+    for (std::size_t i = 0; i < kWords; ++i) total[i] += words[i];
   }
+  std::memcpy(&sum, total.data(), sizeof sum);
   return sum;
 }
 

@@ -402,18 +402,16 @@ static __always_inline void add_weight(struct pg_stack_key *key, __u64 weight,
                             .user_depth = key->user_depth,
                             .kernel_depth = key->kernel_depth,
                             .ret_count = key->ret_count};
-  __u64 h = mix(mix(0, key->ret_addr[0]), key->ret_addr[1]);
+  __u64 h = *(const __u64 *)key->ret_slot;
 #pragma unroll
-  for (int i = 2; i < PG_STACK_RETS; i++) h = mix(h, key->ret_addr[i]);
-  h = mix(h, *(const __u64 *)key->ret_slot);
+  for (int i = 0; i < PG_STACK_RETS; i++) h = mix(h, key->ret_addr[i]);
   h = hash_frames(key->user, key->user_depth, h);
   ck.hash = hash_frames(key->kernel, key->kernel_depth, h) & hash_mask;
 
   const struct pg_stack_key *stored = bpf_map_lookup_elem(&stacks, &ck);
   if (!stored) {
     // A new stack: store it before its count, so every count has its stack.
-    long err = bpf_map_update_elem(&stacks, &ck, key, BPF_NOEXIST);
-    if (err == 0) {
+    if (bpf_map_update_elem(&stacks, &ck, key, BPF_NOEXIST) == 0) {
       add_to(&counts, &ck, weight, c);
       return;
     }
