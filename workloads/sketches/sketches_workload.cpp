@@ -15,7 +15,7 @@
 // tokens, so the p99 is the cost of a long document's batch (~150 µs): a
 // property of the code. With every document at 64 tokens the p99 of a ~18 µs
 // batch was set by how many batches the machine interrupted (a VM exit costs
-// ~26 µs here, and ~1 % of such batches get one): it spread by 35 % between
+// ~26 µs here, and 0.5-1.5 % of such batches took one): it spread by 35 % between
 // repetitions of one build and hid a 15 % slowdown.
 //
 // Every input is generated from the seed, outside the timed region, and the
