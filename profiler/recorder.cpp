@@ -124,9 +124,9 @@ class CostReport {
     const double scanned = double(c.scan_filtered + c.scan_unfiltered);
     fmt::print(stderr,
                "perfgate: cost: scan samples filtered {} unfiltered {} outside_words_per_sample {:.1f} "
-               "probes_per_sample {:.1f} shallow_leaf {}\n",
+               "probes_per_sample {:.1f} shallow_leaf {} cut_outside_code {}\n",
                c.scan_filtered, c.scan_unfiltered, scanned > 0 ? double(c.scan_outside) / scanned : 0.0,
-               scanned > 0 ? double(c.scan_probes) / scanned : 0.0, c.scan_shallow);
+               scanned > 0 ? double(c.scan_probes) / scanned : 0.0, c.scan_shallow, c.cut_outside_code);
     fmt::print(stderr,
                "perfgate: cost: recorder_cpu_s setup {:.3f} while_sampling {:.3f} after {:.3f} samples {} "
                "hash_collided {}\n",
@@ -493,7 +493,7 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   const pg_counters counters = sampler->read_counters();
   RecordResult result{build_profile(*sampler, maps, symbolizer, options, seconds), watched.wait_status,
                       {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside, counters.scan_probes,
-                       counters.scan_shallow},
+                       counters.scan_shallow, counters.cut_outside_code},
                       counters.collided};
   costs.print();
   return result;

@@ -30,6 +30,7 @@ struct ScanStats {
   std::uint64_t outside_words = 0;       // pointer-like words skipped without reading memory
   std::uint64_t probes = 0;              // call-instruction checks: one user-memory read each
   std::uint64_t shallow_leaf = 0;        // leaf in code with frame pointers: PG_SHALLOW_SCAN_WORDS scanned
+  std::uint64_t cut_outside_code = 0;    // user stacks cut where the rbp walk left the code (junk frames)
 };
 
 struct RecordResult {

@@ -215,6 +215,39 @@ static long scan_word(__u32 i, void *data) {
   return 0;
 }
 
+// The barrier keeps clang from checking a copy of the index and indexing
+// with the unchecked original.
+#define PG_FRAME_INDEX(idx, i)                \
+  __u64 idx = (i);                            \
+  asm volatile("" : "+r"(idx));               \
+  if (idx >= PG_MAX_STACK_DEPTH) return 1
+
+// The user frames that lie in code: the rbp walk stops at the first frame
+// outside every code range. Code built without frame pointers leaves any
+// pointer in rbp, and the walk then reads the words it points at as frames:
+// made-up return addresses, different on every sample, which would fill the
+// counts map with unique stacks of junk. Frame 0 is the sampled address.
+struct pg_keep_ctx {
+  const __u64 *frames;
+  const struct pg_code_ranges *code;
+  __u32 kept;
+};
+
+static long keep_frame(__u32 i, void *data) {
+  struct pg_keep_ctx *k = data;
+  PG_FRAME_INDEX(idx, (__u64)i + 1);
+  if (!in_code(k->code, k->frames[idx])) return 1;
+  k->kept = (__u32)idx + 1;
+  return 0;
+}
+
+static __always_inline __u32 frames_in_code(const __u64 *frames, __u32 depth, const struct pg_code_ranges *code) {
+  if (depth <= 1) return depth;
+  struct pg_keep_ctx k = {.frames = frames, .code = code, .kept = 1};
+  bpf_loop((depth < PG_MAX_STACK_DEPTH ? depth : PG_MAX_STACK_DEPTH) - 1, keep_frame, &k, 0);
+  return k.kept;
+}
+
 // See pg_stack_key.ret_addr. The task's user registers (saved where it
 // entered the kernel: syscall or interrupt) give the user sp.
 static __always_inline void scan_returns(struct pg_stack_key *key, const struct pg_target *t,
@@ -249,6 +282,11 @@ static __always_inline void scan_returns(struct pg_stack_key *key, const struct 
   // walk has its callers, or its return address is in the top few words.
   int shallow = 0;
   if (code) {
+    __u32 kept = frames_in_code(key->user, key->user_depth, code);
+    if (kept < key->user_depth) {
+      key->user_depth = kept;
+      if (cnt) cnt->cut_outside_code++;
+    }
     int leaf = code_index(code, key->user[0]);
     shallow = leaf >= 0 && ((code->shallow >> (leaf & (PG_CODE_RANGES - 1))) & 1);
     if (shallow && limit > PG_SHALLOW_SCAN_WORDS) limit = PG_SHALLOW_SCAN_WORDS;
@@ -337,13 +375,6 @@ struct pg_frames_ctx {
   __u32 from;  // zero: the first unused frame
   __u32 differ;
 };
-
-// The barrier keeps clang from checking a copy of the index and indexing
-// with the unchecked original.
-#define PG_FRAME_INDEX(idx, i)                \
-  __u64 idx = (i);                            \
-  asm volatile("" : "+r"(idx));               \
-  if (idx >= PG_MAX_STACK_DEPTH) return 1
 
 static long hash_frame(__u32 i, void *data) {
   struct pg_frames_ctx *f = data;

@@ -115,6 +115,7 @@ struct pg_counters {
   pg_u64 scan_probes;      // call-instruction checks, one user-memory read each
   pg_u64 collided;         // samples of a stack whose hash key another stack had
   pg_u64 scan_shallow;     // samples whose leaf is in a shallow range: PG_SHALLOW_SCAN_WORDS scanned
+  pg_u64 cut_outside_code;  // user stacks cut where the rbp walk left the code ranges (junk frames)
 };
 
 // Ring-buffer notices that make user space snapshot /proc/PID/maps while the

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 
 #include "profiler/folded.h"
@@ -282,6 +283,41 @@ TEST(Recorder, ScanReadsFewWordsForLeavesInFramePointerCode) {
   EXPECT_LT(double(io.scan.shallow_leaf), 0.1 * double(io_scanned));
   EXPECT_NE(to_folded(io.profile).find(";main;syscall_heavy_loop(int, std::vector<char, std::allocator<char> >&);read;"),
             std::string::npos);
+}
+
+// Code without frame pointers leaves any pointer in rbp; the rbp walk then
+// reads the words it points at as frames, a different chain of made-up
+// return addresses on every sample. The walk is cut at the first frame
+// outside the process's code, so those samples share a few stacks, and the
+// scan still finds the leaf's real caller.
+TEST(Recorder, JunkInRbpIsNotTakenForFrames) {
+  PG_REQUIRE_BPF();
+  const auto r = record({PG_TARGET_JUNK_RBP, "1"});
+  const auto& p = r.profile;
+  std::uint64_t leaf = 0, under_main = 0, leaf_stacks = 0;
+  for (const auto& s : p.stacks()) {
+    bool in_leaf = false, in_main = false;
+    for (auto f : s.frames) {
+      in_leaf = in_leaf || p.frames()[f].function.starts_with("junk_rbp_leaf");
+      in_main = in_main || p.frames()[f].function == "main";
+    }
+    if (!in_leaf) continue;
+    leaf += s.count;
+    under_main += in_main ? s.count : 0;
+    ++leaf_stacks;
+  }
+  ASSERT_GT(leaf, 300u) << to_folded(p);
+  EXPECT_LT(leaf_stacks, 40u) << to_folded(p);
+  EXPECT_GT(double(under_main), 0.9 * double(leaf)) << to_folded(p);
+  EXPECT_GT(double(r.scan.cut_outside_code), 0.5 * double(leaf));
+  // Only samples from before user space wrote the code ranges (the
+  // process's first milliseconds) may still hold junk frames.
+  std::uint64_t junk = 0;
+  std::istringstream folded(to_folded(p));
+  for (std::string line; std::getline(folded, line);)
+    if (line.find("[unknown]") != std::string::npos) junk += std::stoull(line.substr(line.rfind(' ') + 1));
+  EXPECT_LE(double(junk), 0.02 * double(leaf)) << to_folded(p);
+  EXPECT_LE(double(p.stats.truncated), 0.02 * double(leaf));
 }
 
 TEST(Recorder, OffCpuModeWeighsWhereThreadsBlockOnALock) {
