@@ -222,6 +222,8 @@ static long scan_word(__u32 i, void *data) {
   asm volatile("" : "+r"(idx));               \
   if (idx >= PG_MAX_STACK_DEPTH) return 1
 
+static __always_inline __u32 depth_of(__u32 d) { return d < PG_MAX_STACK_DEPTH ? d : PG_MAX_STACK_DEPTH; }
+
 // The user frames that lie in code: the rbp walk stops at the first frame
 // outside every code range. Code built without frame pointers leaves any
 // pointer in rbp, and the walk then reads the words it points at as frames:
@@ -244,7 +246,7 @@ static long keep_frame(__u32 i, void *data) {
 static __always_inline __u32 frames_in_code(const __u64 *frames, __u32 depth, const struct pg_code_ranges *code) {
   if (depth <= 1) return depth;
   struct pg_keep_ctx k = {.frames = frames, .code = code, .kept = 1};
-  bpf_loop((depth < PG_MAX_STACK_DEPTH ? depth : PG_MAX_STACK_DEPTH) - 1, keep_frame, &k, 0);
+  bpf_loop(depth_of(depth) - 1, keep_frame, &k, 0);
   return k.kept;
 }
 
@@ -397,8 +399,6 @@ static long zero_frame(__u32 i, void *data) {
   f->a[idx] = 0;
   return 0;
 }
-
-static __always_inline __u32 depth_of(__u32 d) { return d < PG_MAX_STACK_DEPTH ? d : PG_MAX_STACK_DEPTH; }
 
 static __always_inline __u64 hash_frames(__u64 *frames, __u32 depth, __u64 h) {
   struct pg_frames_ctx f = {.a = frames, .h = h};
