@@ -490,10 +490,11 @@ void Symbolizer::user_frames(const ProcessMaps& maps, pid_t tgid, std::uint64_t 
   const char* name = dwfl_module_addrinfo(mod->mod, lookup, &sym_off, &sym, &shndx, &elf, &sbias);
   Frame f = base;
   // A symbol only counts when the address lies inside it: a stripped static
-  // function must not be charged to the exported symbol before it.
-  if (name != nullptr && sym.st_size > 0 && sym_off < sym.st_size) {
+  // function must not be charged to the exported symbol before it. A symbol
+  // without a size (crti's _init and _fini) still owns its first address.
+  if (name != nullptr && (sym_off < sym.st_size || sym_off == 0)) {
     f.function = demangle(name);
-    f.symbol_size = sym.st_size;  // the gate's complexity estimate (gate/hotspots.h)
+    f.symbol_size = sym.st_size;  // the gate's complexity estimate (gate/hotspots.h); 0 when unknown
   } else
     f.function = fmt::format("{}+0x{:x}", mod->name, vaddr);
   frames.push_back(std::move(f));

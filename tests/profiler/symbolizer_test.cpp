@@ -45,5 +45,30 @@ TEST(Symbolizer, TellsCodeBuiltWithFramePointersFromCodeWithout) {
   dlclose(plugin);
 }
 
+// crti's _init has no size in .symtab. An address inside a sized symbol is
+// named; past a sizeless one it is not (it may be a stripped static
+// function); at the sizeless symbol's own address it is that symbol. A
+// sample there is the first instruction of a library being initialized.
+TEST(Symbolizer, NamesASizelessSymbolAtItsOwnAddress) {
+  void* plugin = dlopen(PG_PLUGIN, RTLD_NOW);
+  ASSERT_NE(plugin, nullptr) << dlerror();
+  ProcessMaps maps;
+  ASSERT_TRUE(maps.snapshot(getpid()));
+  Symbolizer symbolizer;
+  // _init is the first byte of the plugin's .init, at 0x1000 (readelf -S).
+  std::uint64_t init = 0;
+  for (const Mapping& m : maps.mappings(getpid()))
+    if (m.path.find("libpg_plugin.so") != std::string::npos && m.pgoff == 0x1000) init = m.start;
+  ASSERT_NE(init, 0u) << "no mapping of the plugin's code at file offset 0x1000";
+  std::vector<Frame> at, past;
+  symbolizer.user_frames(maps, getpid(), init, false, at);
+  symbolizer.user_frames(maps, getpid(), init + 4, false, past);
+  ASSERT_FALSE(at.empty());
+  EXPECT_EQ(at.back().function, "_init");
+  ASSERT_FALSE(past.empty());
+  EXPECT_EQ(past.back().function, "libpg_plugin.so+0x1004");
+  dlclose(plugin);
+}
+
 }  // namespace
 }  // namespace perfgate::profiler
