@@ -1,6 +1,7 @@
 #include "gate/machine_noise.h"
 
 #include <algorithm>
+#include <map>
 #include <vector>
 
 namespace perfgate::gate {
@@ -45,6 +46,28 @@ std::optional<double> slow_slice_percent(const BenchmarkResult& b) {
     for (const auto& m : medians) slow += m[j] > kSlowFactor * typical ? 1 : 0;
   }
   return 100.0 * double(slow) / double(medians.size() * kSlices);
+}
+
+std::optional<double> interrupted_sample_percent(const BenchmarkResult& b) {
+  // Repetitions of one benchmark normally all hold the same count; one that
+  // does not (a different --ops) cannot be lined up with the others.
+  std::map<std::size_t, std::size_t> sizes;
+  for (const Repetition& r : b.repetitions)
+    if (r.samples.size() >= kSlices * kMinSliceSamples) ++sizes[r.samples.size()];
+  if (sizes.empty()) return std::nullopt;
+  const auto [n, count] = *std::ranges::max_element(sizes, {}, [](const auto& kv) { return kv.second; });
+  if (count < kMinRepetitions) return std::nullopt;
+  std::vector<const std::vector<double>*> reps;
+  for (const Repetition& r : b.repetitions)
+    if (r.samples.size() == n) reps.push_back(&r.samples);
+  std::size_t interrupted = 0;
+  std::vector<double> across(reps.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t k = 0; k < reps.size(); ++k) across[k] = (*reps[k])[i];
+    const double typical = median_of(across);
+    for (const auto* s : reps) interrupted += (*s)[i] >= kInterruptedFactor * typical ? 1 : 0;
+  }
+  return 100.0 * double(interrupted) / double(n * reps.size());
 }
 
 }  // namespace perfgate::gate

@@ -41,4 +41,21 @@ std::vector<double> slice_medians(std::span<const double> samples);
 // repetitions; nullopt when fewer than kMinRepetitions repetitions have them.
 std::optional<double> slow_slice_percent(const BenchmarkResult& b);
 
+// Interruptions that reach only the tail. A seeded workload does the same
+// operation at the same index in every repetition, and the runner stores
+// every repetition's samples at the same indices, so operation i's median
+// over the repetitions is what it costs the code. A sample kInterruptedFactor
+// or more times that median was interrupted: a VM exit, a preemption, a
+// page the host had taken away. Slow spells (above) move whole slices; these
+// are single operations, too few to move a slice's median, but the p99 sits
+// at the slowest 1 % of samples, where a few tenths of a percent of them
+// decide it.
+inline constexpr double kInterruptedFactor = 2.0;
+
+// Percentage of the stored samples, over the repetitions that share the most
+// common sample count (≥ kSlices · kMinSliceSamples), that were
+// interrupted; nullopt with fewer than kMinRepetitions such repetitions (or
+// when the samples were not read).
+std::optional<double> interrupted_sample_percent(const BenchmarkResult& b);
+
 }  // namespace perfgate::gate

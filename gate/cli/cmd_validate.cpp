@@ -85,17 +85,23 @@ ExitCode run_validate(const ValidateOptions& o) {
     }
     // How much the machine's speed moved while each pool was measured
     // (gate/machine_noise.h): the cause when rows stay inconclusive.
-    std::vector<std::string> noise;
+    // Interrupted operations: the noise that reaches only the tail.
+    std::vector<std::string> noise, interrupted;
+    auto percent = [](std::optional<double> v, int digits) {
+      return v ? fmt::format("{:.{}f} %", *v, digits) : std::string("n/a");
+    };
     auto add_noise = [&](std::string label, const gate::BenchmarkResult* pool) {
       if (pool == nullptr) return;
-      const auto slow = gate::slow_slice_percent(*pool);
-      noise.push_back(fmt::format("{} {}", label, slow ? fmt::format("{:.1f} %", *slow) : "n/a"));
+      noise.push_back(fmt::format("{} {}", label, percent(gate::slow_slice_percent(*pool), 1)));
+      interrupted.push_back(fmt::format("{} {}", label, percent(gate::interrupted_sample_percent(*pool), 2)));
     };
     add_noise("clean", g.clean);
     add_noise("twin", g.twin);
     for (const auto& [pct, pool] : g.injected) add_noise(fmt::format("+{:.0f} %", pct), pool);
     fmt::print("{:<14} slow time slices (≥ 20 % slower than the same slice's median over the pool): {}\n", name,
                fmt::join(noise, ", "));
+    fmt::print("{:<14} interrupted operations (≥ 2x the same operation's median over the pool): {}\n", name,
+               fmt::join(interrupted, ", "));
   }
   return all_ok ? ExitCode::pass : ExitCode::regression;
 }

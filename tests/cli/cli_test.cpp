@@ -467,6 +467,38 @@ TEST_F(Cli, AbFindsAGrossSlowdownOfACommand) {
   EXPECT_NE(read("perfgate-out/report.md").find("## ❌ perfgate: 1 regression"), std::string::npos);
 }
 
+// validate-gate names the machine's noise in every pool: slow time slices and
+// interrupted operations. The clean pool's third repetition was interrupted
+// at 10 of its 1 000 operations (3x), the injected pool never.
+TEST_F(Cli, ValidateGatePrintsEachPoolsInterruptedOperations) {
+  gate::Results r;
+  r.run.started_at = "2026-11-22T07:00:00Z";
+  for (const double slowdown : {0.0, 30.0}) {
+    gate::BenchmarkResult b;
+    b.name = fmt::format("w/slowdown_percent={:g}", slowdown);
+    b.source.kind = "workload";
+    b.source.workload = "lru";
+    for (int i = 0; i < 6; ++i) {
+      gate::Repetition rep;
+      rep.index = i;
+      for (int k = 0; k < 1000; ++k)
+        rep.samples.push_back((1000 + 7 * (k % 13) + 3 * i) * (1 + slowdown / 100) *
+                              (slowdown == 0 && i == 2 && k % 100 == 50 ? 3 : 1));
+      rep.stats = gate::summarize(rep.samples, 0.001);
+      b.repetitions.push_back(rep);
+    }
+    b.stats = b.repetitions[0].stats;
+    r.benchmarks.push_back(b);
+  }
+  write("pool.json", gate::results_to_json(r));
+  const Outcome o = perfgate({"validate-gate", "pool.json", "--comparisons", "10", "--reps", "3"});
+  EXPECT_TRUE(o.code == 0 || o.code == 1) << o.err;
+  EXPECT_NE(o.out.find("interrupted operations (≥ 2x the same operation's median over the pool): clean 0.17 %, "
+                       "+30 % 0.00 %"),
+            std::string::npos)
+      << o.out;
+}
+
 TEST_F(Cli, AbRejectsMixingADirectoryAndACommand) {
   const Outcome o = perfgate({"ab", "--base", ".", "--head", "true"});
   EXPECT_EQ(o.code, 2);

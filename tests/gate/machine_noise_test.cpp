@@ -74,5 +74,47 @@ TEST(MachineNoise, NeedsThreeRepetitionsOfEnoughSamples) {
   EXPECT_TRUE(slow_slice_percent(bench({rep(1), rep(2), rep(3, 1000)})));
 }
 
+// The workload's own tail: every 100th operation is a long one (10x), at the
+// same index in every repetition. spikes: indices this repetition alone was
+// interrupted at (3x).
+Repetition with_tail(unsigned seed, std::vector<std::size_t> spikes = {}, std::size_t n = 10'000) {
+  Repetition r = rep(seed, n);
+  for (std::size_t i = 0; i < n; i += 100) r.samples[i] *= 10;
+  for (std::size_t i : spikes) r.samples[i] *= 3;
+  return r;
+}
+
+TEST(MachineNoise, AWorkloadsOwnLongOperationsAreNotInterruptions) {
+  const auto b = bench({with_tail(1), with_tail(2), with_tail(3), with_tail(4), with_tail(5)});
+  ASSERT_TRUE(interrupted_sample_percent(b));
+  EXPECT_EQ(*interrupted_sample_percent(b), 0.0);
+  // ... nor is a slow spell, which moves neighbours alike but stays under 2x.
+  EXPECT_EQ(interrupted_sample_percent(bench({rep(1), rep(2), rep(3, 10'000, 0.4, 0.6), rep(4), rep(5)})), 0.0);
+}
+
+TEST(MachineNoise, CountsOperationsInterruptedInOneRepetition) {
+  // 50 interrupted operations in one repetition, 25 in another, one of them a
+  // long operation (interrupted long operations count too): 75 of 50 000.
+  std::vector<std::size_t> a, c;
+  for (std::size_t i = 0; i < 50; ++i) a.push_back(37 + 197 * i);
+  for (std::size_t i = 0; i < 25; ++i) c.push_back(100 * i + (i == 0 ? 0 : 51));
+  const auto b = bench({with_tail(1), with_tail(2, a), with_tail(3), with_tail(4, c), with_tail(5)});
+  EXPECT_DOUBLE_EQ(interrupted_sample_percent(b).value_or(-1), 100.0 * 75 / 50'000);
+  // The slow spell's share is untouched by them.
+  EXPECT_EQ(slow_slice_percent(b).value_or(-1), 0.0);
+}
+
+TEST(MachineNoise, InterruptionsNeedThreeRepetitionsThatLineUp) {
+  EXPECT_FALSE(interrupted_sample_percent(bench({with_tail(1), with_tail(2)})));
+  // A repetition of another length is left out; three of one length remain.
+  const auto mixed = bench({with_tail(1), with_tail(2), with_tail(3, {5}, 12'000), with_tail(4)});
+  EXPECT_EQ(interrupted_sample_percent(mixed).value_or(-1), 0.0);
+  EXPECT_FALSE(interrupted_sample_percent(bench({with_tail(1), with_tail(2, {}, 12'000), with_tail(3)})));
+  // As compare reads results: no samples.
+  auto bare = bench({with_tail(1), with_tail(2), with_tail(3)});
+  for (auto& r : bare.repetitions) r.samples.clear();
+  EXPECT_FALSE(interrupted_sample_percent(bare));
+}
+
 }  // namespace
 }  // namespace perfgate::gate
