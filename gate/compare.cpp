@@ -1,6 +1,7 @@
 #include "gate/compare.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -59,16 +60,29 @@ RatioEstimate estimate(std::span<const double> base, std::span<const double> hea
 }
 
 // Why an interval is wide, when the machine is the reason: its speed varied
-// in kMachineNoiseNote % or more of the time slices of either side.
+// in kMachineNoiseNote % or more of the time slices of either side, or
+// kInterruptedNote % or more of either side's samples above the p99 were
+// interruptions (then the p99 is mostly where they fell).
 constexpr double kMachineNoiseNote = 10;
+constexpr double kInterruptedNote = 50;
 
 std::string machine_noise_note(const BenchmarkVerdict& v) {
+  std::vector<std::string> why;
   const double base = v.base_slow_slices_percent.value_or(0), head = v.head_slow_slices_percent.value_or(0);
-  if (std::max(base, head) < kMachineNoiseNote) return "";
-  return fmt::format(
-      "the machine's speed varied: {:.0f} % of base and {:.0f} % of current time slices ran ≥ {:.0f} % slower "
-      "than the same slice in their other repetitions; a quieter runner would narrow the interval",
-      base, head, 100 * (kSlowFactor - 1));
+  if (std::max(base, head) >= kMachineNoiseNote)
+    why.push_back(fmt::format(
+        "the machine's speed varied: {:.0f} % of base and {:.0f} % of current time slices ran ≥ {:.0f} % slower "
+        "than the same slice in their other repetitions",
+        base, head, 100 * (kSlowFactor - 1)));
+  const double base_int = v.base_interrupted_tail_percent.value_or(0);
+  const double head_int = v.head_interrupted_tail_percent.value_or(0);
+  if (std::max(base_int, head_int) >= kInterruptedNote)
+    why.push_back(fmt::format(
+        "the machine interrupted the tail: {:.0f} % of base and {:.0f} % of current samples above the p99 took "
+        "≥ {:g}x the same operation in their other repetitions",
+        base_int, head_int, kInterruptedFactor));
+  if (why.empty()) return "";
+  return fmt::format("{}; a quieter runner would narrow the interval", fmt::join(why, "; "));
 }
 
 }  // namespace
@@ -181,6 +195,8 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     v.noise_floor_percent = 100.0 * (aa.upper - 1);
     v.base_slow_slices_percent = slow_slice_percent(b);
     v.head_slow_slices_percent = slow_slice_percent(h);
+    v.base_interrupted_tail_percent = interrupted_tail_percent(b);
+    v.head_interrupted_tail_percent = interrupted_tail_percent(h);
     v.verdict = h.regression.enabled ? Verdict::inconclusive : Verdict::not_gated;
     if (h.regression.enabled) decidable.push_back(report.benchmarks.size());
     report.benchmarks.push_back(std::move(v));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 #include <vector>
 
 namespace perfgate::gate {
@@ -68,6 +69,50 @@ std::optional<double> interrupted_sample_percent(const BenchmarkResult& b) {
     for (const auto* s : reps) interrupted += (*s)[i] >= kInterruptedFactor * typical ? 1 : 0;
   }
   return 100.0 * double(interrupted) / double(n * reps.size());
+}
+
+std::vector<std::pair<std::uint64_t, double>> tail_samples(std::span<const double> samples, double p99) {
+  std::vector<std::pair<std::uint64_t, double>> out;
+  if (samples.size() < kSlices * kMinSliceSamples) return out;
+  for (std::size_t i = 0; i < samples.size(); ++i)
+    if (samples[i] >= p99) out.emplace_back(i, samples[i]);
+  if (out.size() > kMaxTailSamples) {
+    std::ranges::nth_element(out, out.begin() + kMaxTailSamples - 1, std::greater{},
+                             &std::pair<std::uint64_t, double>::second);
+    out.resize(kMaxTailSamples);
+    std::ranges::sort(out);
+  }
+  return out;
+}
+
+std::optional<double> interrupted_tail_percent(const BenchmarkResult& b) {
+  std::map<std::uint64_t, std::size_t> sizes;
+  for (const Repetition& r : b.repetitions)
+    if (!r.tail.empty()) ++sizes[r.stats.count];
+  if (sizes.empty()) return std::nullopt;
+  const auto [n, count] = *std::ranges::max_element(sizes, {}, [](const auto& kv) { return kv.second; });
+  if (count < kMinRepetitions) return std::nullopt;
+  std::vector<const Repetition*> reps;
+  std::vector<double> floor;  // per repetition: its smallest listed value
+  for (const Repetition& r : b.repetitions)
+    if (!r.tail.empty() && r.stats.count == n) {
+      reps.push_back(&r);
+      floor.push_back(std::ranges::min(r.tail, {}, &std::pair<std::uint64_t, double>::second).second);
+    }
+  // Operation index -> (repetition, value) of every listing.
+  std::unordered_map<std::uint64_t, std::vector<std::pair<std::size_t, double>>> listed;
+  for (std::size_t k = 0; k < reps.size(); ++k)
+    for (const auto& [i, v] : reps[k]->tail) listed[i].emplace_back(k, v);
+  std::size_t total = 0, interrupted = 0;
+  std::vector<double> across;
+  for (const auto& [i, entries] : listed) {
+    across = floor;
+    for (const auto& [k, v] : entries) across[k] = v;
+    const double typical = median_of(across);
+    for (const auto& [k, v] : entries) interrupted += v >= kInterruptedFactor * typical ? 1 : 0;
+    total += entries.size();
+  }
+  return 100.0 * double(interrupted) / double(total);
 }
 
 }  // namespace perfgate::gate

@@ -13,8 +13,10 @@
 // that was slow throughout (another physical placement). Either widens the
 // spread of the per-repetition p99, which no statistic can take back.
 
+#include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "gate/results.h"
@@ -57,5 +59,22 @@ inline constexpr double kInterruptedFactor = 2.0;
 // interrupted; nullopt with fewer than kMinRepetitions such repetitions (or
 // when the samples were not read).
 std::optional<double> interrupted_sample_percent(const BenchmarkResult& b);
+
+// The same diagnosis without the samples, as compare and check read results:
+// the runner stores each repetition's tail, its samples at or above its p99
+// (every sample, in measurement order, and their p99) with their indices
+// (Repetition::tail; at most kMaxTailSamples of the slowest; empty below
+// kSlices · kMinSliceSamples samples).
+inline constexpr std::size_t kMaxTailSamples = 2000;
+std::vector<std::pair<std::uint64_t, double>> tail_samples(std::span<const double> samples, double p99);
+
+// Percentage of the tail samples (over the repetitions with a tail that share
+// the most common operation count) that were interrupted: kInterruptedFactor
+// or more times the median of the same operation over those repetitions,
+// where a repetition that does not list the operation counts with its
+// smallest listed value, an upper bound of it. nullopt with fewer than
+// kMinRepetitions such repetitions. High shares mean the p99 measures the
+// machine's interruptions more than the code.
+std::optional<double> interrupted_tail_percent(const BenchmarkResult& b);
 
 }  // namespace perfgate::gate

@@ -50,6 +50,10 @@ struct BenchmarkVerdict {
   // Time slices that ran >= 20 % slower than the same slice in the side's
   // other repetitions (gate/machine_noise.h); nullopt when not enough data.
   std::optional<double> base_slow_slices_percent, head_slow_slices_percent;
+  // Samples above the p99 that were interruptions: >= 2x the same operation
+  // in the side's other repetitions (gate/machine_noise.h); nullopt when not
+  // enough data.
+  std::optional<double> base_interrupted_tail_percent, head_interrupted_tail_percent;
 };
 
 struct Hotspot {

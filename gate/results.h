@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gate/summary.h"
@@ -91,6 +92,10 @@ struct Repetition {
   // Medians of 20 time slices of every measured sample (machine noise,
   // gate/machine_noise.h); empty when too few samples or not recorded.
   std::vector<double> slice_medians;
+  // Its slowest operations: (index in measurement order, ns) of every sample
+  // at or above its p99, at most kMaxTailSamples of the slowest
+  // (gate/machine_noise.h); empty when too few samples or not recorded.
+  std::vector<std::pair<std::uint64_t, double>> tail;
   double wall_s = 0;                 // wall time of the whole process
   double cpu_percent = 0;            // (user + system) / wall; > 100 with threads
   std::uint64_t peak_rss_bytes = 0;

@@ -186,6 +186,17 @@ BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
       if (!rep.slice_medians.empty() && rep.slice_medians.size() != kSlices)
         rr.fail(fmt::format("slice_medians must hold {} medians or none", kSlices));
     }
+    if (rr.has("tail")) {  // optional: files written before it existed
+      const json& t = rr.at("tail");
+      if (!t.is_array() || t.size() > kMaxTailSamples)
+        rr.fail(fmt::format("tail must be an array of at most {} [index, ns] pairs", kMaxTailSamples));
+      for (const json& e : t) {
+        if (!e.is_array() || e.size() != 2 || !e[0].is_number_unsigned() || !e[1].is_number() || e[1].get<double>() < 0 ||
+            e[0].get<std::uint64_t>() >= rep.stats.count)
+          rr.fail("tail entries must be [index < stats.count, ns >= 0]");
+        rep.tail.emplace_back(e[0].get<std::uint64_t>(), e[1].get<double>());
+      }
+    }
     rep.wall_s = rr.nonneg("wall_s");
     rep.cpu_percent = rr.nonneg("cpu_percent");
     rep.peak_rss_bytes = rr.count("peak_rss_bytes");
@@ -250,6 +261,15 @@ ojson samples_json(const std::vector<double>& samples) {
   return a;
 }
 
+ojson tail_json(const std::vector<std::pair<std::uint64_t, double>>& tail) {
+  ojson a = ojson::array();
+  for (const auto& [i, v] : tail) {
+    if (v == std::floor(v) && std::abs(v) < 9e15) a.push_back({i, static_cast<std::int64_t>(v)});
+    else a.push_back({i, v});
+  }
+  return a;
+}
+
 ojson hotspots_json(const HotspotSettings& h) {
   ojson functions = ojson::array();
   for (const auto& rule : h.functions) {
@@ -274,6 +294,7 @@ std::string results_to_json(const Results& results) {
                       {"samples", samples_json(r.samples)},
                       {"samples_truncated", r.samples_truncated},
                       {"slice_medians", samples_json(r.slice_medians)},
+                      {"tail", tail_json(r.tail)},
                       {"wall_s", r.wall_s},
                       {"cpu_percent", r.cpu_percent},
                       {"peak_rss_bytes", r.peak_rss_bytes},

@@ -45,6 +45,7 @@ Measurement measured(std::string name, unsigned rep, std::vector<double> samples
   r.samples = bounded_sample(samples, kMaxStoredSamples);
   r.samples_truncated = r.samples.size() != samples.size();
   r.slice_medians = slice_medians(samples);
+  r.tail = tail_samples(samples, r.stats.p99);
   r.wall_s = p.wall_s;
   r.cpu_percent = p.wall_s > 0 ? 100.0 * (p.user_s + p.system_s) / p.wall_s : 0.0;
   r.peak_rss_bytes = p.peak_rss_bytes;

@@ -34,6 +34,9 @@ std::string render_json_report(const gate::GateReport& r) {
                {"slow_slices_percent",
                 {{"base", v.base_slow_slices_percent ? ojson(*v.base_slow_slices_percent) : ojson(nullptr)},
                  {"head", v.head_slow_slices_percent ? ojson(*v.head_slow_slices_percent) : ojson(nullptr)}}},
+               {"interrupted_tail_percent",
+                {{"base", v.base_interrupted_tail_percent ? ojson(*v.base_interrupted_tail_percent) : ojson(nullptr)},
+                 {"head", v.head_interrupted_tail_percent ? ojson(*v.head_interrupted_tail_percent) : ojson(nullptr)}}},
                {"estimate", nullptr}};
     const bool decided = v.verdict != gate::Verdict::failed && v.verdict != gate::Verdict::insufficient_samples;
     if (decided)

@@ -46,6 +46,7 @@ Results make_results(bool head) {
         rp.samples.push_back(std::round(scale * 10'000 * std::exp(0.3 * (rng.uniform() + rng.uniform() + rng.uniform() - 1.5))));
       rp.stats = summarize(rp.samples, 0.1);
       rp.slice_medians = slice_medians(rp.samples);  // as the runner stores them
+      rp.tail = tail_samples(rp.samples, rp.stats.p99);
       all.insert(all.end(), rp.samples.begin(), rp.samples.end());
       br.repetitions.push_back(std::move(rp));
     }

@@ -252,5 +252,40 @@ TEST(Compare, InconclusiveVerdictNamesTheMachinesSlowSlices) {
   EXPECT_FALSE(bare->benchmarks[0].head_slow_slices_percent);
 }
 
+// ... and when interruptions set the p99: in two of the current side's five
+// repetitions most samples above the p99 are operations that take 5000 ns in
+// the others (20 of them, the workload's own long ones, listed by all), the
+// rest of the tail (60 each) operations that no other repetition lists,
+// at 10x. From the stored tails alone, as compare reads results.
+TEST(Compare, InconclusiveVerdictNamesInterruptionsInTheTail) {
+  const std::vector<double> wide{1000, 1300, 800, 1200, 900};
+  auto with_tails = [](BenchmarkResult b, std::set<std::size_t> interrupted) {
+    for (std::size_t i = 0; i < b.repetitions.size(); ++i) {
+      auto& tail = b.repetitions[i].tail;
+      for (std::uint64_t k = 0; k < 20; ++k) tail.emplace_back(k * 97, 5000.0);
+      if (interrupted.contains(i))
+        for (std::uint64_t k = 0; k < 60; ++k) tail.emplace_back(5000 + 100 * i + k, 50'000.0);
+    }
+    return b;
+  };
+  auto r = compare_results(run_of({with_tails(bench("x", wide), {})}),
+                           run_of({with_tails(bench("x", scaled(wide, 1.1)), {1, 3})}), {});
+  ASSERT_TRUE(r);
+  const auto& v = r->benchmarks[0];
+  ASSERT_EQ(v.verdict, Verdict::inconclusive);
+  EXPECT_DOUBLE_EQ(v.base_interrupted_tail_percent.value_or(-1), 0.0);
+  EXPECT_DOUBLE_EQ(v.head_interrupted_tail_percent.value_or(-1), 100.0 * 120 / 220);
+  EXPECT_NE(v.note.find("0 % of base and 55 % of current samples above the p99"), std::string::npos) << v.note;
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].find("the machine interrupted the tail"), std::string::npos) << r->warnings[0];
+  // A few interruptions (20 of 120 listings) are named in the report, not in
+  // the verdict's note.
+  auto few = compare_results(run_of({with_tails(bench("x", wide), {})}),
+                             run_of({with_tails(bench("x", scaled(wide, 1.1)), {2})}), {});
+  ASSERT_TRUE(few);
+  EXPECT_NEAR(few->benchmarks[0].head_interrupted_tail_percent.value_or(-1), 100.0 * 60 / 160, 1e-9);
+  EXPECT_EQ(few->benchmarks[0].note, "");
+}
+
 }  // namespace
 }  // namespace perfgate::gate

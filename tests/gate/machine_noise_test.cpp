@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "gate/summary.h"
+
 #include <random>
 
 namespace perfgate::gate {
@@ -114,6 +118,59 @@ TEST(MachineNoise, InterruptionsNeedThreeRepetitionsThatLineUp) {
   auto bare = bench({with_tail(1), with_tail(2), with_tail(3)});
   for (auto& r : bare.repetitions) r.samples.clear();
   EXPECT_FALSE(interrupted_sample_percent(bare));
+}
+
+// The stored tail stands in for the samples: rep() and with_tail() as above,
+// each repetition keeping its samples at or above its p99.
+Repetition tailed(Repetition r) {
+  r.stats = summarize(r.samples, 1.0);
+  r.tail = tail_samples(r.samples, r.stats.p99);
+  r.samples.clear();
+  return r;
+}
+
+TEST(MachineNoise, AStoredTailTellsTheWorkloadsLongOperationsFromInterruptions) {
+  // The long operations (every 100th, 10x) are the tail of every repetition.
+  const auto own = bench({tailed(with_tail(1)), tailed(with_tail(2)), tailed(with_tail(3)), tailed(with_tail(4))});
+  ASSERT_TRUE(interrupted_tail_percent(own));
+  EXPECT_EQ(*interrupted_tail_percent(own), 0.0);
+  // 50 operations of one repetition interrupted for 30x their time: above
+  // most of its long operations, half of its tail.
+  std::vector<std::size_t> spikes;
+  for (std::size_t i = 0; i < 50; ++i) spikes.push_back(37 + 197 * i);
+  Repetition hit = with_tail(2);
+  for (std::size_t i : spikes) hit.samples[i] *= 30;
+  const auto b = bench({tailed(with_tail(1)), tailed(hit), tailed(with_tail(3)), tailed(with_tail(4))});
+  std::size_t listed = 0;
+  for (const auto& r : b.repetitions) listed += r.tail.size();
+  EXPECT_DOUBLE_EQ(interrupted_tail_percent(b).value_or(-1), 100.0 * 50 / double(listed));
+  // Interrupted for 3x, the same operations stay below the long ones, out of
+  // the tail: they do not set the p99 and are not counted here.
+  const auto low = bench({tailed(with_tail(1)), tailed(with_tail(2, spikes)), tailed(with_tail(3)), tailed(with_tail(4))});
+  EXPECT_EQ(interrupted_tail_percent(low), 0.0);
+}
+
+TEST(MachineNoise, ATailKeepsTheSlowestSamplesWithTheirIndices) {
+  std::vector<double> s(1000, 10.0);
+  s[3] = 50;
+  s[500] = 40;
+  const auto t = tail_samples(s, 10.0);  // every sample is at the p99: all are listed, up to the bound
+  EXPECT_EQ(t.size(), 1000u);
+  std::vector<double> many(300'000, 1.0);
+  for (std::size_t i = 0; i < many.size(); i += 100) many[i] = 2.0 + double(i) / 1e6;
+  const auto capped = tail_samples(many, 2.0);
+  ASSERT_EQ(capped.size(), kMaxTailSamples);
+  EXPECT_TRUE(std::ranges::is_sorted(capped));
+  EXPECT_EQ(capped.front().first, 300'000u - 100 * kMaxTailSamples) << "the slowest kept, in index order";
+  EXPECT_TRUE(tail_samples(std::vector<double>(999, 1.0), 1.0).empty());
+}
+
+TEST(MachineNoise, TailsNeedThreeRepetitionsOfOneLength) {
+  EXPECT_FALSE(interrupted_tail_percent(bench({tailed(with_tail(1)), tailed(with_tail(2))})));
+  EXPECT_FALSE(interrupted_tail_percent(
+      bench({tailed(with_tail(1)), tailed(with_tail(2, {}, 12'000)), tailed(with_tail(3))})));
+  EXPECT_TRUE(interrupted_tail_percent(
+      bench({tailed(with_tail(1)), tailed(with_tail(2, {}, 12'000)), tailed(with_tail(3)), tailed(with_tail(4))})));
 }
 
 }  // namespace
