@@ -16,6 +16,21 @@ double median_of(std::vector<double>& v) {
   return (*mid + *std::max_element(v.begin(), mid)) / 2;
 }
 
+// The length (length_of(r); 0: the repetition has none) that the most
+// repetitions share, when at least kMinRepetitions do. Repetitions of one
+// benchmark normally all have the same; one that does not (a different
+// --ops) cannot be lined up with the others, operation by operation.
+template <class LengthOf>
+std::optional<std::uint64_t> common_length(const BenchmarkResult& b, LengthOf length_of) {
+  std::map<std::uint64_t, std::size_t> repetitions;  // length -> how many have it
+  for (const Repetition& r : b.repetitions)
+    if (const std::uint64_t n = length_of(r); n > 0) ++repetitions[n];
+  if (repetitions.empty()) return std::nullopt;
+  const auto [n, count] = *std::ranges::max_element(repetitions, {}, [](const auto& kv) { return kv.second; });
+  if (count < kMinRepetitions) return std::nullopt;
+  return n;
+}
+
 }  // namespace
 
 std::vector<double> slice_medians(std::span<const double> samples) {
@@ -50,25 +65,22 @@ std::optional<double> slow_slice_percent(const BenchmarkResult& b) {
 }
 
 std::optional<double> interrupted_sample_percent(const BenchmarkResult& b) {
-  // Repetitions of one benchmark normally all hold the same count; one that
-  // does not (a different --ops) cannot be lined up with the others.
-  std::map<std::size_t, std::size_t> sizes;
-  for (const Repetition& r : b.repetitions)
-    if (r.samples.size() >= kSlices * kMinSliceSamples) ++sizes[r.samples.size()];
-  if (sizes.empty()) return std::nullopt;
-  const auto [n, count] = *std::ranges::max_element(sizes, {}, [](const auto& kv) { return kv.second; });
-  if (count < kMinRepetitions) return std::nullopt;
+  const auto stored = [](const Repetition& r) -> std::uint64_t {
+    return r.samples.size() >= kSlices * kMinSliceSamples ? r.samples.size() : 0;
+  };
+  const auto n = common_length(b, stored);
+  if (!n) return std::nullopt;
   std::vector<const std::vector<double>*> reps;
   for (const Repetition& r : b.repetitions)
-    if (r.samples.size() == n) reps.push_back(&r.samples);
+    if (stored(r) == *n) reps.push_back(&r.samples);
   std::size_t interrupted = 0;
   std::vector<double> across(reps.size());
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < *n; ++i) {
     for (std::size_t k = 0; k < reps.size(); ++k) across[k] = (*reps[k])[i];
     const double typical = median_of(across);
     for (const auto* s : reps) interrupted += (*s)[i] >= kInterruptedFactor * typical ? 1 : 0;
   }
-  return 100.0 * double(interrupted) / double(n * reps.size());
+  return 100.0 * double(interrupted) / double(*n * reps.size());
 }
 
 std::vector<std::pair<std::uint64_t, double>> tail_samples(std::span<const double> samples, double p99) {
@@ -86,16 +98,13 @@ std::vector<std::pair<std::uint64_t, double>> tail_samples(std::span<const doubl
 }
 
 std::optional<double> interrupted_tail_percent(const BenchmarkResult& b) {
-  std::map<std::uint64_t, std::size_t> sizes;
-  for (const Repetition& r : b.repetitions)
-    if (!r.tail.empty()) ++sizes[r.stats.count];
-  if (sizes.empty()) return std::nullopt;
-  const auto [n, count] = *std::ranges::max_element(sizes, {}, [](const auto& kv) { return kv.second; });
-  if (count < kMinRepetitions) return std::nullopt;
+  const auto operations = [](const Repetition& r) -> std::uint64_t { return r.tail.empty() ? 0 : r.stats.count; };
+  const auto n = common_length(b, operations);
+  if (!n) return std::nullopt;
   std::vector<const Repetition*> reps;
   std::vector<double> floor;  // per repetition: its smallest listed value
   for (const Repetition& r : b.repetitions)
-    if (!r.tail.empty() && r.stats.count == n) {
+    if (operations(r) == *n) {
       reps.push_back(&r);
       floor.push_back(std::ranges::min(r.tail, {}, &std::pair<std::uint64_t, double>::second).second);
     }

@@ -156,6 +156,7 @@ TEST(MachineNoise, ATailKeepsTheSlowestSamplesWithTheirIndices) {
   s[500] = 40;
   const auto t = tail_samples(s, 10.0);  // every sample is at the p99: all are listed, up to the bound
   EXPECT_EQ(t.size(), 1000u);
+  EXPECT_EQ(tail_samples(s, 40.0), (std::vector<std::pair<std::uint64_t, double>>{{3, 50.0}, {500, 40.0}}));
   std::vector<double> many(300'000, 1.0);
   for (std::size_t i = 0; i < many.size(); i += 100) many[i] = 2.0 + double(i) / 1e6;
   const auto capped = tail_samples(many, 2.0);
