@@ -6,6 +6,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <gelf.h>
 #include <fmt/format.h>
 #include <pthread.h>
 #include <sched.h>
@@ -190,6 +191,48 @@ bool has_shallow_leaves(Module& mod) {
     shallow += ok ? 1 : 0;
   }
   return checked >= 3 && shallow * 100 >= checked * 95;
+}
+
+// The stub of .plt or .plt.sec holding ELF address addr, named as objdump
+// and perf name it (`read@plt`), or nullopt. Stubs have no symbols: x86-64's
+// 16-byte entry k of .plt.sec, or k + 1 of .plt (after its header), jumps
+// through the k-th relocation of .rela.plt, whose symbol is the target.
+std::optional<std::string> plt_stub_name(Module& mod, std::uint64_t addr) {
+  constexpr std::uint64_t kEntry = 16;
+  GElf_Addr bias = 0;
+  Elf* elf = dwfl_module_getelf(mod.mod, &bias);
+  std::size_t shstrndx = 0;
+  if (elf == nullptr || elf_getshdrstrndx(elf, &shstrndx) != 0) return std::nullopt;
+  addr -= bias;
+  std::optional<std::uint64_t> index;
+  Elf_Scn* rela = nullptr;
+  for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr; scn = elf_nextscn(elf, scn)) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) == nullptr) continue;
+    const char* name = elf_strptr(elf, shstrndx, sh.sh_name);
+    if (name == nullptr) continue;
+    const std::string_view n(name);
+    if (n == ".rela.plt") rela = scn;
+    const bool plt = n == ".plt", sec = n == ".plt.sec";
+    if ((plt || sec) && addr >= sh.sh_addr && addr < sh.sh_addr + sh.sh_size) {
+      const std::uint64_t entry = (addr - sh.sh_addr) / kEntry;
+      if (sec || entry > 0) index = sec ? entry : entry - 1;
+    }
+  }
+  GElf_Shdr rela_sh, syms_sh;
+  if (!index || rela == nullptr || gelf_getshdr(rela, &rela_sh) == nullptr) return std::nullopt;
+  Elf_Scn* syms = elf_getscn(elf, rela_sh.sh_link);
+  Elf_Data* rela_data = elf_getdata(rela, nullptr);
+  Elf_Data* syms_data = syms ? elf_getdata(syms, nullptr) : nullptr;
+  GElf_Rela r;
+  GElf_Sym sym;
+  if (syms_data == nullptr || gelf_getshdr(syms, &syms_sh) == nullptr || rela_data == nullptr ||
+      gelf_getrela(rela_data, static_cast<int>(*index), &r) == nullptr ||
+      gelf_getsym(syms_data, static_cast<int>(GELF_R_SYM(r.r_info)), &sym) == nullptr)
+    return std::nullopt;
+  const char* target = elf_strptr(elf, syms_sh.sh_link, sym.st_name);
+  if (target == nullptr || *target == '\0') return std::nullopt;
+  return demangle(target) + "@plt";
 }
 
 // Name of an inlined subroutine: its abstract origin's linkage name
@@ -495,7 +538,9 @@ void Symbolizer::user_frames(const ProcessMaps& maps, pid_t tgid, std::uint64_t 
   if (name != nullptr && (sym_off < sym.st_size || sym_off == 0)) {
     f.function = demangle(name);
     f.symbol_size = sym.st_size;  // the gate's complexity estimate (gate/hotspots.h); 0 when unknown
-  } else
+  } else if (auto stub = plt_stub_name(*mod, lookup))
+    f.function = std::move(*stub);
+  else
     f.function = fmt::format("{}+0x{:x}", mod->name, vaddr);
   frames.push_back(std::move(f));
 

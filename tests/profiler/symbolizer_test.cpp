@@ -70,5 +70,37 @@ TEST(Symbolizer, NamesASizelessSymbolAtItsOwnAddress) {
   dlclose(plugin);
 }
 
+// A sample in a PLT stub (the plugin calling read() or steady_clock::now()
+// through its .plt) is named as objdump and perf name it, `read@plt`: stubs
+// have no symbols, and were `libpg_plugin.so+0x1090` before.
+TEST(Symbolizer, NamesPltStubsByTheirTarget) {
+  void* plugin = dlopen(PG_PLUGIN, RTLD_NOW);
+  ASSERT_NE(plugin, nullptr) << dlerror();
+  ProcessMaps maps;
+  ASSERT_TRUE(maps.snapshot(getpid()));
+  Symbolizer symbolizer;
+  // .plt follows .init (readelf -S): a 16-byte header at 0x1020, then one
+  // 16-byte stub per .rela.plt entry.
+  std::uint64_t code = 0;
+  for (const Mapping& m : maps.mappings(getpid()))
+    if (m.path.find("libpg_plugin.so") != std::string::npos && m.pgoff == 0x1000) code = m.start - 0x1000;
+  ASSERT_NE(code, 0u);
+  std::vector<std::string> stubs;
+  for (std::uint64_t a = 0x1030;; a += 16) {
+    std::vector<Frame> f;
+    symbolizer.user_frames(maps, getpid(), code + a + 6, false, f);
+    if (f.empty() || !f.back().function.ends_with("@plt")) break;
+    stubs.push_back(f.back().function);
+  }
+  EXPECT_NE(std::ranges::find(stubs, "read@plt"), stubs.end()) << testing::PrintToString(stubs);
+  EXPECT_NE(std::ranges::find(stubs, "std::chrono::_V2::steady_clock::now()@plt"), stubs.end())
+      << testing::PrintToString(stubs);
+  std::vector<Frame> header;
+  symbolizer.user_frames(maps, getpid(), code + 0x1020, false, header);
+  ASSERT_FALSE(header.empty());
+  EXPECT_FALSE(header.back().function.ends_with("@plt")) << header.back().function;
+  dlclose(plugin);
+}
+
 }  // namespace
 }  // namespace perfgate::profiler
