@@ -8,6 +8,7 @@
 #include <map>
 
 #include "gate/machine_noise.h"
+#include "gate/permutation_statistics.h"
 #include "gate/rank_statistics.h"
 
 namespace perfgate::gate {
@@ -53,10 +54,29 @@ Verdict decide(const RatioEstimate& e, double p_adjusted, double alpha, double t
   return Verdict::inconclusive;
 }
 
-RatioEstimate estimate(std::span<const double> base, std::span<const double> head, const CompareOptions& o) {
-  if (o.method == Method::rank)
-    return o.paired ? paired_rank_log_ratio(base, head, o.confidence) : rank_log_ratio(base, head, o.confidence);
-  return o.paired ? paired_log_ratio(base, head, o.confidence) : welch_log_ratio(base, head, o.confidence);
+// The ratio with its interval and p_slower, and for a permutation test the
+// location it compared.
+std::pair<RatioEstimate, std::optional<Location>> estimate(std::span<const double> base,
+                                                           std::span<const double> head, Method method,
+                                                           const CompareOptions& o) {
+  switch (method) {
+    case Method::rank:
+      return {o.paired ? paired_rank_log_ratio(base, head, o.confidence) : rank_log_ratio(base, head, o.confidence),
+              std::nullopt};
+    case Method::permutation: {
+      const PermutationEstimate e = permutation_log_ratio(base, head, o.paired, o.confidence);
+      return {e.estimate, e.location};
+    }
+    case Method::t: break;
+  }
+  return {o.paired ? paired_log_ratio(base, head, o.confidence) : welch_log_ratio(base, head, o.confidence),
+          std::nullopt};
+}
+
+// One-sided p-value of H0: head / base <= 1.
+double p_slower(std::span<const double> base, std::span<const double> head, Method method, const CompareOptions& o) {
+  if (method == Method::permutation) return permutation_p_slower(base, head, o.paired);  // no interval needed
+  return estimate(base, head, method, o).first.p_slower;
 }
 
 // Why an interval is wide, when the machine is the reason: its speed varied
@@ -181,14 +201,19 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
       report.benchmarks.push_back(std::move(v));
       continue;
     }
-    v.estimate = estimate(base_stat, head_stat, options);
+    v.method = options.method.value_or(h.regression.method);
+    std::tie(v.estimate, v.location) = estimate(base_stat, head_stat, v.method, options);
+    if (v.location == Location::minimum) {  // the values the estimate compares
+      v.base_value = std::ranges::min(base_stat);
+      v.head_value = std::ranges::min(head_stat);
+    }
     // The p-value of H0: θ <= 1 + margin·T. Every method is equivariant
     // under scaling head, so it is the p-value of "slower" for head / (1 + m).
     const double margin = 1 + options.margin_fraction * v.threshold_percent / 100.0;
     std::vector<double> head_over_margin = head_stat;
     for (double& x : head_over_margin) x /= margin;
     v.p_margin = options.margin_fraction == 0 ? v.estimate.p_slower
-                                              : estimate(base_stat, head_over_margin, options).p_slower;
+                                              : p_slower(base_stat, head_over_margin, v.method, options);
     v.margin_percent = 100.0 * (margin - 1);
     // What an A/A comparison of this size would resolve: t · s_base · √(2/n).
     const RatioEstimate aa = welch_log_ratio(base_stat, base_stat, options.confidence);

@@ -10,7 +10,9 @@
 // otherwise the verdict is "insufficient samples" and it is not gated.
 //
 // Baseline mode: Welch's t on log statistics (unpaired). A/B mode: pairs j in
-// run order, d_j = ln(head_j / base_j), paired t. Regression: θ > 1 + T and
+// run order, d_j = ln(head_j / base_j), paired t. Those are Method::t; a
+// benchmark's regression.method (or CompareOptions::method) may choose a
+// permutation test or the rank-based estimate instead. Regression: θ > 1 + T and
 // the Holm-adjusted one-sided p-value of "head slower by more than margin·T"
 // below α/2 (the two-sided 1 − α interval's lower bound above 1 + margin·T);
 // pass: the upper bound < 1 + T; improvement: upper bound < 1 − T; else
@@ -25,14 +27,10 @@
 
 namespace perfgate::gate {
 
-// How the ratio, its interval and the p-value are computed from the
-// per-repetition statistics: t on logs (Welch / paired t), or rank-based
-// (Hodges–Lehmann with the Mann–Whitney / Wilcoxon signed-rank interval).
-enum class Method { t, rank };
-
 struct CompareOptions {
   bool paired = false;                        // A/B: repetitions j of base and head form pairs
-  Method method = Method::t;
+  // Overrides every benchmark's regression.method (see Method).
+  std::optional<Method> method;
   double confidence = 0.95;
   double alpha = 0.05;                        // family-wise error rate for regressions
   // Adaptive repetitions (check, ab) look at a benchmark up to `looks` times;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "gate/permutation_statistics.h"
 #include "gate/results.h"
 #include "gate/statistics.h"
 #include "gate/targets.h"
@@ -31,9 +32,11 @@ struct BenchmarkVerdict {
   std::string name;
   std::string statistic;         // what is compared per repetition: "p99" or "mean"
   std::string unit = "ns";
-  double base_value = 0;         // geometric mean over repetitions of the statistic
+  double base_value = 0;         // geometric mean over repetitions of the statistic; the smallest when location is minimum
   double head_value = 0;
   std::size_t base_repetitions = 0, head_repetitions = 0;
+  Method method = Method::t;     // how estimate and the p-values were computed
+  std::optional<Location> location;  // Method::permutation: the location compared (mean or minimum of logs)
   RatioEstimate estimate;        // head / base with its confidence interval
   double p_margin = 1;           // one-sided p-value of H0: θ <= 1 + margin (head not slower by more than it)
   double margin_percent = 0;     // the margin: CompareOptions::margin_fraction × threshold

@@ -66,10 +66,22 @@ struct Target {
   std::optional<std::pair<double, double>> acceptable_range;
 };
 
+// How the gate computes a benchmark's ratio, its interval and p-values from
+// the per-repetition statistics (docs/gate.md, "Decision rule"): t on logs
+// (Welch / paired t), a permutation test of the mean or the minimum of logs
+// (gate/permutation_statistics.h: for a p99 that undisturbed processes all
+// reach alike), or rank-based (Hodges–Lehmann with the Mann–Whitney /
+// Wilcoxon signed-rank interval).
+enum class Method { t, permutation, rank };
+std::string_view to_string(Method m);
+// "t", "permutation" or "rank"; nullopt for anything else.
+std::optional<Method> parse_method(std::string_view name);
+
 struct RegressionSettings {
   bool enabled = true;
   double threshold_percent = 10.0;
   unsigned min_iterations = 3;
+  Method method = Method::t;
 };
 
 // Hotspot ranking knobs (perfgate.yml `hotspots:`, DESIGN §8).

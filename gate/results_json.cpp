@@ -9,6 +9,21 @@
 
 namespace perfgate::gate {
 
+std::string_view to_string(Method m) {
+  switch (m) {
+    case Method::t: return "t";
+    case Method::permutation: return "permutation";
+    case Method::rank: return "rank";
+  }
+  return "?";
+}
+
+std::optional<Method> parse_method(std::string_view name) {
+  for (Method m : {Method::t, Method::permutation, Method::rank})
+    if (to_string(m) == name) return m;
+  return std::nullopt;
+}
+
 using nlohmann::json;
 // Output keeps fields in the documented order (schema first) for people reading it.
 using ojson = nlohmann::ordered_json;
@@ -231,7 +246,12 @@ BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
   });
   const Reader reg = r.child("regression");
   b.regression = {reg.boolean("enabled"), reg.nonneg("threshold_percent"),
-                  static_cast<unsigned>(reg.count("min_iterations"))};
+                  static_cast<unsigned>(reg.count("min_iterations")), Method::t};
+  if (reg.has("method")) {  // optional: files written before it existed compared by t
+    const auto m = parse_method(reg.str("method"));
+    if (!m) reg.fail("method must be \"t\", \"permutation\" or \"rank\"");
+    b.regression.method = *m;
+  }
   if (r.has("hotspots")) {
     const Reader h = r.child("hotspots");
     b.hotspots.top = static_cast<unsigned>(h.count("top"));
@@ -323,7 +343,8 @@ std::string results_to_json(const Results& results) {
                {"regression",
                 {{"enabled", b.regression.enabled},
                  {"threshold_percent", b.regression.threshold_percent},
-                 {"min_iterations", b.regression.min_iterations}}},
+                 {"min_iterations", b.regression.min_iterations},
+                 {"method", to_string(b.regression.method)}}},
                {"hotspots", hotspots_json(b.hotspots)},
                {"profile", nullptr}};
     if (!b.error.empty()) jb["error"] = b.error;

@@ -16,6 +16,14 @@
 namespace perfgate::gate {
 namespace {
 
+// A workload's regression settings before the config's: what its tail is
+// made of decides how repetitions are best compared.
+RegressionSettings regression_for(const workloads::Workload& w) {
+  RegressionSettings r;
+  if (w.info().fixed_work_tail) r.method = Method::permutation;
+  return r;
+}
+
 // Thrown inside the parser only; parse_suite_config turns it into one Error.
 struct ConfigError {
   std::string message;
@@ -99,12 +107,17 @@ void apply_benchmark_fields(const Parser& p, const YAML::Node& node, BenchmarkSp
       if (v["sample_rate"]) spec.profiling.sample_rate_hz = p.whole(v["sample_rate"], "sample_rate", 1, 10000);
       if (v["duration"]) spec.profiling.duration_s = p.number(v["duration"], "duration", 0, 86400);
     } else if (key == "regression") {
-      p.only_keys(v, "regression", {"enabled", "threshold_percent", "min_iterations"});
+      p.only_keys(v, "regression", {"enabled", "threshold_percent", "min_iterations", "method"});
       if (v["enabled"]) spec.regression.enabled = p.boolean(v["enabled"], "enabled");
       if (v["threshold_percent"])
         spec.regression.threshold_percent = p.number(v["threshold_percent"], "threshold_percent", 0.1, 1000);
       if (v["min_iterations"])
         spec.regression.min_iterations = p.whole(v["min_iterations"], "min_iterations", 2, 10000);
+      if (v["method"]) {
+        const auto m = parse_method(p.str(v["method"], "method"));
+        if (!m) p.fail(v["method"], "'method' must be 't', 'permutation' or 'rank'");
+        spec.regression.method = *m;
+      }
     } else if (key == "hotspots") {
       // hotspots: {top: 10, functions: [{pattern: "*sha256*", complexity: 2, max_speedup: 10}]}
       p.only_keys(v, "hotspots", {"top", "functions"});
@@ -223,6 +236,8 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
     p.fail(node, fmt::format("benchmark '{}' needs exactly one of 'workload', 'command', 'gbench'",
                              node["name"].as<std::string>()));
   BenchmarkSpec base;
+  if (const YAML::Node& w = node["workload"]; w && w.IsScalar())
+    if (const workloads::Workload* workload = workloads::find(w.Scalar())) base.regression = regression_for(*workload);
   if (defaults) apply_benchmark_fields(p, defaults, base);
   apply_benchmark_fields(p, node, base);
   if (base.name.empty() || base.name.find_first_of("\n\r\t") != std::string::npos)
@@ -326,6 +341,7 @@ SuiteConfig bundled_suite(std::string_view size) {
     spec.source.kind = "workload";
     spec.source.workload = w->info().name;
     spec.source.size = std::string(size);
+    spec.regression = regression_for(*w);
     cfg.benchmarks.push_back(std::move(spec));
   }
   return cfg;

@@ -2,7 +2,7 @@
 // The suite config `perfgate.yml` (DESIGN §4), following the benchmark schema
 // of seed 004 Part 3: name, description, category, parameters, targets
 // (target + acceptable_range), profiling (enabled, sample_rate, duration),
-// regression (enabled, threshold_percent, min_iterations), output.
+// regression (enabled, threshold_percent, min_iterations, method), output.
 //
 //   suite: {name: my-suite, defaults: {repetitions: 5, timeout_s: 120}}
 //   benchmarks:

@@ -30,7 +30,7 @@ struct ValidationOptions {
   // more repetitions per side, up to this many. 0 or <= repetitions_per_side:
   // fixed size.
   unsigned max_repetitions_per_side = 0;
-  Method method = Method::t;
+  std::optional<Method> method;  // as the pool's regression.method (t) unless set
   double margin_fraction = CompareOptions{}.margin_fraction;  // as the gate's
   bool paired = false;  // A/B pairs from the same rounds (paired t) instead of baseline mode (Welch)
   std::uint64_t seed = 1;

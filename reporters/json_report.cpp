@@ -44,7 +44,8 @@ std::string render_json_report(const gate::GateReport& r) {
                        {"upper", v.estimate.upper},         {"confidence", r.confidence},
                        {"p_slower", v.estimate.p_slower},   {"margin_percent", v.margin_percent},
                        {"p_margin", v.p_margin},            {"p_adjusted", v.p_adjusted},
-                       {"df", v.estimate.df}};
+                       {"df", v.estimate.df},               {"method", gate::to_string(v.method)},
+                       {"location", v.location ? ojson(gate::to_string(*v.location)) : ojson(nullptr)}};
     benchmarks.push_back(std::move(b));
   }
   ojson targets = ojson::array();

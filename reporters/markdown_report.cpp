@@ -1,8 +1,10 @@
 #include "reporters/markdown_report.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <map>
 #include <vector>
 
 #include "reporters/markdown_escape.h"
@@ -46,10 +48,16 @@ std::string value_cell(double value) {
   return value > 0 ? format_duration_ns(value) : "—";
 }
 
+// The statistic, and which repetitions its values stand for when that is
+// not their geometric mean: "p99, fastest".
+std::string stat_cell(const gate::BenchmarkVerdict& v) {
+  return v.location == gate::Location::minimum ? v.statistic + ", fastest" : v.statistic;
+}
+
 std::string verdict_row(const gate::BenchmarkVerdict& v) {
   std::string note = v.note.empty() ? "" : " — " + escape_markdown(v.note);
   return fmt::format("| {} | {} | {} | {} | {} | {} | {} | {}{} |\n", emoji(v.verdict), escape_markdown(v.name),
-                     v.statistic, value_cell(v.base_value), value_cell(v.head_value), change_cell(v),
+                     stat_cell(v), value_cell(v.base_value), value_cell(v.head_value), change_cell(v),
                      v.noise_floor_percent > 0 ? fmt::format("±{:.1f} %", v.noise_floor_percent) : "—",
                      label(v.verdict), note);
 }
@@ -152,15 +160,39 @@ std::string hotspots_section(const gate::GateReport& r) {
   return out;
 }
 
+// How the benchmarks' ratios were computed, naming the benchmarks of each
+// method when they differ.
+std::string methods_phrase(const gate::GateReport& r) {
+  std::map<gate::Method, std::vector<std::string>> by_method;
+  for (const auto& v : r.benchmarks)
+    if (v.verdict != Verdict::failed && v.verdict != Verdict::insufficient_samples)
+      by_method[v.method].push_back(escape_markdown(v.name));
+  auto phrase = [&](gate::Method m) -> std::string {
+    switch (m) {
+      case gate::Method::t: return r.mode == "ab" ? "paired t on log ratios" : "Welch's t on log values";
+      case gate::Method::permutation:
+        return "permutation tests of the mean of log values or, where the fastest repetitions agree better, of "
+               "their minimum (the machine only slows a process down)";
+      case gate::Method::rank: return "Hodges–Lehmann with exact rank tests";
+    }
+    return "?";
+  };
+  if (by_method.empty()) return phrase(gate::Method::t);
+  if (by_method.size() == 1) return phrase(by_method.begin()->first);
+  std::vector<std::string> parts;
+  for (const auto& [m, names] : by_method) parts.push_back(fmt::format("{} ({})", phrase(m), fmt::join(names, ", ")));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
 std::string context_section(const gate::GateReport& r) {
   const auto& hb = r.head_run.host;
   std::string out = "\n<details><summary>Method, noise floor and machine</summary>\n\n";
   out += fmt::format(
-      "- Mode: {} — per repetition (a fresh process) one statistic is compared; {} on log ratios, {:.0f} % "
+      "- Mode: {} — per repetition (a fresh process) one statistic is compared; {}; {:.0f} % "
       "intervals; a regression needs the ratio above 1 + threshold and its interval's lower bound above 1 + {:.2g} × "
       "threshold (Holm-adjusted one-sided p < {:.2g} across the suite{}).\n",
       r.mode == "ab" ? "A/B, interleaved pairs" : "baseline",
-      r.mode == "ab" ? "paired t" : "Welch's t", 100 * r.confidence, r.margin_fraction, r.alpha / 2,
+      methods_phrase(r), 100 * r.confidence, r.margin_fraction, r.alpha / 2,
       r.looks > 1 ? fmt::format("; up to {} adaptive looks: α = {:.2g} at each interim look, {:.3g} at the final one",
                                 r.looks, r.interim_alpha, r.final_alpha)
                   : std::string());

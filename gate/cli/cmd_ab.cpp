@@ -14,7 +14,7 @@
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
 #include "gate/cli/flamegraph_artifacts.h"
-#include "gate/cli/margin_option.h"
+#include "gate/cli/decision_options.h"
 #include "gate/cli/profiling.h"
 #include "gate/cli/report_output.h"
 #include "gate/compare.h"
@@ -36,6 +36,7 @@ struct AbCliOptions {
   unsigned pairs = 5, max_pairs = 31, iterations = 10, hz = 0;
   double threshold = 0;
   double margin = gate::CompareOptions{}.margin_fraction;
+  std::optional<gate::Method> method;
   bool profile = false;
   std::string size = "ci";
 };
@@ -111,6 +112,7 @@ ExitCode run_ab_command(const AbCliOptions& o) {
   gate::AbOptions ao{.pairs = o.pairs, .max_pairs = std::max(o.pairs, o.max_pairs)};
   if (o.threshold > 0) ao.compare.threshold_percent = o.threshold;
   ao.compare.margin_fraction = o.margin;
+  ao.compare.method = o.method;
   ao.compare.looks = gate::adaptive_looks(ao.pairs, ao.max_pairs);  // α spent over the adaptive looks
   ao.compare.final_repetitions = ao.max_pairs;
   auto outcome = gate::run_ab(*base, *head, ao);
@@ -164,6 +166,7 @@ void add_ab_command(CLI::App& app, Action& action) {
   with_env(cmd->add_option("--threshold", opts->threshold, "Regression threshold in percent (default: per benchmark, 10)")
                ->check(CLI::Range(0.1, 1000.0)));
   add_margin_option(cmd, opts->margin);
+  add_method_option(cmd, opts->method);
   with_env(cmd->add_flag("--profile", opts->profile, "Profile each benchmark on both sides (extra repetitions)"));
   with_env(cmd->add_option("--hz", opts->hz, "Profiler sampling frequency")->check(CLI::Range(1u, 10000u)));
   with_env(cmd->add_option("--size", opts->size, "Bundled workload sizes")->check(CLI::IsMember({"ci", "nightly"})));

@@ -12,7 +12,7 @@
 #include "gate/atomic_file.h"
 #include "gate/cli/cmd_run.h"
 #include "gate/cli/flamegraph_artifacts.h"
-#include "gate/cli/margin_option.h"
+#include "gate/cli/decision_options.h"
 #include "gate/cli/report_output.h"
 #include "gate/compare.h"
 #include "gate/hotspots.h"
@@ -26,6 +26,7 @@ struct CheckOptions {
   std::string baseline = ".perfgate/baseline.json";
   double threshold = 0;
   double margin = gate::CompareOptions{}.margin_fraction;
+  std::optional<gate::Method> method;
   unsigned max_repetitions = kMaxRepetitions;  // 0: no adaptive repetitions
 };
 
@@ -47,7 +48,7 @@ unsigned adaptive_cap(const gate::Results& base, unsigned max_repetitions) {
 }
 
 ExitCode run_check(const CheckOptions& o) {
-  gate::CompareOptions co{.margin_fraction = o.margin};
+  gate::CompareOptions co{.method = o.method, .margin_fraction = o.margin};
   if (o.threshold > 0) co.threshold_percent = o.threshold;
   std::optional<gate::Results> base;
   if (std::filesystem::exists(o.baseline)) {
@@ -123,6 +124,7 @@ void add_check_command(CLI::App& app, Action& action) {
   with_env(cmd->add_option("--threshold", opts->threshold, "Regression threshold in percent (default: per benchmark, 10)")
                ->check(CLI::Range(0.1, 1000.0)));
   add_margin_option(cmd, opts->margin);
+  add_method_option(cmd, opts->method);
   with_env(cmd->add_option("--max-repetitions", opts->max_repetitions,
                            "Cap for adaptive extra repetitions of inconclusive benchmarks (0: none)")
                ->capture_default_str());

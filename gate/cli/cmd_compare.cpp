@@ -8,7 +8,7 @@
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
 #include "gate/cli/flamegraph_artifacts.h"
-#include "gate/cli/margin_option.h"
+#include "gate/cli/decision_options.h"
 #include "gate/cli/report_output.h"
 #include "gate/compare.h"
 #include "gate/hotspots.h"
@@ -24,6 +24,7 @@ struct CompareOptions {
   bool paired = false;
   double confidence = 0.95;
   double margin = gate::CompareOptions{}.margin_fraction;
+  std::optional<gate::Method> method;
 };
 
 constexpr const char* kHelp =
@@ -45,7 +46,8 @@ ExitCode run_compare(const CompareOptions& o) {
   if (!base) return fail(base.error());
   auto current = load_results(o.current, gate::SampleReading::skip);
   if (!current) return fail(current.error());
-  gate::CompareOptions co{.paired = o.paired, .confidence = o.confidence, .margin_fraction = o.margin};
+  gate::CompareOptions co{
+      .paired = o.paired, .method = o.method, .confidence = o.confidence, .margin_fraction = o.margin};
   if (o.threshold > 0) co.threshold_percent = o.threshold;
   auto report = gate::compare_results(*base, *current, co);
   if (!report) return fail(report.error());
@@ -70,6 +72,7 @@ void add_compare_command(CLI::App& app, Action& action) {
                ->check(CLI::Range(0.5, 0.9999))
                ->capture_default_str());
   add_margin_option(cmd, opts->margin);
+  add_method_option(cmd, opts->method);
   cmd->callback([opts, &action] { action = [opts] { return run_compare(*opts); }; });
 }
 

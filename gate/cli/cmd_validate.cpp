@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "gate/cli/command.h"
+#include "gate/cli/decision_options.h"
 #include "gate/machine_noise.h"
 #include "gate/validation.h"
 
@@ -55,12 +56,13 @@ ExitCode run_validate(const ValidateOptions& o) {
   if (groups.empty())
     return fail(gate::Error::bad_input(fmt::format(
         "{} holds no benchmarks named '<name>/slowdown_percent=<P>' (see scripts/validate-gate)", o.pool)));
-  fmt::print("gate validation: {} comparisons per row, {} repetitions per side{}, {} mode\n\n",
+  fmt::print("gate validation: {} comparisons per row, {} repetitions per side{}, {} mode, method: {}\n\n",
              o.validation.comparisons, o.validation.repetitions_per_side,
              o.validation.max_repetitions_per_side > o.validation.repetitions_per_side
                  ? fmt::format(" (+2 while inconclusive, up to {})", o.validation.max_repetitions_per_side)
                  : std::string(),
-             o.validation.paired ? "paired (A/B)" : "baseline (Welch)");
+             o.validation.paired ? "paired (A/B)" : "baseline",
+             o.validation.method ? gate::to_string(*o.validation.method) : "each pool's regression.method");
   fmt::print("{:<14} {:>9} {:>6} {:>11} {:>6} {:>9} {:>13} {:>12}  {}\n", "workload", "injected", "n", "regression",
              "pass", "improved", "inconclusive", "median ratio", "bar");
   bool all_ok = true;
@@ -122,9 +124,7 @@ void add_validate_command(CLI::App& app, Action& action) {
                   "Adaptive: while inconclusive, 2 more repetitions per side up to this many (as the gate does)")
       ->capture_default_str();
   cmd->add_flag("--paired", opts->validation.paired, "Compare draws as A/B pairs (paired t)");
-  cmd->add_option("--method", opts->validation.method, "Statistics of the decision: t or rank")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, gate::Method>{{"t", gate::Method::t},
-                                                                               {"rank", gate::Method::rank}}));
+  add_method_option(cmd, opts->validation.method);
   cmd->add_option("--margin", opts->validation.margin_fraction,
                   "A regression needs the interval's lower bound above 1 + MARGIN x threshold (0: above 1)")
       ->check(CLI::Range(0.0, 1.0))

@@ -86,12 +86,15 @@ void BM_CompareFiles(benchmark::State& state) {
 }
 BENCHMARK(BM_CompareFiles)->Unit(benchmark::kMillisecond);
 
+// The decision alone, by each method (arg: Method; 0 t, 1 permutation, 2 rank).
 void BM_CompareOnly(benchmark::State& state) {
   const auto base = *results_from_json(files().first, "base");
   const auto head = *results_from_json(files().second, "head");
-  for (auto _ : state) benchmark::DoNotOptimize(compare_results(base, head, CompareOptions{}));
+  const auto method = static_cast<Method>(state.range(0));
+  state.SetLabel(std::string(to_string(method)));
+  for (auto _ : state) benchmark::DoNotOptimize(compare_results(base, head, CompareOptions{.method = method}));
 }
-BENCHMARK(BM_CompareOnly)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CompareOnly)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace perfgate::gate

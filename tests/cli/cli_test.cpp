@@ -345,6 +345,36 @@ TEST_F(Cli, AMarginOutsideZeroToOneIsOneErrorLineAndExitTwo) {
   EXPECT_FALSE(fs::exists(dir_ / "perfgate-out")) << "nothing ran, nothing written";
 }
 
+TEST_F(Cli, MethodChoosesHowRatiosAreComputedAndTheReportSaysSo) {
+  write("base.json", results_with_p99(1000));
+  write("head.json", results_with_p99(1300));
+  for (const char* method : {"t", "permutation", "rank"}) {
+    const Outcome o = perfgate({"compare", "base.json", "head.json", "--out", "rep", "--method", method});
+    SCOPED_TRACE(method);
+    EXPECT_EQ(o.code, 1) << o.err << o.out;
+    expect_schema_valid("report.schema.json", dir_ / "rep/report.json");
+    const auto estimate = nlohmann::json::parse(read("rep/report.json"))["benchmarks"][0]["estimate"];
+    EXPECT_EQ(estimate["method"].get<std::string>(), method);
+    EXPECT_EQ(estimate["location"].is_null(), std::string_view(method) != "permutation") << estimate.dump();
+    // t's interval from 5 repetitions, ±1 %, is within a few percent; the
+    // others are about as wide.
+    EXPECT_NEAR(estimate["ratio"].get<double>(), 1.3, 0.01);
+    EXPECT_GT(estimate["lower"].get<double>(), 1.2);
+  }
+  const std::string md = read("rep/report.md");
+  EXPECT_NE(md.find("Hodges–Lehmann"), std::string::npos) << md;
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"compare", "base.json", "head.json", "--method", "welch"},
+        std::vector<std::string>{"check", "--method", "welch"},
+        std::vector<std::string>{"ab", "--base", "true", "--head", "true", "--method", "welch"}}) {
+    const Outcome o = perfgate(args);
+    SCOPED_TRACE(args[0]);
+    EXPECT_EQ(o.code, 2);
+    EXPECT_EQ(o.err.rfind("perfgate: error: --method: welch not in {t,permutation,rank}", 0), 0u) << o.err;
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+  }
+}
+
 TEST_F(Cli, CompareOfMismatchedOrMalformedFilesExitsTwoAndWritesNothing) {
   write("base.json", results_with_p99(1000, "lru"));
   write("head.json", results_with_p99(1000, "other"));

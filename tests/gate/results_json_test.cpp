@@ -71,6 +71,27 @@ TEST(ResultsJson, SliceMediansRoundTripEvenWhenSamplesAreSkipped) {
       << bad.error().message;
 }
 
+TEST(ResultsJson, TheRegressionMethodRoundTripsAndOlderFilesMeanT) {
+  Results in = sample_results();
+  in.benchmarks[0].regression.method = Method::permutation;
+  const std::string text = results_to_json(in);
+  auto out = results_from_json(text, "r.json");
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->benchmarks[0].regression.method, Method::permutation);
+  auto j = nlohmann::json::parse(text);
+  j["benchmarks"][0]["regression"].erase("method");
+  auto old = results_from_json(j.dump(), "r.json");
+  ASSERT_TRUE(old) << old.error().message;
+  EXPECT_EQ(old->benchmarks[0].regression.method, Method::t);
+  j["benchmarks"][0]["regression"]["method"] = "bootstrap";
+  auto bad = results_from_json(j.dump(), "r.json");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ExitCode::bad_input);
+  EXPECT_NE(bad.error().message.find("regression: method must be \"t\", \"permutation\" or \"rank\""),
+            std::string::npos)
+      << bad.error().message;
+}
+
 TEST(ResultsJson, OutputStartsWithTheSchema) {
   const std::string text = results_to_json(sample_results());
   EXPECT_TRUE(text.starts_with("{\n \"schema\": \"perfgate.results/v1\"")) << text.substr(0, 80);

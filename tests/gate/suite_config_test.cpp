@@ -122,6 +122,33 @@ TEST(SuiteConfig, StringCommandRunsThroughTheShell) {
   EXPECT_EQ(cfg->benchmarks[0].source.command, (std::vector<std::string>{"/bin/sh", "-c", "echo hi | wc -c"}));
 }
 
+// sketches' p99 is fixed work (its long documents): compared by permutation
+// (mean or minimum) unless the config says otherwise; the others by t.
+TEST(SuiteConfig, TheRegressionMethodComesFromTheWorkloadUnlessTheConfigSetsIt) {
+  for (const auto& b : bundled_suite().benchmarks)
+    EXPECT_EQ(b.regression.method, b.name == "sketches" ? Method::permutation : Method::t) << b.name;
+  auto cfg = parse_suite_config(
+      "suite: {name: m, defaults: {regression: {threshold_percent: 12}}}\n"
+      "benchmarks:\n"
+      "  - {name: s, workload: sketches}\n"
+      "  - {name: s-t, workload: sketches, regression: {method: t}}\n"
+      "  - {name: l, workload: lru, regression: {method: rank}}\n"
+      "  - {name: c, command: [true], regression: {method: permutation}}\n",
+      "s.yml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  ASSERT_EQ(cfg->benchmarks.size(), 4u);
+  EXPECT_EQ(cfg->benchmarks[0].regression.method, Method::permutation);
+  EXPECT_EQ(cfg->benchmarks[0].regression.threshold_percent, 12);  // defaults still apply
+  EXPECT_EQ(cfg->benchmarks[1].regression.method, Method::t);
+  EXPECT_EQ(cfg->benchmarks[2].regression.method, Method::rank);
+  EXPECT_EQ(cfg->benchmarks[3].regression.method, Method::permutation);
+  auto bad = parse_suite_config("benchmarks:\n  - {name: x, command: [true], regression: {method: welch}}\n", "s.yml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("'method' must be 't', 'permutation' or 'rank'"), std::string::npos)
+      << bad.error().message;
+  EXPECT_NE(bad.error().message.find("s.yml:2"), std::string::npos) << bad.error().message;
+}
+
 TEST(SuiteConfig, BundledSuiteHasTheFiveWorkloads) {
   const SuiteConfig cfg = bundled_suite();
   ASSERT_EQ(cfg.benchmarks.size(), 5u);

@@ -44,6 +44,25 @@ TEST(MarkdownReport, TableRowCarriesRatioIntervalNoiseAndVerdict) {
       << md;
 }
 
+// A benchmark compared by its fastest repetitions says so in its row, and
+// the method line names which benchmarks each method decided.
+TEST(MarkdownReport, MethodsAndTheFastestRepetitionsAreNamed) {
+  auto sk = verdict("sketches", Verdict::regression, 1.15);
+  sk.method = gate::Method::permutation;
+  sk.location = gate::Location::minimum;
+  auto lru = verdict("lru", Verdict::pass);
+  const std::string md = render_markdown_report(report({sk, lru}));
+  EXPECT_NE(md.find("| ❌ | sketches | p99, fastest | 1.00 µs | 1.15 µs | +15.0 % ["), std::string::npos) << md;
+  EXPECT_NE(md.find("| ✅ | lru | p99 | "), std::string::npos) << md;
+  EXPECT_NE(md.find("paired t on log ratios (lru); permutation tests of the mean of log values or, where the "
+                    "fastest repetitions agree better, of their minimum (the machine only slows a process down) "
+                    "(sketches)"),
+            std::string::npos)
+      << md;
+  const std::string one = render_markdown_report(report({lru}));
+  EXPECT_NE(one.find("one statistic is compared; paired t on log ratios; 95 %"), std::string::npos) << one;
+}
+
 TEST(MarkdownReport, HostileNamesCannotBreakTheTableOrInjectMarkup) {
   auto r = report({verdict("operator|<img src=x onerror=alert(1)>", Verdict::regression, 1.5)});
   r.warnings.push_back("@admin see #123 <script>");

@@ -297,7 +297,8 @@ class SketchesWorkload final : public Workload {
                                    "bytes) instead of XXH3-128"}},
       .slowdown_function = "perfgate::workloads::sketches::StreamSketches::ingest",
       .default_ops_ci = 10'000,
-      .default_ops_nightly = 100'000};
+      .default_ops_nightly = 100'000,
+      .fixed_work_tail = true};
 };
 
 }  // namespace

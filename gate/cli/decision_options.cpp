@@ -1,4 +1,4 @@
-#include "gate/cli/margin_option.h"
+#include "gate/cli/decision_options.h"
 
 #include <fmt/format.h>
 
@@ -30,6 +30,16 @@ CLI::Option* add_margin_option(CLI::App* cmd, double& margin_fraction) {
                       "(0: above 1)")
           ->check(fraction)
           ->capture_default_str());
+}
+
+CLI::Option* add_method_option(CLI::App* cmd, std::optional<gate::Method>& method) {
+  return with_env(cmd->add_option_function<std::string>(
+                         "--method",
+                         [&method](const std::string& name) { method = gate::parse_method(name); },
+                         "How ratios, intervals and p-values are computed: t, permutation (mean or minimum of "
+                         "logs, for a p99 that undisturbed processes share) or rank (default: each benchmark's "
+                         "regression.method, t)")
+                     ->check(CLI::IsMember({"t", "permutation", "rank"})));
 }
 
 }  // namespace perfgate::cli

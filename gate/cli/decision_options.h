@@ -1,8 +1,12 @@
 #pragma once
-// `--margin FRACTION`, shared by the commands that gate (compare, check, ab)
-// so that all three accept and check it alike.
+// Options of the decision rule shared by the commands that gate (compare,
+// check, ab; validate-gate) so that all accept and check them alike.
 
 #include <CLI/CLI.hpp>
+
+#include <optional>
+
+#include "gate/results.h"
 
 namespace perfgate::cli {
 
@@ -12,5 +16,11 @@ namespace perfgate::cli {
 // lower bound above 1 + FRACTION × threshold. A value that is not a number in
 // [0, 1) fails the parse with one error line naming the option (exit 2).
 CLI::Option* add_margin_option(CLI::App* cmd, double& margin_fraction);
+
+// Adds `--method t|permutation|rank` with its environment twin
+// PERFGATE_METHOD: overrides every benchmark's regression.method (unset: each
+// benchmark's own, t unless its config says otherwise). Another name fails
+// the parse with one error line (exit 2).
+CLI::Option* add_method_option(CLI::App* cmd, std::optional<gate::Method>& method);
 
 }  // namespace perfgate::cli

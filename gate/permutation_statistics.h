@@ -1,0 +1,52 @@
+#pragma once
+// Permutation tests of the ratio of per-repetition statistics, with the
+// location of each side chosen from the data: the mean of log values, or
+// their minimum.
+//
+// Why: on a shared machine the noise between repetitions is one-sided. A
+// neighbour on the core's other hardware thread, or the host, can only make
+// a process slower. Where a benchmark's fast processes all land on the same
+// p99 (deterministic work, such as sketches' long documents), the fastest
+// repetition of each side measures the code and the rest measure the
+// machine (Chen & Revels 2016, "Robust benchmarking in noisy
+// environments", make the same argument for the minimum of timings). Where
+// the fast processes themselves spread (lru, compression), the mean of logs
+// is the steadier estimate.
+//
+// Which one: the one whose permutation distribution, over the pooled values
+// of both sides, is narrower. That choice is a function of the pooled
+// values only, the same for every relabelling, so the test stays exact
+// whichever is chosen: under H0 (the two sides exchangeable) the p-value is
+// uniform (Good, Permutation, Parametric and Bootstrap Tests of Hypotheses,
+// 3rd ed., §3; adaptive tests: Hogg 1974, O'Gorman 2012).
+//
+// A ratio θ is a shift ln θ of head's log values; the test of θ = c
+// relabels base ∪ (head − ln c). The interval inverts those tests (the c
+// that are not rejected at (1 − confidence)/2 on either side). Baseline
+// mode relabels which repetitions were head; A/B mode swaps base and head
+// within pairs. Permutations are drawn from a fixed seed: the same inputs
+// always give the same verdict.
+
+#include <span>
+#include <string_view>
+
+#include "gate/statistics.h"
+
+namespace perfgate::gate {
+
+enum class Location { mean, minimum };
+std::string_view to_string(Location l);
+
+struct PermutationEstimate {
+  RatioEstimate estimate;
+  Location location = Location::mean;  // chosen at the estimate
+};
+
+// Requires >= 2 values each (paired: equal counts), positive.
+PermutationEstimate permutation_log_ratio(std::span<const double> base, std::span<const double> head, bool paired,
+                                          double confidence = 0.95);
+
+// Only the one-sided p-value of H0: θ <= 1 (cheaper: no interval).
+double permutation_p_slower(std::span<const double> base, std::span<const double> head, bool paired);
+
+}  // namespace perfgate::gate
