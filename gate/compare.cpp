@@ -215,8 +215,11 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     v.p_margin = options.margin_fraction == 0 ? v.estimate.p_slower
                                               : p_slower(base_stat, head_over_margin, v.method, options);
     v.margin_percent = 100.0 * (margin - 1);
-    // What an A/A comparison of this size would resolve: t · s_base · √(2/n).
-    const RatioEstimate aa = welch_log_ratio(base_stat, base_stat, options.confidence);
+    // What an A/A comparison of this size would resolve, by the same method
+    // (t: t · s_base · √(2/n); a permutation test of the minima resolves
+    // what the fastest repetitions agree on).
+    const RatioEstimate aa =
+        estimate(base_stat, base_stat, v.method, {.paired = false, .confidence = options.confidence}).first;
     v.noise_floor_percent = 100.0 * (aa.upper - 1);
     v.base_slow_slices_percent = slow_slice_percent(b);
     v.head_slow_slices_percent = slow_slice_percent(h);

@@ -46,7 +46,8 @@ struct BenchmarkVerdict {
   Verdict verdict = Verdict::inconclusive;
   std::string note;              // why insufficient / failed, or other context
   // Smallest change this comparison could resolve: the interval's half-width
-  // in percent at zero effect, from the base repetitions' spread.
+  // in percent at zero effect, from the base repetitions' spread (the base
+  // compared with itself by the same method).
   double noise_floor_percent = 0;
   double mean_change_percent = 0;        // information only
   double throughput_change_percent = 0;  // information only

@@ -146,6 +146,7 @@ TEST(Compare, ABenchmarksPermutationMethodComparesTheFastestRepetitions) {
   EXPECT_EQ(v.base_value, 1000);  // the values the estimate compares
   EXPECT_EQ(v.head_value, 1150);
   EXPECT_EQ(v.verdict, Verdict::regression);
+  EXPECT_LT(v.noise_floor_percent, 1) << "the fastest repetitions agree within 0.2 %";
   // The same repetitions by t: the slow processes hide it (more slow ones on
   // the base side: the means differ by 5 %).
   auto t = compare_results(run_of({b}), run_of({h}), {.method = Method::t});
@@ -154,6 +155,7 @@ TEST(Compare, ABenchmarksPermutationMethodComparesTheFastestRepetitions) {
   EXPECT_FALSE(t->benchmarks[0].location);
   EXPECT_NE(t->benchmarks[0].verdict, Verdict::regression);
   EXPECT_LT(t->benchmarks[0].estimate.ratio, 1.08);
+  EXPECT_GT(t->benchmarks[0].noise_floor_percent, 10);
 }
 
 TEST(Compare, DifferentBenchmarkSetsAreBadInput) {
