@@ -48,16 +48,10 @@ std::string value_cell(double value) {
   return value > 0 ? format_duration_ns(value) : "—";
 }
 
-// The statistic, and which repetitions its values stand for when that is
-// not their geometric mean: "p99, fastest".
-std::string stat_cell(const gate::BenchmarkVerdict& v) {
-  return v.location == gate::Location::minimum ? v.statistic + ", fastest" : v.statistic;
-}
-
 std::string verdict_row(const gate::BenchmarkVerdict& v) {
   std::string note = v.note.empty() ? "" : " — " + escape_markdown(v.note);
   return fmt::format("| {} | {} | {} | {} | {} | {} | {} | {}{} |\n", emoji(v.verdict), escape_markdown(v.name),
-                     stat_cell(v), value_cell(v.base_value), value_cell(v.head_value), change_cell(v),
+                     statistic_label(v), value_cell(v.base_value), value_cell(v.head_value), change_cell(v),
                      v.noise_floor_percent > 0 ? fmt::format("±{:.1f} %", v.noise_floor_percent) : "—",
                      label(v.verdict), note);
 }
@@ -227,6 +221,10 @@ std::string artifacts_section(const gate::GateReport& r) {
 }
 
 }  // namespace
+
+std::string statistic_label(const gate::BenchmarkVerdict& v) {
+  return v.location == gate::Location::minimum ? v.statistic + ", fastest" : v.statistic;
+}
 
 std::string format_duration_ns(double ns) {
   if (ns >= 1e9) return fmt::format("{:.3f} s", ns / 1e9);

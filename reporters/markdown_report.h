@@ -27,4 +27,8 @@ std::string render_markdown_report(const gate::GateReport& report, std::size_t m
 // "1.23 ms", "456 ns": a time in the most readable unit.
 std::string format_duration_ns(double ns);
 
+// The compared statistic, and which repetitions its base and head values
+// stand for when that is not their geometric mean: "p99", "p99, fastest".
+std::string statistic_label(const gate::BenchmarkVerdict& v);
+
 }  // namespace perfgate::reporters

@@ -25,9 +25,12 @@ void print_terminal_summary(const gate::GateReport& r) {
                                       : fmt::terminal_color::yellow;
     return fmt::format(fmt::fg(c), "{}", text);
   };
-  std::size_t width = 9;
-  for (const auto& v : r.benchmarks) width = std::max(width, v.name.size());
-  fmt::print("{:<{}}  {:>4}  {:>11}  {:>11}  {:>26}  {}\n", "benchmark", width, "stat", "base", "head",
+  std::size_t width = 9, stat_width = 4;
+  for (const auto& v : r.benchmarks) {
+    width = std::max(width, v.name.size());
+    stat_width = std::max(stat_width, reporters::statistic_label(v).size());
+  }
+  fmt::print("{:<{}}  {:>{}}  {:>11}  {:>11}  {:>26}  {}\n", "benchmark", width, "stat", stat_width, "base", "head",
              "change [95% CI]", "verdict");
   for (const auto& v : r.benchmarks) {
     const bool decided = v.verdict != gate::Verdict::failed && v.verdict != gate::Verdict::insufficient_samples;
@@ -35,7 +38,7 @@ void print_terminal_summary(const gate::GateReport& r) {
         decided ? fmt::format("{:+.1f}% [{:+.1f}, {:+.1f}]", 100 * (v.estimate.ratio - 1),
                               100 * (v.estimate.lower - 1), 100 * (v.estimate.upper - 1))
                 : "-";
-    fmt::print("{:<{}}  {:>4}  {:>11}  {:>11}  {:>26}  {}\n", v.name, width, v.statistic,
+    fmt::print("{:<{}}  {:>{}}  {:>11}  {:>11}  {:>26}  {}\n", v.name, width, reporters::statistic_label(v), stat_width,
                v.base_value > 0 ? reporters::format_duration_ns(v.base_value) : "-",
                v.head_value > 0 ? reporters::format_duration_ns(v.head_value) : "-", change,
                paint(std::string(gate::to_string(v.verdict)), v.verdict));
