@@ -1,7 +1,6 @@
 #pragma once
-// Permutation tests of the ratio of per-repetition statistics, with the
-// location of each side chosen from the data: the mean of log values, or
-// their minimum.
+// Permutation tests of the ratio of per-repetition statistics that use two
+// locations of each side's log values: the mean and the minimum.
 //
 // Why: on a shared machine the noise between repetitions is one-sided. A
 // neighbour on the core's other hardware thread, or the host, can only make
@@ -13,12 +12,16 @@
 // the fast processes themselves spread (lru, compression), the mean of logs
 // is the steadier estimate.
 //
-// Which one: the one whose permutation distribution, over the pooled values
-// of both sides, is narrower. That choice is a function of the pooled
-// values only, the same for every relabelling, so the test stays exact
-// whichever is chosen: under H0 (the two sides exchangeable) the p-value is
-// uniform (Good, Permutation, Parametric and Bootstrap Tests of Hypotheses,
-// 3rd ed., §3; adaptive tests: Hogg 1974, O'Gorman 2012).
+// The test statistic is the larger (for "slower"; the smaller for
+// "faster") of the two differences, each divided by its spread over the
+// relabellings of the pooled values (a nonparametric combination, Pesarin &
+// Salmaso, Permutation Tests for Complex Data, 2010, ch. 4). Those spreads
+// are functions of the pooled values only, the same for every relabelling,
+// so the test is exact whichever difference dominates: under H0 (the two
+// sides exchangeable) its p-value is uniform (Good, Permutation, Parametric
+// and Bootstrap Tests of Hypotheses, 3rd ed., §3). The estimate is the
+// difference of the location with the narrower spread, where head is
+// shifted by the difference of means (`location`).
 //
 // A ratio θ is a shift ln θ of head's log values; the test of θ = c
 // relabels base ∪ (head − ln c). The interval inverts those tests (the c
