@@ -193,10 +193,56 @@ bool has_shallow_leaves(Module& mod) {
   return checked >= 3 && shallow * 100 >= checked * 95;
 }
 
-// The stub of .plt or .plt.sec holding ELF address addr, named as objdump
-// and perf name it (`read@plt`), or nullopt. Stubs have no symbols: x86-64's
-// 16-byte entry k of .plt.sec, or k + 1 of .plt (after its header), jumps
-// through the k-th relocation of .rela.plt, whose symbol is the target.
+// The name of the symbol of relocation `index` of section `rela`, or "".
+std::string relocation_target(Elf* elf, Elf_Scn* rela, std::size_t index) {
+  GElf_Shdr rela_sh, syms_sh;
+  if (rela == nullptr || gelf_getshdr(rela, &rela_sh) == nullptr) return "";
+  Elf_Scn* syms = elf_getscn(elf, rela_sh.sh_link);
+  Elf_Data* rela_data = elf_getdata(rela, nullptr);
+  Elf_Data* syms_data = syms ? elf_getdata(syms, nullptr) : nullptr;
+  GElf_Rela r;
+  GElf_Sym sym;
+  if (syms_data == nullptr || gelf_getshdr(syms, &syms_sh) == nullptr || rela_data == nullptr ||
+      gelf_getrela(rela_data, static_cast<int>(index), &r) == nullptr ||
+      gelf_getsym(syms_data, static_cast<int>(GELF_R_SYM(r.r_info)), &sym) == nullptr)
+    return "";
+  const char* target = elf_strptr(elf, syms_sh.sh_link, sym.st_name);
+  return target ? target : "";
+}
+
+// The entry of .plt.got holding addr jumps through a GOT slot (`jmp
+// *disp32(%rip)`, ff 25, after an endbr64 with IBT); the .rela.dyn
+// relocation that fills that slot (GLOB_DAT) names the target. Index into
+// .rela.dyn, or nullopt.
+std::optional<std::size_t> plt_got_relocation(Elf_Scn* plt_got, const GElf_Shdr& sh, Elf_Scn* rela_dyn,
+                                              std::uint64_t addr) {
+  const std::uint64_t entry_size = sh.sh_entsize >= 8 ? sh.sh_entsize : 8;
+  const std::uint64_t offset = (addr - sh.sh_addr) / entry_size * entry_size;
+  Elf_Data* code = elf_getdata(plt_got, nullptr);
+  GElf_Shdr rela_sh;
+  if (code == nullptr || code->d_buf == nullptr || rela_dyn == nullptr || gelf_getshdr(rela_dyn, &rela_sh) == nullptr)
+    return std::nullopt;
+  const auto* bytes = static_cast<const unsigned char*>(code->d_buf);
+  for (std::uint64_t i = offset; i + 6 <= std::min<std::uint64_t>(offset + entry_size, code->d_size); ++i) {
+    if (bytes[i] != 0xff || bytes[i + 1] != 0x25) continue;
+    std::int32_t disp = 0;
+    std::memcpy(&disp, bytes + i + 2, sizeof disp);
+    const std::uint64_t slot = sh.sh_addr + i + 6 + static_cast<std::uint64_t>(static_cast<std::int64_t>(disp));
+    Elf_Data* rela_data = elf_getdata(rela_dyn, nullptr);
+    const std::size_t count = rela_sh.sh_entsize ? rela_sh.sh_size / rela_sh.sh_entsize : 0;
+    GElf_Rela r;
+    for (std::size_t k = 0; rela_data != nullptr && k < count; ++k)
+      if (gelf_getrela(rela_data, static_cast<int>(k), &r) != nullptr && r.r_offset == slot) return k;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// The stub of .plt, .plt.sec or .plt.got holding ELF address addr, named as
+// objdump and perf name it (`read@plt`), or nullopt. Stubs have no symbols:
+// x86-64's 16-byte entry k of .plt.sec, or k + 1 of .plt (after its header),
+// jumps through the k-th relocation of .rela.plt, whose symbol is the
+// target; see plt_got_relocation for .plt.got.
 std::optional<std::string> plt_stub_name(Module& mod, std::uint64_t addr) {
   constexpr std::uint64_t kEntry = 16;
   GElf_Addr bias = 0;
@@ -205,34 +251,33 @@ std::optional<std::string> plt_stub_name(Module& mod, std::uint64_t addr) {
   if (elf == nullptr || elf_getshdrstrndx(elf, &shstrndx) != 0) return std::nullopt;
   addr -= bias;
   std::optional<std::uint64_t> index;
-  Elf_Scn* rela = nullptr;
+  Elf_Scn *rela_plt = nullptr, *rela_dyn = nullptr, *plt_got = nullptr;
+  GElf_Shdr plt_got_sh{};
   for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr; scn = elf_nextscn(elf, scn)) {
     GElf_Shdr sh;
     if (gelf_getshdr(scn, &sh) == nullptr) continue;
     const char* name = elf_strptr(elf, shstrndx, sh.sh_name);
     if (name == nullptr) continue;
     const std::string_view n(name);
-    if (n == ".rela.plt") rela = scn;
+    if (n == ".rela.plt") rela_plt = scn;
+    if (n == ".rela.dyn") rela_dyn = scn;
+    if (addr < sh.sh_addr || addr >= sh.sh_addr + sh.sh_size) continue;
     const bool plt = n == ".plt", sec = n == ".plt.sec";
-    if ((plt || sec) && addr >= sh.sh_addr && addr < sh.sh_addr + sh.sh_size) {
+    if (plt || sec) {
       const std::uint64_t entry = (addr - sh.sh_addr) / kEntry;
       if (sec || entry > 0) index = sec ? entry : entry - 1;
+    } else if (n == ".plt.got") {
+      plt_got = scn;
+      plt_got_sh = sh;
     }
   }
-  GElf_Shdr rela_sh, syms_sh;
-  if (!index || rela == nullptr || gelf_getshdr(rela, &rela_sh) == nullptr) return std::nullopt;
-  Elf_Scn* syms = elf_getscn(elf, rela_sh.sh_link);
-  Elf_Data* rela_data = elf_getdata(rela, nullptr);
-  Elf_Data* syms_data = syms ? elf_getdata(syms, nullptr) : nullptr;
-  GElf_Rela r;
-  GElf_Sym sym;
-  if (syms_data == nullptr || gelf_getshdr(syms, &syms_sh) == nullptr || rela_data == nullptr ||
-      gelf_getrela(rela_data, static_cast<int>(*index), &r) == nullptr ||
-      gelf_getsym(syms_data, static_cast<int>(GELF_R_SYM(r.r_info)), &sym) == nullptr)
-    return std::nullopt;
-  const char* target = elf_strptr(elf, syms_sh.sh_link, sym.st_name);
-  if (target == nullptr || *target == '\0') return std::nullopt;
-  return demangle(target) + "@plt";
+  std::string target;
+  if (index)
+    target = relocation_target(elf, rela_plt, *index);
+  else if (auto k = plt_got ? plt_got_relocation(plt_got, plt_got_sh, rela_dyn, addr) : std::nullopt)
+    target = relocation_target(elf, rela_dyn, *k);
+  if (target.empty()) return std::nullopt;
+  return demangle(target.c_str()) + "@plt";
 }
 
 // Name of an inlined subroutine: its abstract origin's linkage name

@@ -80,7 +80,7 @@ TEST(Symbolizer, NamesPltStubsByTheirTarget) {
   ASSERT_TRUE(maps.snapshot(getpid()));
   Symbolizer symbolizer;
   // .plt follows .init (readelf -S): a 16-byte header at 0x1020, then one
-  // 16-byte stub per .rela.plt entry.
+  // 16-byte stub per .rela.plt entry, then .plt.got.
   std::uint64_t code = 0;
   for (const Mapping& m : maps.mappings(getpid()))
     if (m.path.find("libpg_plugin.so") != std::string::npos && m.pgoff == 0x1000) code = m.start - 0x1000;
@@ -95,6 +95,9 @@ TEST(Symbolizer, NamesPltStubsByTheirTarget) {
   EXPECT_NE(std::ranges::find(stubs, "read@plt"), stubs.end()) << testing::PrintToString(stubs);
   EXPECT_NE(std::ranges::find(stubs, "std::chrono::_V2::steady_clock::now()@plt"), stubs.end())
       << testing::PrintToString(stubs);
+  // .plt.got follows .plt: one 8-byte entry that jumps through the GOT slot
+  // of a GLOB_DAT relocation (__cxa_finalize, called at unload).
+  EXPECT_EQ(stubs.back(), "__cxa_finalize@plt") << testing::PrintToString(stubs);
   std::vector<Frame> header;
   symbolizer.user_frames(maps, getpid(), code + 0x1020, false, header);
   ASSERT_FALSE(header.empty());
