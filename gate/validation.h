@@ -32,7 +32,7 @@ struct ValidationOptions {
   unsigned max_repetitions_per_side = 0;
   std::optional<Method> method;  // as the pool's regression.method (t) unless set
   double margin_fraction = CompareOptions{}.margin_fraction;  // as the gate's
-  bool paired = false;  // A/B pairs from the same rounds (paired t) instead of baseline mode (Welch)
+  bool paired = false;  // A/B pairs from the same rounds (paired tests) instead of baseline mode
   std::uint64_t seed = 1;
 };
 

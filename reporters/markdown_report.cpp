@@ -165,8 +165,8 @@ std::string methods_phrase(const gate::GateReport& r) {
     switch (m) {
       case gate::Method::t: return r.mode == "ab" ? "paired t on log ratios" : "Welch's t on log values";
       case gate::Method::permutation:
-        return "permutation tests of the mean of log values or, where the fastest repetitions agree better, of "
-               "their minimum (the machine only slows a process down)";
+        return "permutation tests that combine the mean and the minimum of log values (the machine only slows a "
+               "process down, so the fastest repetitions show the code where they agree)";
       case gate::Method::rank: return "Hodges–Lehmann with exact rank tests";
     }
     return "?";

@@ -123,7 +123,7 @@ void add_validate_command(CLI::App& app, Action& action) {
   cmd->add_option("--max-reps", opts->validation.max_repetitions_per_side,
                   "Adaptive: while inconclusive, 2 more repetitions per side up to this many (as the gate does)")
       ->capture_default_str();
-  cmd->add_flag("--paired", opts->validation.paired, "Compare draws as A/B pairs (paired t)");
+  cmd->add_flag("--paired", opts->validation.paired, "Compare draws as A/B pairs (paired tests)");
   add_method_option(cmd, opts->validation.method);
   cmd->add_option("--margin", opts->validation.margin_fraction,
                   "A regression needs the interval's lower bound above 1 + MARGIN x threshold (0: above 1)")

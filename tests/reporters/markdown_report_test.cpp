@@ -54,9 +54,9 @@ TEST(MarkdownReport, MethodsAndTheFastestRepetitionsAreNamed) {
   const std::string md = render_markdown_report(report({sk, lru}));
   EXPECT_NE(md.find("| ❌ | sketches | p99, fastest | 1.00 µs | 1.15 µs | +15.0 % ["), std::string::npos) << md;
   EXPECT_NE(md.find("| ✅ | lru | p99 | "), std::string::npos) << md;
-  EXPECT_NE(md.find("paired t on log ratios (lru); permutation tests of the mean of log values or, where the "
-                    "fastest repetitions agree better, of their minimum (the machine only slows a process down) "
-                    "(sketches)"),
+  EXPECT_NE(md.find("paired t on log ratios (lru); permutation tests that combine the mean and the minimum of log "
+                    "values (the machine only slows a process down, so the fastest repetitions show the code where "
+                    "they agree) (sketches)"),
             std::string::npos)
       << md;
   const std::string one = render_markdown_report(report({lru}));
