@@ -86,7 +86,6 @@ class Relabellings {
       }
       all_.push_back(summarize(b, h, is_head));
     }
-    mean_difference_ = all_.front().mean0;
   }
 
   // Tests θ = e^shift.
@@ -132,7 +131,7 @@ class Relabellings {
     return t;
   }
 
-  double mean_difference() const { return mean_difference_; }
+  double mean_difference() const { return all_.front().mean0; }
 
  private:
   static Relabelling summarize(const std::vector<double>& b, const std::vector<double>& h,
@@ -174,7 +173,6 @@ class Relabellings {
   }
 
   std::vector<Relabelling> all_;  // [0] is the observed labelling
-  double mean_difference_ = 0;
 };
 
 // The boundary between shifts whose test rejects (p(shift) <= tail) and

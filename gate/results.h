@@ -73,6 +73,7 @@ struct Target {
 // reach alike), or rank-based (Hodges–Lehmann with the Mann–Whitney /
 // Wilcoxon signed-rank interval).
 enum class Method { t, permutation, rank };
+inline constexpr Method kMethods[] = {Method::t, Method::permutation, Method::rank};
 std::string_view to_string(Method m);
 // "t", "permutation" or "rank"; nullopt for anything else.
 std::optional<Method> parse_method(std::string_view name);

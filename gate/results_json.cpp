@@ -19,7 +19,7 @@ std::string_view to_string(Method m) {
 }
 
 std::optional<Method> parse_method(std::string_view name) {
-  for (Method m : {Method::t, Method::permutation, Method::rank})
+  for (Method m : kMethods)
     if (to_string(m) == name) return m;
   return std::nullopt;
 }

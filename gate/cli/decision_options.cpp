@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "gate/cli/command.h"
 
@@ -33,13 +34,15 @@ CLI::Option* add_margin_option(CLI::App* cmd, double& margin_fraction) {
 }
 
 CLI::Option* add_method_option(CLI::App* cmd, std::optional<gate::Method>& method) {
+  std::vector<std::string> names;
+  for (gate::Method m : gate::kMethods) names.emplace_back(gate::to_string(m));
   return with_env(cmd->add_option_function<std::string>(
                          "--method",
                          [&method](const std::string& name) { method = gate::parse_method(name); },
                          "How ratios, intervals and p-values are computed: t, permutation (mean or minimum of "
                          "logs, for a p99 that undisturbed processes share) or rank (default: each benchmark's "
                          "regression.method, t)")
-                     ->check(CLI::IsMember({"t", "permutation", "rank"})));
+                     ->check(CLI::IsMember(names)));
 }
 
 }  // namespace perfgate::cli
