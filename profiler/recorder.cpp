@@ -241,6 +241,12 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, Symbolize
     profile.add(ids, raw.weight);
   }
   fp.warn(profile);
+  if (c.samples == 0)
+    profile.warnings.push_back(
+        options.mode == Mode::cpu
+            ? "no samples: the target did not run on a CPU while it was recorded (it slept or waited; "
+              "--mode offcpu shows where)"
+            : "no off-CPU time recorded: the target never blocked while it was recorded");
   if (profile.stats.drop_rate() > 0.01)
     profile.warnings.push_back(fmt::format(
         "{:.1f} % of samples were dropped (stack map full: {} of {}) — the profile is incomplete",

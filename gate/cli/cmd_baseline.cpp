@@ -79,6 +79,10 @@ ExitCode save(const BaselineOptions& o) {
 }
 
 ExitCode show(const BaselineOptions& o) {
+  if (std::error_code ec; !std::filesystem::exists(o.path, ec))
+    return fail(gate::Error::bad_input(fmt::format(
+        "no baseline at {}; store one with 'perfgate baseline save [RESULTS]' (default perfgate-out/results.json)",
+        o.path)));
   auto results = load_results(o.path);
   if (!results) return fail(results.error());
   fmt::print("baseline {}: commit {}, {} ({}), {} benchmarks\n", o.path,

@@ -393,9 +393,20 @@ TEST_F(Cli, BaselineSaveValidatesAndCheckComparesAgainstIt) {
   Outcome o = perfgate({"check", "-r", "3"});
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.out.find("no baseline yet"), std::string::npos) << o.out;
+  o = perfgate({"baseline", "show"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_EQ(o.err.rfind("perfgate: error: no baseline at .perfgate/baseline.json; store one with 'perfgate baseline "
+                        "save",
+                        0),
+            0u)
+      << o.err;
   o = perfgate({"baseline", "save"});
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_TRUE(fs::exists(dir_ / ".perfgate/baseline.json"));
+  o = perfgate({"baseline", "show"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("1 benchmarks"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("  t "), std::string::npos) << o.out;
   o = perfgate({"check", "-r", "3"});
   EXPECT_TRUE(o.code == 0 || o.code == 1) << o.err;  // timing of /bin/true decides; both are verdicts
   EXPECT_NE(read("perfgate-out/report.md").find("<!-- perfgate:report -->"), std::string::npos);

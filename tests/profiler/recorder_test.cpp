@@ -364,6 +364,29 @@ TEST(Recorder, AttachesToARunningPid) {
   ASSERT_TRUE(p) << p.error().message;
   EXPECT_NEAR(p->stats.duration_s, 0.6, 0.2);
   EXPECT_NEAR(share(*p, "cost_split_heavy"), 0.70, 0.07) << to_folded(*p);
+  EXPECT_TRUE(std::ranges::none_of(p->warnings, [](const std::string& w) { return w.starts_with("no samples"); }));
+}
+
+TEST(Recorder, SaysSoWhenASleepingTargetGaveNoSamples) {
+  PG_REQUIRE_BPF();
+  pid_t pid = 0;
+  char arg0[] = "/bin/sleep";
+  char arg1[] = "5";
+  char* argv[] = {arg0, arg1, nullptr};
+  ASSERT_EQ(posix_spawn(&pid, arg0, nullptr, nullptr, argv, environ), 0);
+  usleep(50'000);
+  RecordOptions o;
+  o.hz = 999;
+  o.duration_s = 0.3;
+  auto p = record_pid(pid, o);
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->stats.samples, 0u) << to_folded(*p);
+  EXPECT_EQ(p->total(), 0u);
+  ASSERT_EQ(p->warnings.size(), 1u);
+  EXPECT_EQ(p->warnings[0].rfind("no samples: the target did not run on a CPU", 0), 0u) << p->warnings[0];
+  EXPECT_NE(p->warnings[0].find("--mode offcpu"), std::string::npos) << p->warnings[0];
 }
 
 TEST(Recorder, ReportsACrashedTargetAndKeepsItsProfile) {
