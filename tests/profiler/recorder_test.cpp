@@ -48,6 +48,25 @@ double children_cpu_s() {
   return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1e-6 * double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
+// Starts argv (absolute path), lets it run settle_us, attaches for
+// duration_s at 999 Hz, then kills and reaps it.
+std::expected<Profile, Error> record_attached(std::vector<std::string> argv, useconds_t settle_us, double duration_s) {
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0)
+    return std::unexpected(Error{Error::Kind::runtime, "cannot start " + argv[0]});
+  usleep(settle_us);
+  RecordOptions o;
+  o.hz = 999;
+  o.duration_s = duration_s;
+  auto p = record_pid(pid, o);
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  return p;
+}
+
 RecordResult record(std::vector<std::string> argv, unsigned hz = 999, Mode mode = Mode::cpu) {
   RecordOptions o;
   o.hz = hz;
@@ -349,18 +368,7 @@ TEST(Recorder, OffCpuModeWeighsWhereThreadsBlockOnALock) {
 
 TEST(Recorder, AttachesToARunningPid) {
   PG_REQUIRE_BPF();
-  pid_t pid = 0;
-  char arg0[] = PG_TARGET_COST_SPLIT;
-  char arg1[] = "3";
-  char* argv[] = {arg0, arg1, nullptr};
-  ASSERT_EQ(posix_spawn(&pid, arg0, nullptr, nullptr, argv, environ), 0);
-  usleep(100'000);
-  RecordOptions o;
-  o.hz = 999;
-  o.duration_s = 0.6;
-  auto p = record_pid(pid, o);
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
+  auto p = record_attached({PG_TARGET_COST_SPLIT, "3"}, 100'000, 0.6);
   ASSERT_TRUE(p) << p.error().message;
   EXPECT_NEAR(p->stats.duration_s, 0.6, 0.2);
   EXPECT_NEAR(share(*p, "cost_split_heavy"), 0.70, 0.07) << to_folded(*p);
@@ -369,18 +377,7 @@ TEST(Recorder, AttachesToARunningPid) {
 
 TEST(Recorder, SaysSoWhenASleepingTargetGaveNoSamples) {
   PG_REQUIRE_BPF();
-  pid_t pid = 0;
-  char arg0[] = "/bin/sleep";
-  char arg1[] = "5";
-  char* argv[] = {arg0, arg1, nullptr};
-  ASSERT_EQ(posix_spawn(&pid, arg0, nullptr, nullptr, argv, environ), 0);
-  usleep(50'000);
-  RecordOptions o;
-  o.hz = 999;
-  o.duration_s = 0.3;
-  auto p = record_pid(pid, o);
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
+  auto p = record_attached({"/bin/sleep", "5"}, 50'000, 0.3);
   ASSERT_TRUE(p) << p.error().message;
   EXPECT_EQ(p->stats.samples, 0u) << to_folded(*p);
   EXPECT_EQ(p->total(), 0u);
