@@ -40,7 +40,7 @@ struct Stack {
 
 struct SamplerStats {
   std::uint64_t samples = 0;      // samples taken of the target tree (offcpu: blocked spans)
-  std::uint64_t lost = 0;         // samples not aggregated: the counts map was full
+  std::uint64_t lost = 0;         // samples not aggregated: the stacks map was full
   std::uint64_t truncated = 0;    // stacks cut at the maximum depth
   std::uint64_t missing_user_stacks = 0;  // samples without a user stack
   unsigned hz = 0;                // sampling frequency (cpu mode)

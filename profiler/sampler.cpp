@@ -127,7 +127,6 @@ std::expected<Sampler, Error> Sampler::create(const Options& options) {
     s.skel_->rodata->hash_mask = std::strtoull(mask, nullptr, 0);
     collided_entries = options.max_stacks;
   }
-  bpf_map__set_max_entries(s.skel_->maps.counts, options.max_stacks);
   bpf_map__set_max_entries(s.skel_->maps.stacks, options.max_stacks);
   bpf_map__set_max_entries(s.skel_->maps.collided, collided_entries);
   // Only the programs of the chosen mode are loaded; the tree hooks always.
@@ -291,11 +290,15 @@ void for_each_weight(int fd, F&& f) {
 std::vector<RawStack> Sampler::read_stacks() const {
   std::vector<RawStack> out;
   const int stacks_fd = bpf_map__fd(skel_->maps.stacks);
-  auto stack = std::make_unique<pg_stack_key>();
-  for_each_weight<pg_count_key>(bpf_map__fd(skel_->maps.counts), [&](const pg_count_key& k, std::uint64_t w) {
-    // The BPF side stores a stack before its first count.
-    if (bpf_map_lookup_elem(stacks_fd, &k, stack.get()) == 0) out.push_back(raw_stack(*stack, w));
-  });
+  auto entry = std::make_unique<pg_stack_entry>();
+  pg_count_key key{}, next{};
+  const pg_count_key* prev = nullptr;
+  while (bpf_map_get_next_key(stacks_fd, prev, &next) == 0) {
+    if (bpf_map_lookup_elem(stacks_fd, &next, entry.get()) == 0 && entry->weight != 0)
+      out.push_back(raw_stack(entry->key, entry->weight));
+    key = next;
+    prev = &key;
+  }
   for_each_weight<pg_stack_key>(bpf_map__fd(skel_->maps.collided),
                                 [&](const pg_stack_key& k, std::uint64_t w) { out.push_back(raw_stack(k, w)); });
   return out;

@@ -55,7 +55,7 @@ class Sampler {
   struct Options {
     Mode mode = Mode::cpu;
     unsigned hz = 99;
-    std::uint32_t max_stacks = 16384;  // entries of the counts map
+    std::uint32_t max_stacks = 16384;  // entries of the stacks map
     // Have the kernel time every run of the programs (BPF_ENABLE_STATS, as
     // sysctl kernel.bpf_stats_enabled=1 does, for as long as the Sampler
     // lives), for program_stats(). Costs two clock reads per run.

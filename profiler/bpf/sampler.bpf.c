@@ -43,20 +43,13 @@ struct {
   __type(value, struct pg_target);
 } targets SEC(".maps");
 
-// Hashed stack -> samples (cpu) or blocked ns (offcpu), and the stack each
-// key stands for (see pg_count_key); max_entries of both set by the loader.
+// Hashed stack -> the stack and its samples (cpu) or blocked ns (offcpu);
+// see pg_count_key and pg_stack_entry. max_entries set by the loader.
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 16384);
   __type(key, struct pg_count_key);
-  __type(value, __u64);
-} counts SEC(".maps");
-
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 16384);
-  __type(key, struct pg_count_key);
-  __type(value, struct pg_stack_key);
+  __type(value, struct pg_stack_entry);
 } stacks SEC(".maps");
 
 // The rare stack whose hashed key another stack already holds, counted under
@@ -75,14 +68,14 @@ struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
   __uint(max_entries, 1);
   __type(key, __u32);
-  __type(value, struct pg_stack_key);
+  __type(value, struct pg_stack_entry);
 } sample_scratch SEC(".maps");
 
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
   __uint(max_entries, 1);
   __type(key, __u32);
-  __type(value, struct pg_offcpu_start);
+  __type(value, struct pg_stack_entry);
 } switch_scratch SEC(".maps");
 
 // offcpu: thread id -> when it left the CPU and with which stack.
@@ -90,7 +83,7 @@ struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 4096);
   __type(key, __u32);
-  __type(value, struct pg_offcpu_start);
+  __type(value, struct pg_stack_entry);
 } offcpu_start SEC(".maps");
 
 struct {
@@ -228,7 +221,7 @@ static __always_inline __u32 depth_of(__u32 d) { return d < PG_MAX_STACK_DEPTH ?
 // outside every code range. Code built without frame pointers leaves any
 // pointer in rbp, and the walk then reads the words it points at as frames:
 // made-up return addresses, different on every sample, which would fill the
-// counts map with unique stacks of junk. Frame 0 is the sampled address.
+// stacks map with unique stacks of junk. Frame 0 is the sampled address.
 struct pg_keep_ctx {
   const __u64 *frames;
   const struct pg_code_ranges *code;
@@ -250,20 +243,35 @@ static __always_inline __u32 frames_in_code(const __u64 *frames, __u32 depth, co
   return k.kept;
 }
 
-// See pg_stack_key.ret_addr. The task's user registers (saved where it
-// entered the kernel: syscall or interrupt) give the user sp.
+// The user sp and rbp of a sample: in_user, those of the sample itself
+// (the interrupted user code); otherwise the task's user registers, saved
+// where it entered the kernel (syscall or interrupt).
+struct pg_user_regs {
+  __u64 sp, bp;
+  int in_user;
+};
+
+// See pg_stack_key.ret_addr. Registers and mm are read by plain loads (the
+// task's through its BTF pointer), not helper calls: this runs per sample.
 static __always_inline void scan_returns(struct pg_stack_key *key, const struct pg_target *t,
-                                         struct pg_counters *cnt) {
+                                         struct pg_counters *cnt, const struct pg_user_regs *ur) {
   key->ret_count = 0;
   key->pad = 0;
   __builtin_memset(key->ret_addr, 0, sizeof(key->ret_addr));
   __builtin_memset(key->ret_slot, 0, sizeof(key->ret_slot));
   if (key->user_depth == 0 || !scan_stack) return;
-  struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-  if (!regs) return;
+  struct task_struct *task = bpf_get_current_task_btf();
   __u64 sp = 0, bp = 0;
-  if (bpf_probe_read_kernel(&sp, sizeof(sp), &PT_REGS_SP(regs)) != 0 || sp == 0) return;
-  bpf_probe_read_kernel(&bp, sizeof(bp), &PT_REGS_FP(regs));
+  if (ur->in_user) {
+    sp = ur->sp;
+    bp = ur->bp;
+  } else {
+    const struct pt_regs *regs = (const struct pt_regs *)bpf_task_pt_regs(task);
+    if (!regs) return;
+    sp = PT_REGS_SP(regs);
+    bp = PT_REGS_FP(regs);
+  }
+  if (sp == 0) return;
   // Frames the rbp walk skips lie below the frame rbp points to: when rbp is
   // a frame pointer into the window, only the words up to it need scanning
   // (for code built with frame pointers, a handful — this keeps the common
@@ -278,7 +286,7 @@ static __always_inline void scan_returns(struct pg_stack_key *key, const struct 
   // cover all code (a mremap that moves code keeps it: a documented limit).
   const struct pg_code_ranges *code = bpf_map_lookup_elem(&code_ranges, &key->tgid);
   if (code && (code->code_gen != t->code_gen || code->count == 0 ||
-               code->exec_pages != BPF_CORE_READ((struct task_struct *)bpf_get_current_task_btf(), mm, exec_vm)))
+               code->exec_pages != task->mm->exec_vm))
     code = 0;
   // A leaf in a shallow range (code built with frame pointers): the rbp
   // walk has its callers, or its return address is in the top few words.
@@ -324,17 +332,18 @@ static __always_inline void notify(__u32 type, __u32 tgid, struct pg_counters *c
 }
 
 // Fills key with the current task's kernel and user stacks; a sample taken
-// in user mode (in_user) has no kernel stack, and is not asked for one. Only
-// the frames up to each depth are set.
+// in user mode (ur->in_user) has no kernel stack, and is not asked for one.
+// Only the frames up to each depth are set.
 static __always_inline void capture(void *ctx, struct pg_stack_key *key, __u32 tgid,
-                                    const struct pg_target *t, struct pg_counters *c, int in_user) {
+                                    const struct pg_target *t, struct pg_counters *c,
+                                    const struct pg_user_regs *ur) {
   key->tgid = tgid;
   key->flags = 0;
-  long n = in_user ? 0 : bpf_get_stack(ctx, key->kernel, sizeof(key->kernel), 0);
+  long n = ur->in_user ? 0 : bpf_get_stack(ctx, key->kernel, sizeof(key->kernel), 0);
   key->kernel_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
   n = bpf_get_stack(ctx, key->user, sizeof(key->user), BPF_F_USER_STACK);
   key->user_depth = n > 0 ? (__u32)(n / sizeof(__u64)) : 0;
-  scan_returns(key, t, c);
+  scan_returns(key, t, c, ur);
   if (key->user_depth == 0) {
     key->flags |= PG_STACK_NO_USER;
     if (c) c->missing_user++;
@@ -345,16 +354,16 @@ static __always_inline void capture(void *ctx, struct pg_stack_key *key, __u32 t
     if (c) c->truncated++;
 }
 
-// Adds weight under key in map (counts or collided), which another CPU may be
+// Adds weight under key in the collided map, which another CPU may be
 // inserting at the same moment.
-static __always_inline void add_to(void *map, const void *key, __u64 weight, struct pg_counters *c) {
-  __u64 *v = bpf_map_lookup_elem(map, key);
+static __always_inline void add_collided(const struct pg_stack_key *key, __u64 weight, struct pg_counters *c) {
+  __u64 *v = bpf_map_lookup_elem(&collided, key);
   if (v) {
     __sync_fetch_and_add(v, weight);
     return;
   }
-  if (bpf_map_update_elem(map, key, &weight, BPF_NOEXIST) == 0) return;
-  v = bpf_map_lookup_elem(map, key);  // inserted meanwhile (-EEXIST), or full
+  if (bpf_map_update_elem(&collided, key, &weight, BPF_NOEXIST) == 0) return;
+  v = bpf_map_lookup_elem(&collided, key);  // inserted meanwhile (-EEXIST), or full
   if (v)
     __sync_fetch_and_add(v, weight);
   else if (c)
@@ -424,10 +433,11 @@ static __always_inline int same_returns(const struct pg_stack_key *a, const stru
   return differ == 0;
 }
 
-// Adds weight to the stack in key (depths, flags and frames set by capture;
-// scratch: its frames past the depths are rewritten on a collision).
-static __always_inline void add_weight(struct pg_stack_key *key, __u64 weight,
-                                       struct pg_counters *c) {
+// Adds weight to the stack in e->key (depths, flags and frames set by
+// capture; e is scratch: its weight is overwritten, and its frames past the
+// depths on a collision).
+static __always_inline void add_weight(struct pg_stack_entry *e, __u64 weight, struct pg_counters *c) {
+  struct pg_stack_key *key = &e->key;
   struct pg_count_key ck = {.tgid = key->tgid,
                             .flags = key->flags,
                             .user_depth = key->user_depth,
@@ -439,23 +449,21 @@ static __always_inline void add_weight(struct pg_stack_key *key, __u64 weight,
   h = hash_frames(key->user, key->user_depth, h);
   ck.hash = hash_frames(key->kernel, key->kernel_depth, h) & hash_mask;
 
-  const struct pg_stack_key *stored = bpf_map_lookup_elem(&stacks, &ck);
+  struct pg_stack_entry *stored = bpf_map_lookup_elem(&stacks, &ck);
   if (!stored) {
-    // A new stack: store it before its count, so every count has its stack.
-    if (bpf_map_update_elem(&stacks, &ck, key, BPF_NOEXIST) == 0) {
-      add_to(&counts, &ck, weight, c);
-      return;
-    }
-    stored = bpf_map_lookup_elem(&stacks, &ck);  // another CPU stored one meanwhile
+    // A new stack: stored with its first weight.
+    e->weight = weight;
+    if (bpf_map_update_elem(&stacks, &ck, e, BPF_NOEXIST) == 0) return;
+    stored = bpf_map_lookup_elem(&stacks, &ck);  // another CPU stored one meanwhile, or full
     if (!stored) {
       if (c) c->lost++;
       return;
     }
   }
-  int same = same_returns(stored, key) && same_frames(key->user, stored->user, key->user_depth) &&
-             same_frames(key->kernel, stored->kernel, key->kernel_depth);
+  int same = same_returns(&stored->key, key) && same_frames(key->user, stored->key.user, key->user_depth) &&
+             same_frames(key->kernel, stored->key.kernel, key->kernel_depth);
   if (same) {
-    add_to(&counts, &ck, weight, c);
+    __sync_fetch_and_add(&stored->weight, weight);
     return;
   }
   // A different stack under the same key: count it under its whole stack,
@@ -463,7 +471,7 @@ static __always_inline void add_weight(struct pg_stack_key *key, __u64 weight,
   if (c) c->collided++;
   zero_tail(key->user, key->user_depth);
   zero_tail(key->kernel, key->kernel_depth);
-  add_to(&collided, key, weight, c);
+  add_collided(key, weight, c);
 }
 
 SEC("perf_event")
@@ -479,11 +487,13 @@ int pg_sample(struct bpf_perf_event_data *ctx) {
     notify(PG_EVENT_NEW_PROCESS, tgid, c);
   }
   __u32 zero = 0;
-  struct pg_stack_key *key = bpf_map_lookup_elem(&sample_scratch, &zero);
-  if (!key) return 0;
+  struct pg_stack_entry *e = bpf_map_lookup_elem(&sample_scratch, &zero);
+  if (!e) return 0;
   // cs's privilege level: 3 is user mode (x86-64).
-  capture(ctx, key, tgid, t, c, (ctx->regs.cs & 3) == 3);
-  add_weight(key, 1, c);
+  const struct pg_user_regs ur = {
+      .sp = PT_REGS_SP(&ctx->regs), .bp = PT_REGS_FP(&ctx->regs), .in_user = (ctx->regs.cs & 3) == 3};
+  capture(ctx, &e->key, tgid, t, c, &ur);
+  add_weight(e, 1, c);
   return 0;
 }
 
@@ -546,11 +556,11 @@ int pg_switch(struct bpf_raw_tracepoint_args *ctx) {
   __u32 next_pid = (__u32)BPF_CORE_READ(next, pid);
   struct pg_counters *c = get_counters();
 
-  struct pg_offcpu_start *s = bpf_map_lookup_elem(&offcpu_start, &next_pid);
+  struct pg_stack_entry *s = bpf_map_lookup_elem(&offcpu_start, &next_pid);
   if (s) {
-    __u64 blocked_ns = now - s->start_ns;
+    __u64 blocked_ns = now - s->weight;  // weight: when it left the CPU
     if (c) c->samples++;
-    add_weight(&s->key, blocked_ns, c);
+    add_weight(s, blocked_ns, c);
     bpf_map_delete_elem(&offcpu_start, &next_pid);
   }
 
@@ -567,10 +577,11 @@ int pg_switch(struct bpf_raw_tracepoint_args *ctx) {
     notify(PG_EVENT_NEW_PROCESS, tgid, c);
   }
   __u32 zero = 0;
-  struct pg_offcpu_start *scratch = bpf_map_lookup_elem(&switch_scratch, &zero);
+  struct pg_stack_entry *scratch = bpf_map_lookup_elem(&switch_scratch, &zero);
   if (!scratch) return 0;
-  scratch->start_ns = now;
-  capture(ctx, &scratch->key, tgid, t, c, 0);
+  scratch->weight = now;  // when it left; the blocked span once it is back
+  const struct pg_user_regs ur = {.in_user = 0};
+  capture(ctx, &scratch->key, tgid, t, c, &ur);
   if (bpf_map_update_elem(&offcpu_start, &pid, scratch, BPF_ANY) != 0 && c) c->offcpu_lost++;
   return 0;
 }

@@ -80,12 +80,11 @@ struct pg_stack_key {
 };
 
 
-// The key of the counts map (and of the stacks map, which holds the stack it
-// stands for): a 64-bit hash of the used frames instead of the 2 KiB stack,
-// which the hash map would hash and compare whole on every sample. The hash
-// never decides alone: every sample compares its frames with the stored
-// stack, and a different stack under the same key is counted in the collided
-// map under its whole stack — no two stacks ever share a count.
+// The key of the stacks map: a 64-bit hash of the used frames instead of the
+// 2 KiB stack, which the hash map would hash and compare whole on every
+// sample. The hash never decides alone: every sample compares its frames with
+// the stored stack, and a different stack under the same key is counted in
+// the collided map under its whole stack — no two stacks ever share a count.
 struct pg_count_key {
   pg_u32 tgid;
   pg_u32 flags;
@@ -103,7 +102,7 @@ struct pg_count_key {
 // Per-CPU counters (one pg_counters per CPU in an array of size 1).
 struct pg_counters {
   pg_u64 samples;        // samples of the target tree (cpu) or blocked spans (offcpu)
-  pg_u64 lost;           // not aggregated: counts map full
+  pg_u64 lost;           // not aggregated: stacks map full
   pg_u64 truncated;      // a stack that reached PG_MAX_STACK_DEPTH
   pg_u64 missing_user;   // no user stack (kernel thread context, or unwinding failed)
   pg_u64 events_lost;    // ring buffer full: a new-process notice was dropped
@@ -138,9 +137,13 @@ struct pg_target {
   pg_u32 code_gen;
 };
 
-// offcpu: what a thread left the CPU with, until it comes back.
-struct pg_offcpu_start {
-  pg_u64 start_ns;
+// A stack and its weight: the value of the stacks map, whose weight is the
+// samples (cpu) or blocked ns (offcpu) counted so far — one lookup per sample
+// finds the stack to compare with and the count to add to. Also what a
+// program builds a sample in, and, in offcpu_start, what a thread left the
+// CPU with: there weight holds when it left (ns) until it comes back.
+struct pg_stack_entry {
+  pg_u64 weight;
   struct pg_stack_key key;
 };
 
