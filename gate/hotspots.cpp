@@ -138,6 +138,16 @@ std::vector<DifferentialHotspot> differential_hotspots(const profiler::Profile& 
   return out;
 }
 
+bool within_sampling_noise(const DifferentialHotspot& d, std::uint64_t base_samples, std::uint64_t head_samples) {
+  if (base_samples == 0 || head_samples == 0) return true;
+  auto moved = [&](double base_percent, double head_percent) {
+    const double pb = base_percent / 100, ph = head_percent / 100;
+    const double se = std::sqrt(pb * (1 - pb) / double(base_samples) + ph * (1 - ph) / double(head_samples));
+    return ph - pb > kSharesNoiseZ * se;
+  };
+  return !moved(d.base_self_percent, d.head_self_percent) && !moved(d.base_total_percent, d.head_total_percent);
+}
+
 void attach_hotspots(GateReport& report, const Results& base, const std::filesystem::path& base_dir,
                      const Results& head, const std::filesystem::path& head_dir) {
   std::map<std::string, const BenchmarkResult*> base_by_name;
@@ -165,9 +175,20 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
       auto base_profile = it == base_by_name.end() ? std::expected<profiler::Profile, std::string>(
                                                          std::unexpected(std::string("not in base")))
                                                    : load_profile(it->second->profile, base_dir);
-      if (base_profile)
+      if (base_profile) {
         out.differential = differential_hotspots(*base_profile, *head_profile, hb.hotspots.top);
-      else
+        // A regression of latency through waiting or queueing leaves the CPU
+        // shares where they were; ranking their noise would point at a
+        // random function.
+        if (head_profile->mode() == profiler::Mode::cpu && base_profile->mode() == profiler::Mode::cpu &&
+            (out.differential.empty() ||
+             within_sampling_noise(out.differential.front(), base_profile->total(), head_profile->total())))
+          notes.push_back(fmt::format(
+              "no function's CPU share grew beyond sampling noise ({} base, {} head samples): the regression did "
+              "not change where CPU time goes — waiting or queueing does not show in a CPU profile "
+              "(perfgate record --mode offcpu)",
+              base_profile->total(), head_profile->total()));
+      } else
         notes.push_back("no differential hotspots: base " + base_profile.error());
     }
     for (const auto& n : notes) out.note += (out.note.empty() ? "" : "; ") + n;

@@ -56,6 +56,14 @@ std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const Hotsp
 std::vector<DifferentialHotspot> differential_hotspots(const profiler::Profile& base,
                                                        const profiler::Profile& head, std::size_t top);
 
+// Whether d's growth could be sampling noise alone: neither its self nor its
+// total share moved by kSharesNoiseZ binomial standard errors of the
+// difference of two shares from base_samples and head_samples samples (cpu
+// profiles). 2 keeps a +6 point self growth at ~650 samples a side (lru's
+// +15 %, 4 errors) and flags a +0.2 point one (2 in 10 of an error).
+inline constexpr double kSharesNoiseZ = 2.0;
+bool within_sampling_noise(const DifferentialHotspot& d, std::uint64_t base_samples, std::uint64_t head_samples);
+
 // Fills report.hotspots for every benchmark of head: top hotspots from its
 // profile, differential hotspots for regressions whose base has a profile
 // too. Profile paths are relative to the directory of each results file. A

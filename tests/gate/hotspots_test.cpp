@@ -134,6 +134,24 @@ TEST(Hotspots, DifferentialListsACallerThatSpendsTimeItselfAfterTheSlowedFunctio
   EXPECT_NEAR(d[1].growth, 20, 1e-9);
 }
 
+TEST(Hotspots, GrowthWithinSamplingNoiseIsToldApartFromARealOne) {
+  // batcher +30 % on 2026-12-06: the top "grower" moved by 0.2 points.
+  const DifferentialHotspot flat{.base_self_percent = 3.9, .head_self_percent = 4.1,
+                                 .base_total_percent = 3.9, .head_total_percent = 4.1};
+  EXPECT_TRUE(within_sampling_noise(flat, 724, 738));
+  // The same 0.2 points over a million samples a side is a real change.
+  EXPECT_FALSE(within_sampling_noise(flat, 1'000'000, 1'000'000));
+  // lru +15 % the same day: self 4.7 -> 10.8 %, ~4 standard errors.
+  const DifferentialHotspot lru{.base_self_percent = 4.7, .head_self_percent = 10.8,
+                                .base_total_percent = 29.0, .head_total_percent = 32.3};
+  EXPECT_FALSE(within_sampling_noise(lru, 666, 619));
+  // Only the total share grew clearly: enough.
+  const DifferentialHotspot caller{.base_self_percent = 1.0, .head_self_percent = 1.0,
+                                   .base_total_percent = 20.0, .head_total_percent = 40.0};
+  EXPECT_FALSE(within_sampling_noise(caller, 500, 500));
+  EXPECT_TRUE(within_sampling_noise(lru, 0, 619)) << "an empty profile shows nothing";
+}
+
 TEST(Hotspots, AttachReadsProfilesBesideTheResultsAndNotesMissingOnes) {
   const auto dir = std::filesystem::temp_directory_path() / ("perfgate-hotspots-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir / "profiles");
@@ -144,19 +162,37 @@ TEST(Hotspots, AttachReadsProfilesBesideTheResultsAndNotesMissingOnes) {
   add(head, {{"main", 100}, {"other", 500}}, 20);
   std::ofstream(dir / "profiles/base.json") << profile_to_json(base);
   std::ofstream(dir / "profiles/head.json") << profile_to_json(head);
+  // A regression that left the CPU shares where they were (queueing).
+  Profile queued_base, queued_head;
+  add(queued_base, {{"main", 100}, {"work", 500}}, 90);
+  add(queued_base, {{"main", 100}, {"sleep", 500}}, 10);
+  add(queued_head, {{"main", 100}, {"work", 500}}, 89);
+  add(queued_head, {{"main", 100}, {"sleep", 500}}, 11);
+  std::ofstream(dir / "profiles/queued-base.json") << profile_to_json(queued_base);
+  std::ofstream(dir / "profiles/queued-head.json") << profile_to_json(queued_head);
 
   Results b, h;
-  BenchmarkResult slow{.name = "slow"}, plain{.name = "plain"};
+  BenchmarkResult slow{.name = "slow"}, plain{.name = "plain"}, queued{.name = "queued"};
   slow.profile = ProfileRef{"ok", "profiles/base.json", ""};
-  b.benchmarks = {slow, plain};
+  queued.profile = ProfileRef{"ok", "profiles/queued-base.json", ""};
+  b.benchmarks = {slow, plain, queued};
   slow.profile = ProfileRef{"ok", "profiles/head.json", ""};
   plain.profile = ProfileRef{"missing", "", "no permission"};
-  h.benchmarks = {slow, plain};
+  queued.profile = ProfileRef{"ok", "profiles/queued-head.json", ""};
+  h.benchmarks = {slow, plain, queued};
   GateReport report;
   report.benchmarks = {BenchmarkVerdict{.name = "slow", .verdict = Verdict::regression},
-                       BenchmarkVerdict{.name = "plain", .verdict = Verdict::pass}};
+                       BenchmarkVerdict{.name = "plain", .verdict = Verdict::pass},
+                       BenchmarkVerdict{.name = "queued", .verdict = Verdict::regression}};
   attach_hotspots(report, b, dir, h, dir);
-  ASSERT_EQ(report.hotspots.size(), 2u);
+  ASSERT_EQ(report.hotspots.size(), 3u);
+  EXPECT_EQ(report.hotspots[0].note.find("sampling noise"), std::string::npos) << report.hotspots[0].note;
+  ASSERT_FALSE(report.hotspots[2].differential.empty());
+  EXPECT_EQ(report.hotspots[2].differential[0].function, "sleep");  // +1 point: ranked, and flagged
+  EXPECT_NE(report.hotspots[2].note.find("no function's CPU share grew beyond sampling noise (100 base, 100 head "
+                                         "samples)"),
+            std::string::npos)
+      << report.hotspots[2].note;
   EXPECT_EQ(report.hotspots[0].benchmark, "slow");
   ASSERT_FALSE(report.hotspots[0].top.empty());
   EXPECT_EQ(report.hotspots[0].top[0].function, "work");
