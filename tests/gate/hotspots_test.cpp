@@ -155,21 +155,18 @@ TEST(Hotspots, GrowthWithinSamplingNoiseIsToldApartFromARealOne) {
 TEST(Hotspots, AttachReadsProfilesBesideTheResultsAndNotesMissingOnes) {
   const auto dir = std::filesystem::temp_directory_path() / ("perfgate-hotspots-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir / "profiles");
-  Profile base, head;
-  add(base, {{"main", 100}, {"work", 500}}, 50);
-  add(base, {{"main", 100}, {"other", 500}}, 50);
-  add(head, {{"main", 100}, {"work", 500}}, 80);
-  add(head, {{"main", 100}, {"other", 500}}, 20);
-  std::ofstream(dir / "profiles/base.json") << profile_to_json(base);
-  std::ofstream(dir / "profiles/head.json") << profile_to_json(head);
+  // Writes a profile of main -> work and main -> `other` with these counts.
+  auto write = [&](const std::string& file, const std::string& other, std::uint64_t work, std::uint64_t rest) {
+    Profile p;
+    add(p, {{"main", 100}, {"work", 500}}, work);
+    add(p, {{"main", 100}, {other, 500}}, rest);
+    std::ofstream(dir / "profiles" / file) << profile_to_json(p);
+  };
+  write("base.json", "other", 50, 50);
+  write("head.json", "other", 80, 20);
   // A regression that left the CPU shares where they were (queueing).
-  Profile queued_base, queued_head;
-  add(queued_base, {{"main", 100}, {"work", 500}}, 90);
-  add(queued_base, {{"main", 100}, {"sleep", 500}}, 10);
-  add(queued_head, {{"main", 100}, {"work", 500}}, 89);
-  add(queued_head, {{"main", 100}, {"sleep", 500}}, 11);
-  std::ofstream(dir / "profiles/queued-base.json") << profile_to_json(queued_base);
-  std::ofstream(dir / "profiles/queued-head.json") << profile_to_json(queued_head);
+  write("queued-base.json", "sleep", 90, 10);
+  write("queued-head.json", "sleep", 89, 11);
 
   Results b, h;
   BenchmarkResult slow{.name = "slow"}, plain{.name = "plain"}, queued{.name = "queued"};
