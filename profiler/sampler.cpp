@@ -270,16 +270,16 @@ RawStack raw_stack(const pg_stack_key& k, std::uint64_t weight) {
   return s;
 }
 
-// Calls f(key, weight) for every entry of a hash map with a u64 value. Keys
-// live on the heap: a whole-stack key is 2 KiB.
-template <typename Key, typename F>
-void for_each_weight(int fd, F&& f) {
+// Calls f(key, value) for every entry of a hash map. Keys and values live on
+// the heap: a whole stack is 2 KiB.
+template <typename Key, typename Value, typename F>
+void for_each_entry(int fd, F&& f) {
   auto key = std::make_unique<Key>();
   auto next = std::make_unique<Key>();
+  auto value = std::make_unique<Value>();
   const Key* prev = nullptr;
   while (bpf_map_get_next_key(fd, prev, next.get()) == 0) {
-    std::uint64_t weight = 0;
-    if (bpf_map_lookup_elem(fd, next.get(), &weight) == 0 && weight != 0) f(*next, weight);
+    if (bpf_map_lookup_elem(fd, next.get(), value.get()) == 0) f(*next, *value);
     std::swap(key, next);
     prev = key.get();
   }
@@ -289,18 +289,14 @@ void for_each_weight(int fd, F&& f) {
 
 std::vector<RawStack> Sampler::read_stacks() const {
   std::vector<RawStack> out;
-  const int stacks_fd = bpf_map__fd(skel_->maps.stacks);
-  auto entry = std::make_unique<pg_stack_entry>();
-  pg_count_key key{}, next{};
-  const pg_count_key* prev = nullptr;
-  while (bpf_map_get_next_key(stacks_fd, prev, &next) == 0) {
-    if (bpf_map_lookup_elem(stacks_fd, &next, entry.get()) == 0 && entry->weight != 0)
-      out.push_back(raw_stack(entry->key, entry->weight));
-    key = next;
-    prev = &key;
-  }
-  for_each_weight<pg_stack_key>(bpf_map__fd(skel_->maps.collided),
-                                [&](const pg_stack_key& k, std::uint64_t w) { out.push_back(raw_stack(k, w)); });
+  for_each_entry<pg_count_key, pg_stack_entry>(bpf_map__fd(skel_->maps.stacks),
+                                               [&](const pg_count_key&, const pg_stack_entry& e) {
+                                                 if (e.weight != 0) out.push_back(raw_stack(e.key, e.weight));
+                                               });
+  for_each_entry<pg_stack_key, std::uint64_t>(bpf_map__fd(skel_->maps.collided),
+                                              [&](const pg_stack_key& k, std::uint64_t w) {
+                                                if (w != 0) out.push_back(raw_stack(k, w));
+                                              });
   return out;
 }
 
