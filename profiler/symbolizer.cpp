@@ -242,7 +242,9 @@ std::optional<std::size_t> plt_got_relocation(Elf_Scn* plt_got, const GElf_Shdr&
 // objdump and perf name it (`read@plt`), or nullopt. Stubs have no symbols:
 // x86-64's 16-byte entry k of .plt.sec, or k + 1 of .plt (after its header),
 // jumps through the k-th relocation of .rela.plt, whose symbol is the
-// target; see plt_got_relocation for .plt.got.
+// target; see plt_got_relocation for .plt.got. The header itself (entry 0 of
+// .plt: push the link map, jump to the lazy-binding resolver) is `.plt`, as
+// perf names it since 6.3.
 std::optional<std::string> plt_stub_name(Module& mod, std::uint64_t addr) {
   constexpr std::uint64_t kEntry = 16;
   GElf_Addr bias = 0;
@@ -265,7 +267,8 @@ std::optional<std::string> plt_stub_name(Module& mod, std::uint64_t addr) {
     const bool plt = n == ".plt", sec = n == ".plt.sec";
     if (plt || sec) {
       const std::uint64_t entry = (addr - sh.sh_addr) / kEntry;
-      if (sec || entry > 0) index = sec ? entry : entry - 1;
+      if (plt && entry == 0) return ".plt";
+      index = sec ? entry : entry - 1;
     } else if (n == ".plt.got") {
       plt_got = scn;
       plt_got_sh = sh;
