@@ -20,6 +20,9 @@ std::string profile_to_json(const profiler::Profile& profile) {
                       {"kind", f.kind == profiler::FrameKind::kernel ? "kernel" : "user"}});
   json stacks = json::array();
   for (const auto& s : profile.stacks()) stacks.push_back({{"frames", s.frames}, {"count", s.count}});
+  json calls = json::array();
+  for (const auto& c : profile.calls)
+    calls.push_back({{"function", c.function}, {"module", c.module}, {"calls", c.calls}});
   const auto& st = profile.stats;
   json doc = {
       {"schema", kProfileSchema},
@@ -38,6 +41,7 @@ std::string profile_to_json(const profiler::Profile& profile) {
       {"frames", std::move(frames)},
       {"stacks", std::move(stacks)},
   };
+  if (!profile.calls.empty()) doc["calls"] = std::move(calls);
   return doc.dump(1) + "\n";
 }
 
@@ -59,6 +63,10 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
     profile.stats.hz = st.at("hz").get<unsigned>();
     profile.stats.duration_s = st.at("duration_s").get<double>();
     if (doc.contains("warnings")) profile.warnings = doc.at("warnings").get<std::vector<std::string>>();
+    if (doc.contains("calls"))
+      for (const auto& c : doc.at("calls"))
+        profile.calls.push_back(
+            {c.at("function").get<std::string>(), c.at("module").get<std::string>(), c.at("calls").get<std::uint64_t>()});
     std::vector<std::uint32_t> ids;
     for (const auto& f : doc.at("frames")) {
       profiler::Frame frame;

@@ -138,6 +138,13 @@ const std::vector<Mapping>& ProcessMaps::mappings(pid_t tgid) const {
   return it == maps_.end() ? kNone : it->second;
 }
 
+std::vector<std::string> ProcessMaps::file_paths() const {
+  std::vector<std::string> out;
+  for (const auto& [key, file] : files_)
+    if (key != kVdsoFile) out.push_back(file.path);
+  return out;
+}
+
 const std::vector<std::pair<std::uint64_t, std::uint64_t>>& ProcessMaps::code_ranges(pid_t tgid) const {
   static const std::vector<std::pair<std::uint64_t, std::uint64_t>> kNone;
   auto it = code_.find(tgid);

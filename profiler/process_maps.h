@@ -71,6 +71,9 @@ class ProcessMaps {
   // Pages of executable, non-writable mappings in tgid's latest snapshot —
   // what the kernel counts as mm->exec_vm (0 when unknown).
   std::uint64_t exec_pages(pid_t tgid) const;
+  // The path of every mapped file snapshotted so far, in any process, as
+  // /proc/PID/maps showed it (not [vdso]).
+  std::vector<std::string> file_paths() const;
 
  private:
   std::map<pid_t, std::vector<Mapping>> maps_;  // per tgid, oldest first

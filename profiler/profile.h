@@ -38,6 +38,16 @@ struct Stack {
   std::uint64_t count = 0;            // samples, or ns in offcpu mode
 };
 
+// Calls of one function counted at its entry (uprobes) while the recorded
+// command ran: RecordOptions::count_calls.
+struct FunctionCalls {
+  std::string function;  // as Frame::function
+  std::string module;    // as Frame::module
+  std::uint64_t calls = 0;
+
+  auto operator<=>(const FunctionCalls&) const = default;
+};
+
 struct SamplerStats {
   std::uint64_t samples = 0;      // samples taken of the target tree (offcpu: blocked spans)
   std::uint64_t lost = 0;         // samples not aggregated: the stacks map was full
@@ -74,6 +84,9 @@ class Profile {
   std::uint64_t inclusive(std::string_view function) const;
 
   SamplerStats stats;
+  // The functions whose calls were counted, by function and module (empty:
+  // none were). In the launched process only, not its children.
+  std::vector<FunctionCalls> calls;
   std::vector<std::string> warnings;  // e.g. drop rate, modules without frame pointers
 
  private:

@@ -356,11 +356,44 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
 
 UniqueFd open_pidfd(pid_t pid) { return UniqueFd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0))); }
 
+// Sampler options for a recording: the call counter is loaded only when
+// calls are to be counted.
+Sampler::Options sampler_options(const RecordOptions& options) {
+  return {.mode = options.mode, .hz = options.hz, .program_stats = costs_wanted(),
+          .count_calls = !options.count_calls.empty()};
+}
+
+// One uprobe per call site, for pid (its threads, across its execs).
+std::expected<void, Error> attach_call_counters(Sampler& sampler, pid_t pid, const RecordOptions& options) {
+  for (std::size_t i = 0; i < options.count_calls.size(); ++i) {
+    const CallSite& site = options.count_calls[i];
+    if (auto ok = sampler.attach_call_counter(pid, site.path, site.file_offset, static_cast<std::uint32_t>(i)); !ok)
+      return ok;
+  }
+  return {};
+}
+
+// The counted calls, summed per function and module (a name can have
+// several sites).
+std::vector<FunctionCalls> read_calls(const Sampler& sampler, const RecordOptions& options) {
+  const std::vector<std::uint64_t> counts = sampler.read_calls(options.count_calls.size());
+  std::map<std::pair<std::string, std::string>, std::uint64_t> by_function;
+  for (std::size_t i = 0; i < counts.size(); ++i)
+    by_function[{options.count_calls[i].function, options.count_calls[i].module}] += counts[i];
+  std::vector<FunctionCalls> out;
+  for (auto& [key, n] : by_function) out.push_back({key.first, key.second, n});
+  return out;
+}
+
 std::expected<void, Error> check_options(const RecordOptions& options) {
   if (options.mode == Mode::cpu && (options.hz == 0 || options.hz > 100000))
     return std::unexpected(Error{Error::Kind::bad_input, fmt::format("--hz {} is out of range 1..100000", options.hz)});
   if (options.duration_s && !(*options.duration_s > 0))
     return std::unexpected(Error{Error::Kind::bad_input, "--duration must be positive"});
+  if (options.count_calls.size() > PG_MAX_CALL_SITES)
+    return std::unexpected(Error{Error::Kind::bad_input,
+                                 fmt::format("{} functions to count calls of; at most {} can be counted",
+                                             options.count_calls.size(), PG_MAX_CALL_SITES)});
   return {};
 }
 
@@ -427,7 +460,7 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   if (argv.empty()) return std::unexpected(Error{Error::Kind::bad_input, "no command to record"});
   if (auto ok = check_options(options); !ok) return std::unexpected(ok.error());
   CostReport costs;
-  auto sampler = Sampler::create({.mode = options.mode, .hz = options.hz, .program_stats = costs_wanted()});
+  auto sampler = Sampler::create(sampler_options(options));
   if (!sampler) return std::unexpected(sampler.error());
 
   std::vector<char*> args;
@@ -465,6 +498,7 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
     return std::unexpected(std::move(e));
   };
   if (auto ok = sampler->add_target(child); !ok) return abandon(ok.error());
+  if (auto ok = attach_call_counters(*sampler, child, options); !ok) return abandon(ok.error());
   ProcessMaps maps;
   if (auto ok = sampler->start(); !ok) return abandon(ok.error());
 
@@ -500,7 +534,8 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   RecordResult result{build_profile(*sampler, maps, symbolizer, options, seconds), watched.wait_status,
                       {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside, counters.scan_probes,
                        counters.scan_shallow, counters.cut_outside_code},
-                      counters.collided};
+                      counters.collided, maps.file_paths()};
+  result.profile.calls = read_calls(*sampler, options);
   costs.print();
   return result;
 }
@@ -511,8 +546,9 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
     return std::unexpected(Error{Error::Kind::bad_input, fmt::format("no process with pid {}", pid)});
   const pid_t tgid = tgid_of(pid);
   CostReport costs;
-  auto sampler = Sampler::create({.mode = options.mode, .hz = options.hz, .program_stats = costs_wanted()});
+  auto sampler = Sampler::create(sampler_options(options));
   if (!sampler) return std::unexpected(sampler.error());
+  if (auto ok = attach_call_counters(*sampler, tgid, options); !ok) return std::unexpected(ok.error());
   ProcessMaps maps;
   std::vector<pid_t> tree{tgid};
   for (pid_t d : descendants(tgid)) tree.push_back(d);
@@ -530,6 +566,7 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
   costs.target_started();
   const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options, costs);
   Profile profile = build_profile(*sampler, maps, symbolizer, options, seconds);
+  profile.calls = read_calls(*sampler, options);
   costs.print();
   return profile;
 }

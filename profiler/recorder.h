@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "profiler/call_sites.h"
 #include "profiler/error.h"
 #include "profiler/profile.h"
 
@@ -20,6 +21,11 @@ struct RecordOptions {
   unsigned hz = 99;                   // cpu mode sampling frequency per CPU
   Mode mode = Mode::cpu;
   std::optional<double> duration_s;   // stop sampling after this long (default: until the target exits)
+  // Count the calls of these functions (at most 64 sites; uprobes, ~1–3 µs
+  // per call, which the samples of the functions also show) in the launched
+  // or attached process, not in its children: Profile::calls, by function
+  // and module.
+  std::vector<CallSite> count_calls;
 };
 
 // What the return-address scan did over a recording (the BPF side's
@@ -40,6 +46,9 @@ struct RecordResult {
   // Samples whose hashed stack key another stack already held, counted under
   // their whole stack instead (pg_counters.collided).
   std::uint64_t collided_samples = 0;
+  // Paths of the ELF files the recorded processes mapped (ProcessMaps::
+  // file_paths): where a profile's modules are, to count calls in a next run.
+  std::vector<std::string> module_paths;
 };
 
 // fork+exec argv with the child held until sampling is attached, follow its

@@ -16,6 +16,8 @@
 #include <fstream>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "pg_sampler_bpf.skel.h"
 
 namespace perfgate::profiler {
@@ -132,6 +134,7 @@ std::expected<Sampler, Error> Sampler::create(const Options& options) {
   // Only the programs of the chosen mode are loaded; the tree hooks always.
   bpf_program__set_autoload(s.skel_->progs.pg_sample, options.mode == Mode::cpu);
   bpf_program__set_autoload(s.skel_->progs.pg_switch, options.mode == Mode::offcpu);
+  bpf_program__set_autoload(s.skel_->progs.pg_call, options.count_calls);
   if (int err = pg_sampler_bpf__load(s.skel_.get()); err != 0) {
     // The verifier also answers EACCES: as root that is a rejected program,
     // not a missing permission.
@@ -197,6 +200,34 @@ bool Sampler::set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::uint64_t 
   }
   const auto key = static_cast<std::uint32_t>(tgid);
   return bpf_map_update_elem(bpf_map__fd(skel_->maps.code_ranges), &key, &value, BPF_ANY) == 0;
+}
+
+std::expected<void, Error> Sampler::attach_call_counter(pid_t pid, const std::string& path,
+                                                        std::uint64_t file_offset, std::uint32_t site) {
+  if (!options_.count_calls || site >= PG_MAX_CALL_SITES)
+    return std::unexpected(Error{Error::Kind::runtime, "call counting was not set up for this site"});
+  LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = site);
+  bpf_link* link = bpf_program__attach_uprobe_opts(skel_->progs.pg_call, pid, path.c_str(), file_offset, &opts);
+  if (link == nullptr) {
+    const int err = errno;
+    const std::string what = fmt::format("cannot count calls at {}+{:#x} (a uprobe)", path, file_offset);
+    if (err == EPERM || err == EACCES) return std::unexpected(bpf_error(what.c_str(), err));
+    return std::unexpected(Error{Error::Kind::unsupported,
+                                 fmt::format("{}: {} — the kernel needs CONFIG_UPROBE_EVENTS", what, std::strerror(err))});
+  }
+  links_.emplace_back(link);
+  return {};
+}
+
+std::vector<std::uint64_t> Sampler::read_calls(std::size_t sites) const {
+  std::vector<std::uint64_t> out(std::min<std::size_t>(sites, PG_MAX_CALL_SITES));
+  const int ncpu = libbpf_num_possible_cpus();
+  if (ncpu <= 0 || !options_.count_calls) return out;
+  std::vector<std::uint64_t> per_cpu(static_cast<std::size_t>(ncpu));
+  for (std::uint32_t site = 0; site < out.size(); ++site)
+    if (bpf_map_lookup_elem(bpf_map__fd(skel_->maps.calls), &site, per_cpu.data()) == 0)
+      for (std::uint64_t n : per_cpu) out[site] += n;
+  return out;
 }
 
 void Sampler::set_event_handler(EventHandler handler) { *handler_ = std::move(handler); }

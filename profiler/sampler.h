@@ -60,6 +60,10 @@ class Sampler {
     // sysctl kernel.bpf_stats_enabled=1 does, for as long as the Sampler
     // lives), for program_stats(). Costs two clock reads per run.
     bool program_stats = false;
+    // Load the call counter (pg_call, a uprobe program) for
+    // attach_call_counter(). Off by default: a kernel without uprobe support
+    // can still sample.
+    bool count_calls = false;
   };
   // What the kernel spent in one of the loaded programs so far.
   struct ProgramStats {
@@ -97,6 +101,15 @@ class Sampler {
   // PG_SHALLOW_SCAN_WORDS words.
   bool set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::uint64_t exec_pages,
                        std::span<const CodeRange> ranges, std::span<const CodeRange> shallow = {});
+  // Counts the calls of the function at file_offset of the ELF at path made
+  // by pid's threads (a uprobe at the entry, installed only in pid's address
+  // space, which an exec replaces without losing it; not in its children),
+  // under index site < PG_MAX_CALL_SITES. Needs Options::count_calls.
+  // Counting stops with stop().
+  std::expected<void, Error> attach_call_counter(pid_t pid, const std::string& path, std::uint64_t file_offset,
+                                                 std::uint32_t site);
+  // Calls counted per site, summed over CPUs: sites entries.
+  std::vector<std::uint64_t> read_calls(std::size_t sites) const;
   // Called from poll() for each ring-buffer notice (new process, exec, exit).
   void set_event_handler(EventHandler handler);
   // Attaches the perf events / tracepoints: sampling starts.

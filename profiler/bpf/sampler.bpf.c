@@ -104,6 +104,15 @@ struct {
   __type(value, struct pg_code_ranges);
 } code_ranges SEC(".maps");
 
+// Calls counted at the entry of the functions user space asked for (one
+// uprobe each, its attach cookie the index here); see pg_call.
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, PG_MAX_CALL_SITES);
+  __type(key, __u32);
+  __type(value, __u64);
+} calls SEC(".maps");
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 256 * 1024);
@@ -494,6 +503,20 @@ int pg_sample(struct bpf_perf_event_data *ctx) {
       .sp = PT_REGS_SP(&ctx->regs), .bp = PT_REGS_FP(&ctx->regs), .in_user = (ctx->regs.cs & 3) == 3};
   capture(ctx, &e->key, tgid, t, c, &ur);
   add_weight(e, 1, c);
+  return 0;
+}
+
+// A uprobe at a function's entry: counts one call of it by the target tree.
+// The probes are attached for the launched process (the kernel installs
+// them only in its address space); the targets check keeps the count to the
+// tree should a probe be shared.
+SEC("uprobe")
+int pg_call(struct pt_regs *ctx) {
+  __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+  if (!bpf_map_lookup_elem(&targets, &tgid)) return 0;
+  __u32 site = (__u32)bpf_get_attach_cookie(ctx);
+  __u64 *n = bpf_map_lookup_elem(&calls, &site);
+  if (n) *n += 1;
   return 0;
 }
 

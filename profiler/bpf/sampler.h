@@ -117,6 +117,10 @@ struct pg_counters {
   pg_u64 cut_outside_code;  // user stacks cut where the rbp walk left the code ranges (junk frames)
 };
 
+// Functions whose calls one recording can count (RecordOptions::count_calls):
+// entries of the calls map, indexed by the uprobe's attach cookie.
+#define PG_MAX_CALL_SITES 64
+
 // Ring-buffer notices that make user space snapshot /proc/PID/maps while the
 // process still lives.
 #define PG_EVENT_NEW_PROCESS 1u  // first sample of a tgid (or first after exec)

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <string>
 
@@ -384,6 +385,33 @@ TEST(Recorder, SaysSoWhenASleepingTargetGaveNoSamples) {
   ASSERT_EQ(p->warnings.size(), 1u);
   EXPECT_EQ(p->warnings[0].rfind("no samples: the target did not run on a CPU", 0), 0u) << p->warnings[0];
   EXPECT_NE(p->warnings[0].find("--mode offcpu"), std::string::npos) << p->warnings[0];
+}
+
+// Calls are counted exactly, in every thread of the launched process (two
+// threads × 3000 calls of a, the main thread's 1000 of b), and not in its
+// forked child (500 more of a). The sites come from the ELF's symbols by
+// glob, as `perfgate record --calls` finds them.
+TEST(Recorder, CountsCallsOfTheLaunchedProcessExactly) {
+  PG_REQUIRE_BPF();
+  const std::vector<std::string> pattern{"calls_counted_*"};
+  auto sites = find_call_sites(PG_TARGET_CALLS, pattern, NameMatch::glob);
+  ASSERT_TRUE(sites) << sites.error().message;
+  ASSERT_EQ(sites->size(), 2u);
+  auto r = record_command({PG_TARGET_CALLS}, {.count_calls = *sites});
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->profile.calls.size(), 2u);
+  const std::string module = std::filesystem::path(PG_TARGET_CALLS).filename().string();
+  EXPECT_EQ(r->profile.calls[0], (FunctionCalls{"calls_counted_a(unsigned long)", module, 6000}));
+  EXPECT_EQ(r->profile.calls[1], (FunctionCalls{"calls_counted_b(unsigned long)", module, 1000}));
+  // The module's path is known for the next run's sites.
+  EXPECT_NE(std::ranges::find_if(r->module_paths, [&](const std::string& p) { return p.ends_with("/" + module); }),
+            r->module_paths.end());
+  // Exact names find the same sites.
+  const std::vector<std::string> exact{"calls_counted_b(unsigned long)"};
+  auto b = find_call_sites(PG_TARGET_CALLS, exact, NameMatch::exact);
+  ASSERT_TRUE(b) << b.error().message;
+  ASSERT_EQ(b->size(), 1u);
+  EXPECT_EQ(b->front().file_offset, (*sites)[1].function == exact[0] ? (*sites)[1].file_offset : (*sites)[0].file_offset);
 }
 
 TEST(Recorder, ReportsACrashedTargetAndKeepsItsProfile) {

@@ -1,0 +1,99 @@
+#include "profiler/call_sites.h"
+
+#include <elfutils/libdwfl.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fnmatch.h>
+#include <gelf.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "profiler/symbolizer.h"
+
+namespace perfgate::profiler {
+namespace {
+
+char* g_debuginfo_path = nullptr;  // the callbacks keep a pointer to it
+
+const Dwfl_Callbacks kCallbacks = {
+    .find_elf = dwfl_build_id_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .section_address = dwfl_offline_section_address,
+    .debuginfo_path = &g_debuginfo_path,
+};
+
+struct DwflDeleter {
+  void operator()(Dwfl* d) const { dwfl_end(d); }
+};
+
+// The file offset of ELF address vaddr: inside an executable PT_LOAD
+// segment, vaddr - p_vaddr + p_offset (what the kernel maps there).
+std::optional<std::uint64_t> file_offset_of(Elf* elf, std::uint64_t vaddr) {
+  std::size_t count = 0;
+  if (elf_getphdrnum(elf, &count) != 0) return std::nullopt;
+  for (std::size_t i = 0; i < count; ++i) {
+    GElf_Phdr ph;
+    if (gelf_getphdr(elf, static_cast<int>(i), &ph) == nullptr || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+      continue;
+    if (vaddr >= ph.p_vaddr && vaddr < ph.p_vaddr + ph.p_filesz) return vaddr - ph.p_vaddr + ph.p_offset;
+  }
+  return std::nullopt;
+}
+
+bool matches(const std::string& name, std::span<const std::string> names, NameMatch match) {
+  return std::ranges::any_of(names, [&](const std::string& n) {
+    return match == NameMatch::exact ? n == name : fnmatch(n.c_str(), name.c_str(), 0) == 0;
+  });
+}
+
+}  // namespace
+
+std::expected<std::vector<CallSite>, Error> find_call_sites(const std::string& path,
+                                                            std::span<const std::string> names, NameMatch match) {
+  auto unreadable = [&](const char* why) {
+    return std::unexpected(Error{Error::Kind::bad_input, fmt::format("cannot read the symbols of {}: {}", path, why)});
+  };
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return unreadable(std::strerror(errno));
+  std::unique_ptr<Dwfl, DwflDeleter> dwfl(dwfl_begin(&kCallbacks));
+  if (!dwfl) {
+    close(fd);
+    return unreadable(dwfl_errmsg(-1));
+  }
+  const std::string module = std::filesystem::path(path).filename().string();
+  dwfl_report_begin(dwfl.get());
+  // Reported at base 0 as the symbolizer does (dwfl owns fd from here): a
+  // symbol's address less the module's bias is its ELF address.
+  Dwfl_Module* mod = dwfl_report_elf(dwfl.get(), module.c_str(), path.c_str(), fd, 0, true);
+  dwfl_report_end(dwfl.get(), nullptr, nullptr);
+  if (mod == nullptr) return unreadable(dwfl_errmsg(-1));
+  GElf_Addr bias = 0;
+  Elf* elf = dwfl_module_getelf(mod, &bias);
+  const int symbols = dwfl_module_getsymtab(mod);
+  if (elf == nullptr || symbols < 0) return unreadable(dwfl_errmsg(-1));
+  std::vector<CallSite> sites;
+  for (int i = 1; i < symbols; ++i) {
+    GElf_Sym sym;
+    GElf_Addr addr = 0;
+    GElf_Word shndx = 0;
+    const char* raw = dwfl_module_getsym_info(mod, i, &sym, &addr, &shndx, nullptr, nullptr);
+    if (raw == nullptr || GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_size == 0 || shndx == SHN_UNDEF) continue;
+    std::string name = demangle(raw);
+    if (!matches(name, names, match)) continue;
+    const auto offset = file_offset_of(elf, addr - bias);
+    if (!offset) continue;
+    if (std::ranges::any_of(sites, [&](const CallSite& s) { return s.file_offset == *offset; }))
+      continue;  // an alias (.symtab and .dynsym, or two names of one body)
+    sites.push_back({std::move(name), module, path, *offset});
+  }
+  std::ranges::sort(sites, {}, &CallSite::file_offset);
+  return sites;
+}
+
+}  // namespace perfgate::profiler

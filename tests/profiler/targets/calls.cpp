@@ -1,0 +1,39 @@
+// Known call counts for the call-counting test: two threads call
+// calls_counted_a 3000 times each, the main thread calls calls_counted_b
+// 1000 times, and a forked child calls calls_counted_a 500 times (children
+// are not counted). Exact counts, whatever the timing.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <thread>
+
+namespace {
+volatile std::uint64_t g_sink;
+}  // namespace
+
+__attribute__((noinline)) void calls_counted_a(std::uint64_t x) {
+  g_sink = g_sink + x;
+  asm volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) void calls_counted_b(std::uint64_t x) {
+  g_sink = g_sink ^ x;
+  asm volatile("" ::: "memory");
+}
+
+int main() {
+  const pid_t child = fork();
+  if (child == 0) {
+    for (int i = 0; i < 500; ++i) calls_counted_a(static_cast<std::uint64_t>(i));
+    _exit(0);
+  }
+  auto thread_main = [] {
+    for (int i = 0; i < 3000; ++i) calls_counted_a(static_cast<std::uint64_t>(i));
+  };
+  std::thread t1(thread_main), t2(thread_main);
+  for (int i = 0; i < 1000; ++i) calls_counted_b(static_cast<std::uint64_t>(i));
+  t1.join();
+  t2.join();
+  waitpid(child, nullptr, 0);
+}
