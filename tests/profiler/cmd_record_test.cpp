@@ -148,6 +148,33 @@ TEST(CmdRecord, JsonProfileMatchesItsSchema) {
   EXPECT_NE(rejected.out.find("count"), std::string::npos) << rejected.out;
 }
 
+// --calls counts the matching functions of the executable: printed on
+// stderr and kept in the JSON profile (schema-valid); a glob that matches no
+// function is bad input (exit 2, one line), not a silent zero.
+TEST(CmdRecord, CallsCountsMatchingFunctionsAndRejectsAGlobThatMatchesNone) {
+  if (auto ok = perfgate::profiler::check_available(); !ok)
+    GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
+  const std::string out = std::string(PERFGATE_BINARY_DIR) + "/tests/profiler/calls.json";
+  const Output r = run_cmd(perfgate_exe() + " record --calls 'calls_counted_*' -o " + out + " -- " PG_TARGET_CALLS);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("perfgate:         6000 calls  calls_counted_a(unsigned long)\n"
+                       "perfgate:         1000 calls  calls_counted_b(unsigned long)\n"),
+            std::string::npos)
+      << r.out;
+  std::ifstream in(out);
+  std::stringstream json;
+  json << in.rdbuf();
+  EXPECT_NE(json.str().find("\"calls\": 6000"), std::string::npos) << json.str().substr(0, 2000);
+  const Output valid = run_cmd(std::string(PERFGATE_SOURCE_DIR) + "/scripts/validate-json-schema " +
+                               PERFGATE_SOURCE_DIR + "/docs/schema/profile.schema.json " + out);
+  EXPECT_EQ(valid.exit_code, 0) << valid.out;
+
+  const Output none = run_cmd(perfgate_exe() + " record --calls 'no_such_function*' -- " PG_TARGET_CALLS);
+  EXPECT_EQ(none.exit_code, 2) << none.out;
+  EXPECT_EQ(none.out, std::string("perfgate: error: --calls: no function of ") + PG_TARGET_CALLS +
+                          " matches 'no_such_function*'\n");
+}
+
 bool stack_has(const perfgate::profiler::Profile& p, const perfgate::profiler::Stack& s, std::string_view part) {
   return std::any_of(s.frames.begin(), s.frames.end(),
                      [&](std::uint32_t f) { return p.frames()[f].function.find(part) != std::string::npos; });
