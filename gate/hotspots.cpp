@@ -91,15 +91,35 @@ std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const Hotsp
     h.module = key.second;
     h.self_percent = s.self_percent;
     h.total_percent = s.total_percent;
-    // Sampling cannot count calls: the 0.2 weight of calls % is spread over
-    // the other two (0.4 / 0.8 = 0.5 each).
-    h.score = 0.5 * s.self_percent + 0.5 * s.total_percent;
     const ComplexityRule* rule = matching_rule(settings, h.function);
     h.complexity = rule && rule->complexity ? *rule->complexity : complexity_from_size(s.symbol_size);
-    h.roi = h.score / h.complexity;
     const double speedup = rule && rule->max_speedup ? *rule->max_speedup : kDefaultMaxSpeedup;
     h.impact = s.total_percent * speedup;
     out.push_back(std::move(h));
+  }
+  // calls %: a candidate's share of the calls counted for all candidates
+  // (profile.calls), only when every candidate was counted; otherwise the
+  // 0.2 weight of calls % is spread over the other two (0.4 / 0.8 = 0.5
+  // each), for all of them alike.
+  std::uint64_t all_calls = 0;
+  std::vector<std::optional<std::uint64_t>> calls;
+  for (const Hotspot& h : out) {
+    auto c = std::ranges::find_if(profile.calls, [&](const profiler::FunctionCalls& fc) {
+      return fc.function == h.function && fc.module == h.module;
+    });
+    calls.push_back(c == profile.calls.end() ? std::nullopt : std::optional(c->calls));
+    all_calls += c == profile.calls.end() ? 0 : c->calls;
+  }
+  const bool counted = all_calls > 0 && std::ranges::all_of(calls, [](const auto& c) { return c.has_value(); });
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    Hotspot& h = out[i];
+    if (counted) {
+      h.calls_percent = 100.0 * static_cast<double>(*calls[i]) / static_cast<double>(all_calls);
+      h.score = 0.4 * h.self_percent + 0.4 * h.total_percent + 0.2 * *h.calls_percent;
+    } else {
+      h.score = 0.5 * h.self_percent + 0.5 * h.total_percent;
+    }
+    h.roi = h.score / h.complexity;
   }
   std::ranges::sort(out, [](const Hotspot& a, const Hotspot& b) {
     return std::tie(b.roi, b.self_percent, a.function, a.module) < std::tie(a.roi, a.self_percent, b.function, b.module);
@@ -168,8 +188,16 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
       notes.push_back(fmt::format("the profile holds only {} samples, so its shares are coarse: raise --hz or "
                                   "profiling.duration",
                                   head_profile->total()));
-    if (head_profile->mode() == profiler::Mode::cpu)
-      notes.push_back("call counts are unknown in a sampling profile: score = 0.5·self % + 0.5·total %");
+    const bool calls_known = !out.top.empty() && out.top.front().calls_percent.has_value();
+    if (head_profile->mode() == profiler::Mode::cpu && calls_known)
+      notes.push_back("calls % is each function's share of the calls counted for all of them (uprobes, in a "
+                      "second run): score = 0.4·self % + 0.4·total % + 0.2·calls %");
+    else if (head_profile->mode() == profiler::Mode::cpu && !head_profile->calls.empty())
+      notes.push_back("calls were not counted for every hotspot (no symbol, or it starts with an AVX "
+                      "instruction a uprobe would corrupt): score = 0.5·self % + 0.5·total %");
+    else if (head_profile->mode() == profiler::Mode::cpu)
+      notes.push_back("call counts are unknown in a sampling profile (--count-calls counts them): "
+                      "score = 0.5·self % + 0.5·total %");
     if (verdicts.contains(hb.name) && verdicts[hb.name] == Verdict::regression) {
       const auto it = base_by_name.find(hb.name);
       auto base_profile = it == base_by_name.end() ? std::expected<profiler::Profile, std::string>(

@@ -8,9 +8,11 @@
 // to the user frame below them, since a PR cannot optimize the kernel):
 //   self %   samples where it is the innermost non-inlined user frame
 //   total %  samples with it anywhere on the stack (counted once per stack)
-//   calls %  share of calls; unknown for a sampling profile, so the score's
-//            weights are renormalized: 0.5·self + 0.5·total instead of
-//            0.4·self + 0.4·total + 0.2·calls (the report says so)
+//   calls %  share of the calls counted for all candidates (profile.calls,
+//            `--count-calls`); a sampling profile alone cannot count calls,
+//            so without a count for every candidate the score's weights are
+//            renormalized: 0.5·self + 0.5·total instead of
+//            0.4·self + 0.4·total + 0.2·calls (the report says which)
 //   complexity  from the config's pattern if one matches, else from code
 //            size: 1 + log2(1 + size/256 B) (64 B → 1.3, 1 KiB → 3.3,
 //            16 KiB → 7.0); 3.3 (a 1 KiB function) when the size is unknown

@@ -65,7 +65,7 @@ struct Hotspot {
   std::string module;
   double self_percent = 0;
   double total_percent = 0;
-  std::optional<double> calls_percent;  // unknown for sampled profiles
+  std::optional<double> calls_percent;  // known when the profile's calls were counted (--count-calls)
   double score = 0;                     // 0.4·self + 0.4·total + 0.2·calls (renormalized without calls)
   double complexity = 1;
   double roi = 0;                       // score / complexity

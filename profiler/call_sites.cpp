@@ -52,10 +52,22 @@ bool matches(const std::string& name, std::span<const std::string> names, NameMa
   });
 }
 
+// Whether the instruction at file offset `at` starts with a VEX (c4, c5) or
+// EVEX (62) prefix, which in 64-bit mode always are. Unknown bytes count as
+// vector code: better not counted than a corrupted program.
+bool starts_with_vector_instruction(Elf* elf, std::uint64_t at) {
+  std::size_t size = 0;
+  const char* image = elf_rawfile(elf, &size);
+  if (image == nullptr || at >= size) return true;
+  const auto first = static_cast<unsigned char>(image[at]);
+  return first == 0x62 || first == 0xc4 || first == 0xc5;
+}
+
 }  // namespace
 
 std::expected<std::vector<CallSite>, Error> find_call_sites(const std::string& path,
-                                                            std::span<const std::string> names, NameMatch match) {
+                                                            std::span<const std::string> names, NameMatch match,
+                                                            std::vector<std::string>* unsafe) {
   auto unreadable = [&](const char* why) {
     return std::unexpected(Error{Error::Kind::bad_input, fmt::format("cannot read the symbols of {}: {}", path, why)});
   };
@@ -88,6 +100,10 @@ std::expected<std::vector<CallSite>, Error> find_call_sites(const std::string& p
     if (!matches(name, names, match)) continue;
     const auto offset = file_offset_of(elf, addr - bias);
     if (!offset) continue;
+    if (starts_with_vector_instruction(elf, *offset)) {
+      if (unsafe != nullptr) unsafe->push_back(std::move(name));
+      continue;
+    }
     if (std::ranges::any_of(sites, [&](const CallSite& s) { return s.file_offset == *offset; }))
       continue;  // an alias (.symtab and .dynsym, or two names of one body)
     sites.push_back({std::move(name), module, path, *offset});

@@ -29,8 +29,14 @@ enum class NameMatch { exact, glob };
 // The defined functions (STT_FUNC with a size) of the ELF at path whose
 // names match one of names; a name defined by several symbols (static
 // functions of different files) gives a site for each. Sorted by offset.
-// Errors: bad_input when the file cannot be read as ELF.
+// A function whose first instruction is VEX- or EVEX-encoded (AVX, AVX-512:
+// glibc's __memset_avx512_unaligned_erms starts with vpbroadcastb
+// %esi,%zmm16) is left out and its name added to *unsafe: on this machine's
+// kernel (6.18) a uprobe there corrupted the program's results — memset
+// under a uprobe broke the sketches workload's invariants and made zstd
+// fail. Errors: bad_input when the file cannot be read as ELF.
 std::expected<std::vector<CallSite>, Error> find_call_sites(const std::string& path,
-                                                            std::span<const std::string> names, NameMatch match);
+                                                            std::span<const std::string> names, NameMatch match,
+                                                            std::vector<std::string>* unsafe = nullptr);
 
 }  // namespace perfgate::profiler

@@ -390,6 +390,7 @@ std::expected<void, Error> check_options(const RecordOptions& options) {
     return std::unexpected(Error{Error::Kind::bad_input, fmt::format("--hz {} is out of range 1..100000", options.hz)});
   if (options.duration_s && !(*options.duration_s > 0))
     return std::unexpected(Error{Error::Kind::bad_input, "--duration must be positive"});
+  static_assert(kMaxCountedCallSites == PG_MAX_CALL_SITES);
   if (options.count_calls.size() > PG_MAX_CALL_SITES)
     return std::unexpected(Error{Error::Kind::bad_input,
                                  fmt::format("{} functions to count calls of; at most {} can be counted",

@@ -17,6 +17,9 @@
 
 namespace perfgate::profiler {
 
+// How many call sites one recording can count (RecordOptions::count_calls).
+inline constexpr std::size_t kMaxCountedCallSites = 64;
+
 struct RecordOptions {
   unsigned hz = 99;                   // cpu mode sampling frequency per CPU
   Mode mode = Mode::cpu;

@@ -38,6 +38,7 @@ struct AbCliOptions {
   double margin = gate::CompareOptions{}.margin_fraction;
   std::optional<gate::Method> method;
   bool profile = false;
+  bool count_calls = false;  // --count-calls: the profiled runs also count the hot functions' calls
   std::string size = "ci";
 };
 
@@ -95,7 +96,7 @@ std::expected<gate::AbSide, gate::Error> make_side(const AbCliOptions& o, const 
     std::error_code ec;
     side.runner.self_exe = fs::read_symlink("/proc/self/exe", ec);
   }
-  if (o.profile) side.runner.profile_repetition = make_profile_repetition(side.runner.work_dir);
+  if (o.profile) side.runner.profile_repetition = make_profile_repetition(side.runner.work_dir, o.count_calls);
   return side;
 }
 
@@ -168,6 +169,9 @@ void add_ab_command(CLI::App& app, Action& action) {
   add_margin_option(cmd, opts->margin);
   add_method_option(cmd, opts->method);
   with_env(cmd->add_flag("--profile", opts->profile, "Profile each benchmark on both sides (extra repetitions)"));
+  with_env(cmd->add_flag("--count-calls", opts->count_calls,
+                         "With --profile: one more run per side and benchmark counts the calls of its hot "
+                         "functions (uprobes), for the hotspots' calls share"));
   with_env(cmd->add_option("--hz", opts->hz, "Profiler sampling frequency")->check(CLI::Range(1u, 10000u)));
   with_env(cmd->add_option("--size", opts->size, "Bundled workload sizes")->check(CLI::IsMember({"ci", "nightly"})));
   cmd->callback([opts, &action] { action = [opts] { return run_ab_command(*opts); }; });

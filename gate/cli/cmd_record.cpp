@@ -94,9 +94,12 @@ std::expected<std::vector<profiler::CallSite>, gate::Error> call_sites(const Rec
         opts.command.empty() ? fmt::format("pid {}", opts.pid) : "'" + opts.command.front() + "'")));
   std::vector<profiler::CallSite> sites;
   for (const auto& glob : opts.calls) {
-    auto found = profiler::find_call_sites(exe, std::span(&glob, 1), profiler::NameMatch::glob);
+    std::vector<std::string> unsafe;
+    auto found = profiler::find_call_sites(exe, std::span(&glob, 1), profiler::NameMatch::glob, &unsafe);
     if (!found) return std::unexpected(to_gate_error(found.error()));
-    if (found->empty())
+    for (const auto& name : unsafe)
+      warn(fmt::format("--calls: not counting {}: it starts with an AVX instruction, which a uprobe corrupts", name));
+    if (found->empty() && unsafe.empty())
       return std::unexpected(gate::Error::bad_input(fmt::format("--calls: no function of {} matches '{}'", exe, glob)));
     for (auto& site : *found)
       if (std::ranges::none_of(sites, [&](const auto& s) { return s.file_offset == site.file_offset; }))

@@ -81,7 +81,7 @@ std::expected<gate::Results, ExitCode> run_and_write(const RunOptions& o) {
   }
   const bool wants_profiles =
       o.profile || std::ranges::any_of(suite->benchmarks, [](const auto& b) { return b.profiling.enabled; });
-  if (wants_profiles) ro.profile_repetition = make_profile_repetition(ro.work_dir);
+  if (wants_profiles) ro.profile_repetition = make_profile_repetition(ro.work_dir, o.count_calls);
 
   auto results = gate::run_suite(*suite, ro);
   if (!results) return std::unexpected(fail(results.error()));
@@ -134,6 +134,9 @@ void add_run_options(CLI::App* cmd, RunOptions& o) {
   with_env(cmd->add_option("-r,--repetitions", o.repetitions, "Repetitions per benchmark (default: per config, 5)")
                ->check(CLI::Range(1u, 10000u)));
   with_env(cmd->add_flag("--profile", o.profile, "Profile every benchmark in an extra repetition"));
+  with_env(cmd->add_flag("--count-calls", o.count_calls,
+                         "With --profile: one more run per benchmark counts the calls of its hot functions "
+                         "(uprobes), for the hotspots' calls share"));
   with_env(cmd->add_option("--hz", o.hz, "Profiler sampling frequency (default 99)")->check(CLI::Range(1u, 10000u)));
   with_env(cmd->add_option("--shard", o.shard, "Run shard i of n (1-based), e.g. 2/4"));
   with_env(cmd->add_option("--size", o.size, "Bundled workload sizes")->check(CLI::IsMember({"ci", "nightly"})));

@@ -19,6 +19,7 @@ struct RunOptions {
   unsigned repetitions = 0;
   unsigned hz = 0;
   bool profile = false;
+  bool count_calls = false;  // --count-calls: one more run per profiled benchmark counts its hot functions' calls
   std::string shard;  // "i/n", 1-based
   std::string size = "ci";
   bool interleave = false;

@@ -3,7 +3,12 @@
 #include <fmt/format.h>
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
+#include <span>
 
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
@@ -14,8 +19,52 @@
 #include "reporters/flamegraph.h"
 
 namespace perfgate::cli {
+namespace {
 
-gate::ProfileRepetition make_profile_repetition(const std::filesystem::path&) {
+// Functions with at least this share of the samples as self time are the
+// hotspot candidates (gate/hotspots.h) whose calls are counted.
+constexpr double kCountCallsMinSelfShare = 0.005;
+
+// The profile's user functions with self share >= kCountCallsMinSelfShare
+// (self: the innermost non-inlined user frame, as the hotspots count it),
+// found as call sites by exact name in the files the recording mapped;
+// those without a symbol (module+0x…, PLT stubs) have no entry to probe.
+std::vector<profiler::CallSite> hot_call_sites(const profiler::Profile& profile,
+                                               const std::vector<std::string>& module_paths) {
+  std::map<std::pair<std::string, std::string>, std::uint64_t> self;  // (module, function)
+  for (const auto& stack : profile.stacks())
+    for (auto it = stack.frames.rbegin(); it != stack.frames.rend(); ++it) {
+      const profiler::Frame& f = profile.frames()[*it];
+      if (f.kind != profiler::FrameKind::user || f.inlined) continue;
+      self[{f.module, f.function}] += stack.count;
+      break;
+    }
+  auto has_entry = [](const std::string& name) {
+    return name.find("+0x") == std::string::npos && !name.ends_with("@plt") && name != ".plt" &&
+           !name.starts_with("[");
+  };
+  std::vector<std::pair<std::uint64_t, std::pair<std::string, std::string>>> hot;
+  for (const auto& [key, weight] : self)
+    if (double(weight) >= kCountCallsMinSelfShare * double(profile.total()) && has_entry(key.second))
+      hot.emplace_back(weight, key);
+  std::ranges::sort(hot, std::greater{});
+  std::vector<profiler::CallSite> sites;
+  for (const auto& [weight, key] : hot) {
+    const auto& [module, function] = key;
+    auto path = std::ranges::find_if(module_paths, [&](const std::string& p) {
+      return std::filesystem::path(p).filename() == module;
+    });
+    if (path == module_paths.end()) continue;
+    auto found = profiler::find_call_sites(*path, std::span(&function, 1), profiler::NameMatch::exact);
+    if (!found || sites.size() + found->size() > profiler::kMaxCountedCallSites) continue;
+    sites.insert(sites.end(), found->begin(), found->end());
+  }
+  return sites;
+}
+
+}  // namespace
+
+gate::ProfileRepetition make_profile_repetition(const std::filesystem::path&, bool count_calls) {
   // Checked once per run: without BPF every benchmark still runs and is
   // measured; its profile is marked missing with the reason (DESIGN §7).
   if (auto ok = profiler::check_available(); !ok) {
@@ -24,7 +73,7 @@ gate::ProfileRepetition make_profile_repetition(const std::filesystem::path&) {
       return gate::ProfileRef{"missing", "", reason};
     };
   }
-  return [](const std::vector<std::string>& argv, const std::filesystem::path& path, unsigned hz) {
+  return [count_calls](const std::vector<std::string>& argv, const std::filesystem::path& path, unsigned hz) {
     auto r = profiler::record_command(argv, {.hz = hz});
     if (!r) return gate::ProfileRef{"failed", "", r.error().message};
     std::string reason;
@@ -32,6 +81,18 @@ gate::ProfileRepetition make_profile_repetition(const std::filesystem::path&) {
       reason = WIFSIGNALED(r->wait_status) ? fmt::format("the profiled run was killed by signal {}", WTERMSIG(r->wait_status))
                                            : fmt::format("the profiled run exited with status {}", WEXITSTATUS(r->wait_status));
     for (const auto& w : r->profile.warnings) warn(fmt::format("{}: {}", path.filename().string(), w));
+    // A second run of the same command counts the calls of the hot
+    // functions: the uprobes' cost would show in the samples of the first.
+    if (const auto sites = count_calls && reason.empty() ? hot_call_sites(r->profile, r->module_paths)
+                                                         : std::vector<profiler::CallSite>{};
+        !sites.empty()) {
+      auto counted = profiler::record_command(argv, {.hz = hz, .count_calls = sites});
+      if (counted && counted->wait_status == 0)
+        r->profile.calls = std::move(counted->profile.calls);
+      else
+        warn(fmt::format("{}: calls not counted: {}", path.filename().string(),
+                         counted ? "the counting run failed" : counted.error().message));
+    }
     auto folded = path;
     folded.replace_extension(".folded");
     if (auto ok = gate::write_file_atomically(path, gate::profile_to_json(r->profile)); !ok)

@@ -62,6 +62,35 @@ TEST(Hotspots, RanksByScoreOverComplexityWithRenormalizedWeights) {
   EXPECT_EQ(top[1].function, "big_loop");
 }
 
+// With the calls of every candidate counted, calls % is its share of them
+// and the seed's weights apply: 0.4·self + 0.4·total + 0.2·calls. One
+// candidate without a count puts every score back on 0.5/0.5.
+TEST(Hotspots, CountedCallsEnterTheScoreOnlyWhenEveryCandidateHasThem) {
+  Profile p;
+  add(p, {{"main", 100}, {"big_loop", 4096}}, 70);
+  add(p, {{"main", 100}, {"parse", 300}, {"small_leaf", 64}}, 30);
+  p.calls = {{"big_loop", "app", 10}, {"small_leaf", "app", 990}, {"main", "app", 1}};
+  auto top = rank_hotspots(p, HotspotSettings{});
+  ASSERT_EQ(top.size(), 2u);
+  const Hotspot& big = find(top, "big_loop");
+  ASSERT_TRUE(big.calls_percent.has_value());
+  EXPECT_DOUBLE_EQ(*big.calls_percent, 1.0);  // 10 of the candidates' 1000 (main is no candidate)
+  EXPECT_DOUBLE_EQ(big.score, 0.4 * 70 + 0.4 * 70 + 0.2 * 1.0);
+  const Hotspot& leaf = find(top, "small_leaf");
+  EXPECT_DOUBLE_EQ(*leaf.calls_percent, 99.0);
+  EXPECT_DOUBLE_EQ(leaf.score, 0.4 * 30 + 0.4 * 30 + 0.2 * 99.0);
+  EXPECT_NEAR(leaf.roi, leaf.score / complexity_from_size(64), 1e-9);
+
+  p.calls = {{"small_leaf", "app", 990}};
+  top = rank_hotspots(p, HotspotSettings{});
+  EXPECT_FALSE(find(top, "small_leaf").calls_percent.has_value());
+  EXPECT_DOUBLE_EQ(find(top, "small_leaf").score, 30);
+  EXPECT_DOUBLE_EQ(find(top, "big_loop").score, 70);
+  // A count in another module is another function.
+  p.calls = {{"big_loop", "other", 10}, {"small_leaf", "app", 990}};
+  EXPECT_FALSE(rank_hotspots(p, HotspotSettings{})[0].calls_percent.has_value());
+}
+
 TEST(Hotspots, ConfigPatternsOverrideComplexityAndSpeedup) {
   Profile p;
   add(p, {{"main", 100}, {"big_loop", 4096}}, 70);

@@ -412,6 +412,13 @@ TEST(Recorder, CountsCallsOfTheLaunchedProcessExactly) {
   ASSERT_TRUE(b) << b.error().message;
   ASSERT_EQ(b->size(), 1u);
   EXPECT_EQ(b->front().file_offset, (*sites)[1].function == exact[0] ? (*sites)[1].file_offset : (*sites)[0].file_offset);
+  // A function that starts with a vector instruction is not probed, and said so.
+  std::vector<std::string> unsafe;
+  const std::vector<std::string> vector{"calls_vector_entry"};
+  auto v = find_call_sites(PG_TARGET_CALLS, vector, NameMatch::exact, &unsafe);
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_TRUE(v->empty());
+  EXPECT_EQ(unsafe, vector);
 }
 
 TEST(Recorder, ReportsACrashedTargetAndKeepsItsProfile) {

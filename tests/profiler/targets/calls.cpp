@@ -22,6 +22,18 @@ __attribute__((noinline)) void calls_counted_b(std::uint64_t x) {
   asm volatile("" ::: "memory");
 }
 
+// A function whose first instruction is VEX-encoded (vpxor), as glibc's
+// AVX-512 memset starts EVEX-encoded: find_call_sites leaves it out.
+asm(R"(
+  .text
+  .globl calls_vector_entry
+  .type calls_vector_entry, @function
+calls_vector_entry:
+  vpxor %xmm0, %xmm0, %xmm0
+  ret
+  .size calls_vector_entry, .-calls_vector_entry
+)");
+
 int main() {
   const pid_t child = fork();
   if (child == 0) {
