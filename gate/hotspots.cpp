@@ -128,6 +128,45 @@ std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const Hotsp
   return out;
 }
 
+namespace {
+
+// "ns::Class::method" of "ns::Class::method(int) const", for notes.
+std::string without_parameters(const std::string& function) {
+  const auto paren = function.find('(');
+  return paren == std::string::npos || paren == 0 ? function : function.substr(0, paren);
+}
+
+// Head's CPU time per call over base's for one function counted on both
+// sides: (log ratio, z), or nullopt without calls or samples on a side.
+std::optional<std::pair<double, double>> per_call_log_ratio(const profiler::Profile& base,
+                                                            const profiler::Profile& head,
+                                                            const profiler::FunctionCalls& b,
+                                                            const profiler::FunctionCalls& h) {
+  if (b.calls == 0 || h.calls == 0 || b.self_samples == 0 || h.self_samples == 0 || base.stats.hz == 0 ||
+      head.stats.hz == 0)
+    return std::nullopt;
+  const double per_call_base = double(b.self_samples) / base.stats.hz / double(b.calls);
+  const double per_call_head = double(h.self_samples) / head.stats.hz / double(h.calls);
+  const double log_ratio = std::log(per_call_head / per_call_base);
+  const double se = std::sqrt(1.0 / double(b.self_samples) + 1.0 / double(h.self_samples));
+  return std::pair{log_ratio, log_ratio / se};
+}
+
+// per_call_log_ratio for the function of key, when both profiles counted it.
+std::optional<std::pair<double, double>> per_call_change(const profiler::Profile& base, const profiler::Profile& head,
+                                                         const FunctionKey& key) {
+  auto find = [&](const profiler::Profile& p) {
+    return std::ranges::find_if(p.calls, [&](const profiler::FunctionCalls& c) {
+      return c.function == key.first && c.module == key.second;
+    });
+  };
+  const auto b = find(base), h = find(head);
+  if (b == base.calls.end() || h == head.calls.end()) return std::nullopt;
+  return per_call_log_ratio(base, head, *b, *h);
+}
+
+}  // namespace
+
 std::vector<DifferentialHotspot> differential_hotspots(const profiler::Profile& base,
                                                        const profiler::Profile& head, std::size_t top) {
   const auto b = function_shares(base), h = function_shares(head);
@@ -149,10 +188,43 @@ std::vector<DifferentialHotspot> differential_hotspots(const profiler::Profile& 
     // callees' growth (main, the runtime's start frames): context, as in the
     // ROI ranking, not where the time went.
     const bool spends_time = std::max(sb.self_percent, sh.self_percent) >= kMinSelfPercent;
-    if (d.growth > 0 && spends_time) out.push_back(std::move(d));
+    if (!(d.growth > 0 && spends_time)) continue;
+    if (const auto ratio = per_call_change(base, head, key)) {
+      d.per_call_change_percent = 100.0 * std::expm1(ratio->first);
+      d.per_call_z = ratio->second;
+    }
+    out.push_back(std::move(d));
   }
   std::ranges::sort(out, [](const DifferentialHotspot& x, const DifferentialHotspot& y) {
     return std::tie(y.growth, x.function, x.module) < std::tie(x.growth, y.function, y.module);
+  });
+  if (out.size() > top) out.resize(top);
+  return out;
+}
+
+
+std::vector<DifferentialHotspot> per_call_hotspots(const profiler::Profile& base, const profiler::Profile& head,
+                                                   std::size_t top) {
+  const auto b = function_shares(base), h = function_shares(head);
+  std::vector<DifferentialHotspot> out;
+  for (const auto& hc : head.calls) {
+    const FunctionKey key{hc.function, hc.module};
+    const auto ratio = per_call_change(base, head, key);
+    if (!ratio || ratio->first <= 0) continue;
+    const Shares sb = b.contains(key) ? b.at(key) : Shares{};
+    const Shares sh = h.contains(key) ? h.at(key) : Shares{};
+    out.push_back({.function = hc.function,
+                   .module = hc.module,
+                   .base_self_percent = sb.self_percent,
+                   .head_self_percent = sh.self_percent,
+                   .base_total_percent = sb.total_percent,
+                   .head_total_percent = sh.total_percent,
+                   .growth = (sh.self_percent - sb.self_percent) + (sh.total_percent - sb.total_percent),
+                   .per_call_change_percent = 100.0 * std::expm1(ratio->first),
+                   .per_call_z = ratio->second});
+  }
+  std::ranges::sort(out, [](const DifferentialHotspot& x, const DifferentialHotspot& y) {
+    return std::tie(y.per_call_z, x.function, x.module) < std::tie(x.per_call_z, y.function, y.module);
   });
   if (out.size() > top) out.resize(top);
   return out;
@@ -208,14 +280,27 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
         // A regression of latency through waiting or queueing leaves the CPU
         // shares where they were; ranking their noise would point at a
         // random function.
-        if (head_profile->mode() == profiler::Mode::cpu && base_profile->mode() == profiler::Mode::cpu &&
-            (out.differential.empty() ||
-             within_sampling_noise(out.differential.front(), base_profile->total(), head_profile->total())))
-          notes.push_back(fmt::format(
-              "no function's CPU share grew beyond sampling noise ({} base, {} head samples): the regression did "
-              "not change where CPU time goes — waiting or queueing does not show in a CPU profile "
-              "(perfgate record --mode offcpu)",
-              base_profile->total(), head_profile->total()));
+        const bool cpu = head_profile->mode() == profiler::Mode::cpu && base_profile->mode() == profiler::Mode::cpu;
+        if (cpu && (out.differential.empty() || within_sampling_noise(out.differential.front(), base_profile->total(),
+                                                                      head_profile->total()))) {
+          // Shares did not move; with counted calls, time per call may
+          // still name the function that got slower.
+          auto per_call = per_call_hotspots(*base_profile, *head_profile, hb.hotspots.top);
+          if (!per_call.empty() && per_call.front().per_call_z >= kSharesNoiseZ) {
+            notes.push_back(fmt::format(
+                "no function's CPU share grew beyond sampling noise ({} base, {} head samples), but CPU time per "
+                "call did: ranked by that (calls counted with --count-calls), {} first at {:+.0f} % per call",
+                base_profile->total(), head_profile->total(), without_parameters(per_call.front().function),
+                *per_call.front().per_call_change_percent));
+            out.differential = std::move(per_call);
+          } else {
+            notes.push_back(fmt::format(
+                "no function's CPU share grew beyond sampling noise ({} base, {} head samples): the regression did "
+                "not change where CPU time goes — waiting or queueing does not show in a CPU profile "
+                "(perfgate record --mode offcpu)",
+                base_profile->total(), head_profile->total()));
+          }
+        }
       } else
         notes.push_back("no differential hotspots: base " + base_profile.error());
     }

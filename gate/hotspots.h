@@ -58,6 +58,15 @@ std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const Hotsp
 std::vector<DifferentialHotspot> differential_hotspots(const profiler::Profile& base,
                                                        const profiler::Profile& head, std::size_t top);
 
+// Functions whose CPU time per call grew from base to head, by per_call_z
+// (largest first), at most `top`: those with counted calls and self samples
+// on both sides (Profile::calls). Where shares cannot move — a function that
+// is already all of its thread's time, made slower, gets called less often
+// (the batcher's model: larger batches, fewer calls) — time per call still
+// shows the slowdown.
+std::vector<DifferentialHotspot> per_call_hotspots(const profiler::Profile& base, const profiler::Profile& head,
+                                                   std::size_t top);
+
 // Whether d's growth could be sampling noise alone: neither its self nor its
 // total share moved by kSharesNoiseZ binomial standard errors of the
 // difference of two shares from base_samples and head_samples samples (cpu

@@ -22,7 +22,8 @@ std::string profile_to_json(const profiler::Profile& profile) {
   for (const auto& s : profile.stacks()) stacks.push_back({{"frames", s.frames}, {"count", s.count}});
   json calls = json::array();
   for (const auto& c : profile.calls)
-    calls.push_back({{"function", c.function}, {"module", c.module}, {"calls", c.calls}});
+    calls.push_back(
+        {{"function", c.function}, {"module", c.module}, {"calls", c.calls}, {"self_samples", c.self_samples}});
   const auto& st = profile.stats;
   json doc = {
       {"schema", kProfileSchema},
@@ -41,7 +42,10 @@ std::string profile_to_json(const profiler::Profile& profile) {
       {"frames", std::move(frames)},
       {"stacks", std::move(stacks)},
   };
-  if (!profile.calls.empty()) doc["calls"] = std::move(calls);
+  if (!profile.calls.empty()) {
+    doc["calls"] = std::move(calls);
+    doc["calls_partial"] = profile.calls_partial;
+  }
   return doc.dump(1) + "\n";
 }
 
@@ -63,10 +67,11 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
     profile.stats.hz = st.at("hz").get<unsigned>();
     profile.stats.duration_s = st.at("duration_s").get<double>();
     if (doc.contains("warnings")) profile.warnings = doc.at("warnings").get<std::vector<std::string>>();
+    profile.calls_partial = doc.value("calls_partial", false);
     if (doc.contains("calls"))
       for (const auto& c : doc.at("calls"))
-        profile.calls.push_back(
-            {c.at("function").get<std::string>(), c.at("module").get<std::string>(), c.at("calls").get<std::uint64_t>()});
+        profile.calls.push_back({c.at("function").get<std::string>(), c.at("module").get<std::string>(),
+                                 c.at("calls").get<std::uint64_t>(), c.at("self_samples").get<std::uint64_t>()});
     std::vector<std::uint32_t> ids;
     for (const auto& f : doc.at("frames")) {
       profiler::Frame frame;

@@ -78,6 +78,12 @@ struct DifferentialHotspot {
   double base_self_percent = 0, head_self_percent = 0;
   double base_total_percent = 0, head_total_percent = 0;
   double growth = 0;  // ranking key: growth of self and total share, in points
+  // CPU time per call, head over base, minus 1, in percent, when both
+  // profiles counted its calls (--count-calls): self samples / hz / calls of
+  // the counting runs. per_call_z: its log ratio over the Poisson standard
+  // error of the two sample counts (calls are exact).
+  std::optional<double> per_call_change_percent;
+  double per_call_z = 0;
 };
 
 struct BenchmarkHotspots {

@@ -44,6 +44,16 @@ std::map<std::string, std::uint64_t> Profile::self_by_function() const {
   return out;
 }
 
+std::map<std::pair<std::string, std::string>, std::uint64_t> Profile::self_by_user_function() const {
+  std::map<std::pair<std::string, std::string>, std::uint64_t> out;
+  for (const auto& [frames, count] : stacks_) {
+    auto leaf = frames.rbegin();
+    while (leaf != frames.rend() && (frames_[*leaf].inlined || frames_[*leaf].kind == FrameKind::kernel)) ++leaf;
+    if (leaf != frames.rend()) out[{frames_[*leaf].function, frames_[*leaf].module}] += count;
+  }
+  return out;
+}
+
 std::uint64_t Profile::inclusive(std::string_view function) const {
   std::uint64_t sum = 0;
   for (const auto& [frames, count] : stacks_)

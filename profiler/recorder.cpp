@@ -62,6 +62,7 @@ struct Watched {
   bool exited = false;
   int wait_status = 0;
   UniqueFd pidfd;
+  bool call_budget_spent = false;  // RecordOptions::max_calls reached: recording stopped there
 };
 
 void check_exit(Watched& w) {
@@ -341,6 +342,14 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
     check_exit(watched);
     const auto now = Clock::now();
     if (watched.exited || g_interrupted || now >= deadline) break;
+    if (options.max_calls) {
+      std::uint64_t calls = 0;
+      for (std::uint64_t n : sampler.read_calls(options.count_calls.size())) calls += n;
+      if (calls >= *options.max_calls) {
+        watched.call_budget_spent = true;
+        break;
+      }
+    }
     if (now - last_refresh > std::chrono::milliseconds(250)) {
       last_refresh = now;
       for (auto it = live.begin(); it != live.end();)
@@ -374,14 +383,18 @@ std::expected<void, Error> attach_call_counters(Sampler& sampler, pid_t pid, con
 }
 
 // The counted calls, summed per function and module (a name can have
-// several sites).
-std::vector<FunctionCalls> read_calls(const Sampler& sampler, const RecordOptions& options) {
+// several sites), with the function's self weight in this run's profile.
+std::vector<FunctionCalls> read_calls(const Sampler& sampler, const RecordOptions& options, const Profile& profile) {
   const std::vector<std::uint64_t> counts = sampler.read_calls(options.count_calls.size());
   std::map<std::pair<std::string, std::string>, std::uint64_t> by_function;
   for (std::size_t i = 0; i < counts.size(); ++i)
     by_function[{options.count_calls[i].function, options.count_calls[i].module}] += counts[i];
+  const auto self = profile.self_by_user_function();
   std::vector<FunctionCalls> out;
-  for (auto& [key, n] : by_function) out.push_back({key.first, key.second, n});
+  for (auto& [key, n] : by_function) {
+    const auto it = self.find(key);
+    out.push_back({key.first, key.second, n, it == self.end() ? 0 : it->second});
+  }
   return out;
 }
 
@@ -527,7 +540,9 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options, costs);
   if (!watched.exited) {
     // Duration over or interrupted: sampling stopped, the command finishes on
-    // its own (its exit status is still reported).
+    // its own (its exit status is still reported) — unless the call budget
+    // ended the recording: then the rest of the run is of no use.
+    if (watched.call_budget_spent) kill(child, SIGKILL);
     while (waitpid(child, &watched.wait_status, 0) < 0 && errno == EINTR) {
     }
   }
@@ -536,7 +551,8 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
                       {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside, counters.scan_probes,
                        counters.scan_shallow, counters.cut_outside_code},
                       counters.collided, maps.file_paths()};
-  result.profile.calls = read_calls(*sampler, options);
+  result.profile.calls = read_calls(*sampler, options, result.profile);
+  result.profile.calls_partial = watched.call_budget_spent;
   costs.print();
   return result;
 }
@@ -567,7 +583,8 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
   costs.target_started();
   const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options, costs);
   Profile profile = build_profile(*sampler, maps, symbolizer, options, seconds);
-  profile.calls = read_calls(*sampler, options);
+  profile.calls = read_calls(*sampler, options, profile);
+  profile.calls_partial = watched.call_budget_spent;
   costs.print();
   return profile;
 }

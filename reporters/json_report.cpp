@@ -70,7 +70,10 @@ std::string render_json_report(const gate::GateReport& r) {
     for (const auto& d : h.differential)
       diff.push_back({{"function", d.function}, {"module", d.module}, {"base_self_percent", d.base_self_percent},
                       {"head_self_percent", d.head_self_percent}, {"base_total_percent", d.base_total_percent},
-                      {"head_total_percent", d.head_total_percent}, {"growth", d.growth}});
+                      {"head_total_percent", d.head_total_percent}, {"growth", d.growth},
+                      {"per_call_change_percent",
+                       d.per_call_change_percent ? ojson(*d.per_call_change_percent) : ojson(nullptr)},
+                      {"per_call_z", d.per_call_change_percent ? ojson(d.per_call_z) : ojson(nullptr)}});
     hotspots.push_back({{"benchmark", h.benchmark}, {"top", top}, {"differential", diff}, {"note", h.note}});
   }
   ojson artifacts = ojson::array();

@@ -130,21 +130,32 @@ std::string hotspots_section(const gate::GateReport& r) {
   for (const auto& h : r.hotspots) {
     if (!h.differential.empty()) {
       out += fmt::format("\n### Where {} got slower\n\n", escape_markdown(h.benchmark));
-      out += "| # | function | module | self base → head | total base → head | growth |\n|---:|---|---|---:|---:|---:|\n";
+      const bool per_call = std::ranges::any_of(h.differential, [](const auto& d) {
+        return d.per_call_change_percent.has_value();
+      });
+      out += per_call ? "| # | function | module | self base → head | total base → head | growth | time per call |\n"
+                        "|---:|---|---|---:|---:|---:|---:|\n"
+                      : "| # | function | module | self base → head | total base → head | growth |\n"
+                        "|---:|---|---|---:|---:|---:|\n";
       for (std::size_t i = 0; i < std::min<std::size_t>(h.differential.size(), 10); ++i) {
         const auto& d = h.differential[i];
-        out += fmt::format("| {} | {} | {} | {:.1f} → {:.1f} % | {:.1f} → {:.1f} % | {:+.1f} |\n", i + 1,
+        out += fmt::format("| {} | {} | {} | {:.1f} → {:.1f} % | {:.1f} → {:.1f} % | {:+.1f} |", i + 1,
                            code(short_function_name(d.function)), escape_markdown(d.module), d.base_self_percent,
                            d.head_self_percent, d.base_total_percent, d.head_total_percent, d.growth);
+        if (per_call)
+          out += d.per_call_change_percent ? fmt::format(" {:+.0f} % |", *d.per_call_change_percent) : " — |";
+        out += "\n";
       }
     }
     if (!h.top.empty()) {
       out += fmt::format("\n<details><summary>Hotspots of {} by ROI</summary>\n\n", escape_markdown(h.benchmark));
-      out += "| # | function | self % | total % | score | complexity | ROI | impact |\n|---:|---|---:|---:|---:|---:|---:|---:|\n";
+      out += "| # | function | self % | total % | calls % | score | complexity | ROI | impact |\n"
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
       for (std::size_t i = 0; i < std::min<std::size_t>(h.top.size(), 10); ++i) {
         const auto& t = h.top[i];
-        out += fmt::format("| {} | {} | {:.1f} | {:.1f} | {:.1f} | {:.2f} | {:.2f} | {:.0f} % |\n", i + 1,
-                           code(short_function_name(t.function)), t.self_percent, t.total_percent, t.score, t.complexity,
+        out += fmt::format("| {} | {} | {:.1f} | {:.1f} | {} | {:.1f} | {:.2f} | {:.2f} | {:.0f} % |\n", i + 1,
+                           code(short_function_name(t.function)), t.self_percent, t.total_percent,
+                           t.calls_percent ? fmt::format("{:.1f}", *t.calls_percent) : "—", t.score, t.complexity,
                            t.roi, t.impact);
       }
       out += "\n</details>\n";

@@ -13,6 +13,7 @@
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
 #include "gate/cli/profile_input.h"
+#include "gate/hotspots.h"
 #include "gate/profile_json.h"
 #include "profiler/folded.h"
 #include "profiler/recorder.h"
@@ -21,36 +22,30 @@
 namespace perfgate::cli {
 namespace {
 
-// Functions with at least this share of the samples as self time are the
-// hotspot candidates (gate/hotspots.h) whose calls are counted.
-constexpr double kCountCallsMinSelfShare = 0.005;
+// The counting run stops after this many calls: 1.7–24 µs each here
+// (RecordOptions::max_calls), so seconds, not minutes, more per benchmark.
+constexpr std::uint64_t kCallBudget = 250'000;
 
-// The profile's user functions with self share >= kCountCallsMinSelfShare
+// The profile's user functions with self share >= gate::kMinSelfPercent
+// (the hotspot candidates)
 // (self: the innermost non-inlined user frame, as the hotspots count it),
 // found as call sites by exact name in the files the recording mapped;
 // those without a symbol (module+0x…, PLT stubs) have no entry to probe.
 std::vector<profiler::CallSite> hot_call_sites(const profiler::Profile& profile,
                                                const std::vector<std::string>& module_paths) {
-  std::map<std::pair<std::string, std::string>, std::uint64_t> self;  // (module, function)
-  for (const auto& stack : profile.stacks())
-    for (auto it = stack.frames.rbegin(); it != stack.frames.rend(); ++it) {
-      const profiler::Frame& f = profile.frames()[*it];
-      if (f.kind != profiler::FrameKind::user || f.inlined) continue;
-      self[{f.module, f.function}] += stack.count;
-      break;
-    }
+  const auto self = profile.self_by_user_function();  // (function, module)
   auto has_entry = [](const std::string& name) {
     return name.find("+0x") == std::string::npos && !name.ends_with("@plt") && name != ".plt" &&
            !name.starts_with("[");
   };
   std::vector<std::pair<std::uint64_t, std::pair<std::string, std::string>>> hot;
   for (const auto& [key, weight] : self)
-    if (double(weight) >= kCountCallsMinSelfShare * double(profile.total()) && has_entry(key.second))
+    if (100.0 * double(weight) >= gate::kMinSelfPercent * double(profile.total()) && has_entry(key.first))
       hot.emplace_back(weight, key);
   std::ranges::sort(hot, std::greater{});
   std::vector<profiler::CallSite> sites;
   for (const auto& [weight, key] : hot) {
-    const auto& [module, function] = key;
+    const auto& [function, module] = key;
     auto path = std::ranges::find_if(module_paths, [&](const std::string& p) {
       return std::filesystem::path(p).filename() == module;
     });
@@ -86,9 +81,11 @@ gate::ProfileRepetition make_profile_repetition(const std::filesystem::path&, bo
     if (const auto sites = count_calls && reason.empty() ? hot_call_sites(r->profile, r->module_paths)
                                                          : std::vector<profiler::CallSite>{};
         !sites.empty()) {
-      auto counted = profiler::record_command(argv, {.hz = hz, .count_calls = sites});
-      if (counted && counted->wait_status == 0)
+      auto counted = profiler::record_command(argv, {.hz = hz, .count_calls = sites, .max_calls = kCallBudget});
+      if (counted && (counted->wait_status == 0 || counted->profile.calls_partial)) {
         r->profile.calls = std::move(counted->profile.calls);
+        r->profile.calls_partial = counted->profile.calls_partial;
+      }
       else
         warn(fmt::format("{}: calls not counted: {}", path.filename().string(),
                          counted ? "the counting run failed" : counted.error().message));

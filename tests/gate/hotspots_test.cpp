@@ -181,6 +181,70 @@ TEST(Hotspots, GrowthWithinSamplingNoiseIsToldApartFromARealOne) {
   EXPECT_TRUE(within_sampling_noise(lru, 0, 619)) << "an empty profile shows nothing";
 }
 
+// The batcher's case with its calls counted: the model is 90 % of the CPU
+// on both sides, so its share cannot grow, but 770 calls instead of 1000
+// for about the same samples is +28 % per call, 5 standard errors; `sleep`'s +10 %
+// on ~100 samples is under one.
+TEST(Hotspots, TimePerCallNamesTheSlowedFunctionWhoseShareCouldNotGrow) {
+  auto profile = [](std::uint64_t work, std::uint64_t sleep, std::uint64_t work_calls, std::uint64_t sleep_calls) {
+    Profile p;
+    add(p, {{"main", 100}, {"work", 500}}, work);
+    add(p, {{"main", 100}, {"sleep", 500}}, sleep);
+    p.stats.hz = 999;
+    p.calls = {{"work", "app", work_calls, work}, {"sleep", "app", sleep_calls, sleep}};
+    return p;
+  };
+  const Profile base = profile(900, 100, 1000, 2000), head = profile(890, 110, 770, 2000);
+  const auto shares = differential_hotspots(base, head, 10);
+  ASSERT_EQ(shares.size(), 1u);
+  EXPECT_EQ(shares[0].function, "sleep");  // the only share that grew: +2 points, noise at 1000 samples
+  EXPECT_TRUE(within_sampling_noise(shares[0], 1000, 1000));
+  ASSERT_TRUE(shares[0].per_call_change_percent.has_value());
+  EXPECT_NEAR(*shares[0].per_call_change_percent, 10.0, 1e-9);
+  const auto per_call = per_call_hotspots(base, head, 10);
+  ASSERT_EQ(per_call.size(), 2u);
+  EXPECT_EQ(per_call[0].function, "work");
+  EXPECT_NEAR(*per_call[0].per_call_change_percent, 100.0 * (890.0 / 770 / (900.0 / 1000) - 1), 1e-9);
+  EXPECT_NEAR(per_call[0].per_call_z, std::log(890.0 / 770 / 0.9) / std::sqrt(1.0 / 900 + 1.0 / 890), 1e-9);
+  EXPECT_GT(per_call[0].per_call_z, 5.0);
+  EXPECT_LT(per_call[1].per_call_z, 1.0);
+  // Per-call time scales with each side's rate: at half the rate a sample is twice the time.
+  Profile slow_rate = head;
+  slow_rate.stats.hz = 499;
+  EXPECT_GT(per_call_hotspots(base, slow_rate, 10)[0].per_call_change_percent.value(), 150.0);
+  // Without counts on one side there is nothing to compare.
+  Profile uncounted = base;
+  uncounted.calls.clear();
+  EXPECT_TRUE(per_call_hotspots(uncounted, head, 10).empty());
+  EXPECT_FALSE(differential_hotspots(uncounted, head, 10)[0].per_call_change_percent.has_value());
+
+  // attach_hotspots ranks by time per call where shares stayed within noise.
+  const auto dir = std::filesystem::temp_directory_path() / ("perfgate-per-call-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "base.json") << profile_to_json(base);
+  std::ofstream(dir / "head.json") << profile_to_json(head);
+  Results b, h;
+  BenchmarkResult batcher{.name = "batcher"};
+  batcher.profile = ProfileRef{"ok", "base.json", ""};
+  b.benchmarks = {batcher};
+  batcher.profile = ProfileRef{"ok", "head.json", ""};
+  h.benchmarks = {batcher};
+  GateReport report;
+  report.benchmarks = {BenchmarkVerdict{.name = "batcher", .verdict = Verdict::regression}};
+  attach_hotspots(report, b, dir, h, dir);
+  ASSERT_EQ(report.hotspots.size(), 1u);
+  ASSERT_FALSE(report.hotspots[0].differential.empty());
+  EXPECT_EQ(report.hotspots[0].differential[0].function, "work");
+  EXPECT_NE(report.hotspots[0].note.find("but CPU time per call did: ranked by that (calls counted with "
+                                         "--count-calls), work first at +28 % per call"),
+            std::string::npos)
+      << report.hotspots[0].note;
+  // Every candidate counted: calls % enters the score, and the note says so.
+  EXPECT_TRUE(report.hotspots[0].top[0].calls_percent.has_value());
+  EXPECT_NE(report.hotspots[0].note.find("score = 0.4·self % + 0.4·total % + 0.2·calls %"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Hotspots, AttachReadsProfilesBesideTheResultsAndNotesMissingOnes) {
   const auto dir = std::filesystem::temp_directory_path() / ("perfgate-hotspots-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir / "profiles");
