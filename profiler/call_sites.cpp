@@ -14,23 +14,11 @@
 #include <memory>
 #include <optional>
 
+#include "profiler/dwfl_handle.h"
 #include "profiler/symbolizer.h"
 
 namespace perfgate::profiler {
 namespace {
-
-char* g_debuginfo_path = nullptr;  // the callbacks keep a pointer to it
-
-const Dwfl_Callbacks kCallbacks = {
-    .find_elf = dwfl_build_id_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
-    .section_address = dwfl_offline_section_address,
-    .debuginfo_path = &g_debuginfo_path,
-};
-
-struct DwflDeleter {
-  void operator()(Dwfl* d) const { dwfl_end(d); }
-};
 
 // The file offset of ELF address vaddr: inside an executable PT_LOAD
 // segment, vaddr - p_vaddr + p_offset (what the kernel maps there).
@@ -73,7 +61,7 @@ std::expected<std::vector<CallSite>, Error> find_call_sites(const std::string& p
   };
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return unreadable(std::strerror(errno));
-  std::unique_ptr<Dwfl, DwflDeleter> dwfl(dwfl_begin(&kCallbacks));
+  DwflHandle dwfl = new_dwfl();
   if (!dwfl) {
     close(fd);
     return unreadable(dwfl_errmsg(-1));

@@ -30,9 +30,9 @@ struct RecordOptions {
   // and module.
   std::vector<CallSite> count_calls;
   // Stop the recording once this many calls were counted (checked every
-  // 250 ms), and kill a launched command: a uprobe costs 1.7 µs per call
+  // 250 ms), and kill a launched command: a uprobe costs 0.9 µs per call
   // here when the kernel emulates the function's first instruction (push
-  // %rbp: code with frame pointers) and ~24 µs when it single-steps it
+  // %rbp: code with frame pointers) and ~10 µs when it single-steps it
   // (glibc's memmove, libxxhash; a debug trap on this VM), and the bundled
   // workloads make millions of calls. The profile then covers the start of
   // the run (Profile::calls_partial).

@@ -28,6 +28,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "profiler/dwfl_handle.h"
+
 namespace perfgate::profiler {
 
 std::string demangle(const char* name) {
@@ -58,10 +60,6 @@ const Dwfl_Callbacks kCallbacks = {
     .debuginfo_path = &g_debuginfo_path,
 };
 
-struct DwflDeleter {
-  void operator()(Dwfl* d) const { dwfl_end(d); }
-};
-
 struct Load {
   std::uint64_t offset, filesz, vaddr;
 };
@@ -77,7 +75,7 @@ std::string basename_of(const std::string& path) {
 // addresses are the ELF's virtual addresses and the module can be shared by
 // every process that maps the same build-id.
 struct Module {
-  std::unique_ptr<Dwfl, DwflDeleter> dwfl;
+  DwflHandle dwfl;
   Dwfl_Module* mod = nullptr;
   std::string name;
   std::string build_id;
@@ -97,7 +95,7 @@ struct Module {
 std::unique_ptr<Module> open_module(const MappedFile& file) {
   auto m = std::make_unique<Module>();
   m->name = basename_of(file.path);
-  m->dwfl.reset(dwfl_begin(&kCallbacks));
+  m->dwfl = new_dwfl();
   if (!m->dwfl) return nullptr;
   const int fd = dup(file.fd.get());  // dwfl takes ownership of the fd it is given
   if (fd < 0) return nullptr;
@@ -595,5 +593,7 @@ void Symbolizer::user_frames(const ProcessMaps& maps, pid_t tgid, std::uint64_t 
   out.insert(out.end(), frames.begin(), frames.end());
   mod->cache.emplace(lookup, std::move(frames));
 }
+
+DwflHandle new_dwfl() { return DwflHandle(dwfl_begin(&kCallbacks)); }
 
 }  // namespace perfgate::profiler

@@ -22,7 +22,7 @@
 namespace perfgate::cli {
 namespace {
 
-// The counting run stops after this many calls: 1.7–24 µs each here
+// The counting run stops after this many calls: 0.9–10 µs each here
 // (RecordOptions::max_calls), so seconds, not minutes, more per benchmark.
 constexpr std::uint64_t kCallBudget = 250'000;
 

@@ -401,8 +401,23 @@ TEST(Recorder, CountsCallsOfTheLaunchedProcessExactly) {
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->profile.calls.size(), 2u);
   const std::string module = std::filesystem::path(PG_TARGET_CALLS).filename().string();
-  EXPECT_EQ(r->profile.calls[0], (FunctionCalls{"calls_counted_a(unsigned long)", module, 6000}));
-  EXPECT_EQ(r->profile.calls[1], (FunctionCalls{"calls_counted_b(unsigned long)", module, 1000}));
+  const auto self = r->profile.self_by_user_function();
+  auto self_of = [&](const std::string& f) {
+    const auto it = self.find({f, module});
+    return it == self.end() ? std::uint64_t{0} : it->second;
+  };
+  EXPECT_EQ(r->profile.calls[0], (FunctionCalls{"calls_counted_a(unsigned long)", module, 6000,
+                                                self_of("calls_counted_a(unsigned long)")}));
+  EXPECT_EQ(r->profile.calls[1], (FunctionCalls{"calls_counted_b(unsigned long)", module, 1000,
+                                                self_of("calls_counted_b(unsigned long)")}));
+  EXPECT_FALSE(r->profile.calls_partial);
+  // With a budget the recording stops early and the command is killed:
+  // a budget below the 7000 calls is reached (checked every 250 ms, so
+  // after more than it, at most all 7000).
+  auto cut = record_command({PG_TARGET_CALLS, "--slow"}, {.count_calls = *sites, .max_calls = 10});
+  ASSERT_TRUE(cut) << cut.error().message;
+  EXPECT_TRUE(cut->profile.calls_partial);
+  EXPECT_TRUE(WIFSIGNALED(cut->wait_status) && WTERMSIG(cut->wait_status) == SIGKILL) << cut->wait_status;
   // The module's path is known for the next run's sites.
   EXPECT_NE(std::ranges::find_if(r->module_paths, [&](const std::string& p) { return p.ends_with("/" + module); }),
             r->module_paths.end());

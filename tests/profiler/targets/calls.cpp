@@ -1,11 +1,14 @@
 // Known call counts for the call-counting test: two threads call
 // calls_counted_a 3000 times each, the main thread calls calls_counted_b
 // 1000 times, and a forked child calls calls_counted_a 500 times (children
-// are not counted). Exact counts, whatever the timing.
+// are not counted). Exact counts, whatever the timing. With --slow it then
+// sleeps 10 s (for a call budget to end the recording).
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <thread>
 
 namespace {
@@ -34,7 +37,7 @@ calls_vector_entry:
   .size calls_vector_entry, .-calls_vector_entry
 )");
 
-int main() {
+int main(int argc, char** argv) {
   const pid_t child = fork();
   if (child == 0) {
     for (int i = 0; i < 500; ++i) calls_counted_a(static_cast<std::uint64_t>(i));
@@ -48,4 +51,5 @@ int main() {
   t1.join();
   t2.join();
   waitpid(child, nullptr, 0);
+  if (argc > 1 && std::strcmp(argv[1], "--slow") == 0) std::this_thread::sleep_for(std::chrono::seconds(10));
 }
