@@ -184,9 +184,15 @@ void add_record_command(CLI::App& app, Action& action) {
   with_env(cmd->add_option("-o,--output", opts->output,
                            "FILE.json: JSON profile; FILE.svg: flame graph; other names: folded stacks "
                            "(default: folded on stdout)"));
+  // One glob per --calls: a vector option takes values up to the next
+  // option and then eats a `--` (CLI11), so `--calls G -- CMD --flag` would
+  // hand --flag to record.
   with_env(cmd->add_option("--calls", opts->calls,
                            "Count the calls of the executable's functions matching this glob over demangled "
-                           "names (repeatable; in the JSON profile and on stderr)"));
+                           "names (repeatable; in the JSON profile and on stderr)")
+               ->expected(1)
+               ->allow_extra_args(false)
+               ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll));
   cmd->add_option("command", opts->command, "Command to launch and follow, after --");
   cmd->callback([opts, &action] { action = [opts] { return run_record(*opts); }; });
 }

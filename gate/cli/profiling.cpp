@@ -26,11 +26,11 @@ namespace {
 // (RecordOptions::max_calls), so seconds, not minutes, more per benchmark.
 constexpr std::uint64_t kCallBudget = 250'000;
 
-// The profile's user functions with self share >= gate::kMinSelfPercent
-// (the hotspot candidates)
-// (self: the innermost non-inlined user frame, as the hotspots count it),
-// found as call sites by exact name in the files the recording mapped;
-// those without a symbol (module+0x…, PLT stubs) have no entry to probe.
+// The hotspot candidates of the profile — user functions with self share
+// >= gate::kMinSelfPercent (self: the innermost non-inlined user frame, as
+// the hotspots count it), hottest first — found as call sites by exact name
+// in the files the recording mapped; those without a symbol (module+0x…,
+// PLT stubs) have no entry to probe.
 std::vector<profiler::CallSite> hot_call_sites(const profiler::Profile& profile,
                                                const std::vector<std::string>& module_paths) {
   const auto self = profile.self_by_user_function();  // (function, module)
@@ -85,10 +85,10 @@ gate::ProfileRepetition make_profile_repetition(const std::filesystem::path&, bo
       if (counted && (counted->wait_status == 0 || counted->profile.calls_partial)) {
         r->profile.calls = std::move(counted->profile.calls);
         r->profile.calls_partial = counted->profile.calls_partial;
-      }
-      else
+      } else {
         warn(fmt::format("{}: calls not counted: {}", path.filename().string(),
                          counted ? "the counting run failed" : counted.error().message));
+      }
     }
     auto folded = path;
     folded.replace_extension(".folded");

@@ -155,7 +155,9 @@ TEST(CmdRecord, CallsCountsMatchingFunctionsAndRejectsAGlobThatMatchesNone) {
   if (auto ok = perfgate::profiler::check_available(); !ok)
     GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
   const std::string out = std::string(PERFGATE_BINARY_DIR) + "/tests/profiler/calls.json";
-  const Output r = run_cmd(perfgate_exe() + " record --calls 'calls_counted_*' -o " + out + " -- " PG_TARGET_CALLS);
+  // Two globs, the last right before `--`: the command's own flags stay its own.
+  const Output r = run_cmd(perfgate_exe() + " record -o " + out +
+                           " --calls 'calls_counted_a*' --calls 'calls_counted_b*' -- " PG_TARGET_CALLS " --fast");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("perfgate:         6000 calls  calls_counted_a(unsigned long)\n"
                        "perfgate:         1000 calls  calls_counted_b(unsigned long)\n"),
