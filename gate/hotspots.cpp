@@ -137,13 +137,14 @@ std::string without_parameters(const std::string& function) {
 }
 
 // Head's CPU time per call over base's for one function counted on both
-// sides: (log ratio, z), or nullopt without calls or samples on a side.
+// sides: (log ratio, z), or nullopt without calls or with fewer than
+// kMinPerCallSamples self samples on a side.
 std::optional<std::pair<double, double>> per_call_log_ratio(const profiler::Profile& base,
                                                             const profiler::Profile& head,
                                                             const profiler::FunctionCalls& b,
                                                             const profiler::FunctionCalls& h) {
-  if (b.calls == 0 || h.calls == 0 || b.self_samples == 0 || h.self_samples == 0 || base.stats.hz == 0 ||
-      head.stats.hz == 0)
+  if (b.calls == 0 || h.calls == 0 || b.self_samples < kMinPerCallSamples || h.self_samples < kMinPerCallSamples ||
+      base.stats.hz == 0 || head.stats.hz == 0)
     return std::nullopt;
   const double per_call_base = double(b.self_samples) / base.stats.hz / double(b.calls);
   const double per_call_head = double(h.self_samples) / head.stats.hz / double(h.calls);

@@ -64,6 +64,12 @@ std::vector<DifferentialHotspot> differential_hotspots(const profiler::Profile& 
 // is already all of its thread's time, made slower, gets called less often
 // (the batcher's model: larger batches, fewer calls) — time per call still
 // shows the slowdown.
+// The z counts the sampling error only, not how much a function's time per
+// call varies from run to run (the batcher's model: 126–185 µs in four
+// unslowed runs), and a function needs kMinPerCallSamples self samples on
+// each side: below that, as for a futex wait with 3 samples, a ratio of two
+// small counts says nothing.
+inline constexpr std::uint64_t kMinPerCallSamples = 30;
 std::vector<DifferentialHotspot> per_call_hotspots(const profiler::Profile& base, const profiler::Profile& head,
                                                    std::size_t top);
 

@@ -212,6 +212,12 @@ TEST(Hotspots, TimePerCallNamesTheSlowedFunctionWhoseShareCouldNotGrow) {
   Profile slow_rate = head;
   slow_rate.stats.hz = 499;
   EXPECT_GT(per_call_hotspots(base, slow_rate, 10)[0].per_call_change_percent.value(), 150.0);
+  // A function with a handful of samples has no per-call figure: 3 samples
+  // over 185 calls against 5 over 5 would be "+6000 %".
+  Profile few_base = base, few_head = head;
+  few_base.calls.push_back({"wait", "app", 185, 3});
+  few_head.calls.push_back({"wait", "app", 5, 5});
+  EXPECT_EQ(per_call_hotspots(few_base, few_head, 10).size(), 2u);
   // Without counts on one side there is nothing to compare.
   Profile uncounted = base;
   uncounted.calls.clear();
