@@ -46,7 +46,7 @@ struct FunctionCalls {
   std::uint64_t calls = 0;
   // Its self weight (Profile::self_by_user_function) in the run that counted
   // the calls, so calls and time come from one run: self_samples / hz /
-  // calls is CPU time per call, uprobe included (~1–3 µs).
+  // calls is CPU time per call, uprobe included (0.9–10 µs).
   std::uint64_t self_samples = 0;
 
   auto operator<=>(const FunctionCalls&) const = default;

@@ -24,7 +24,7 @@ struct RecordOptions {
   unsigned hz = 99;                   // cpu mode sampling frequency per CPU
   Mode mode = Mode::cpu;
   std::optional<double> duration_s;   // stop sampling after this long (default: until the target exits)
-  // Count the calls of these functions (at most 64 sites; uprobes, ~1–3 µs
+  // Count the calls of these functions (at most 64 sites; uprobes, 0.9–10 µs
   // per call, which the samples of the functions also show) in the launched
   // or attached process, not in its children: Profile::calls, by function
   // and module.

@@ -11,7 +11,7 @@ namespace perfgate::cli {
 // and folded profiles. When the profiler cannot run here (no permission, no
 // BPF), every call returns status "missing" with the reason, once warned.
 // count_calls (`--count-calls`): one more run of the repetition counts the
-// calls of the profile's hot functions (self >= 0.5 %; uprobes, ~1–3 µs per
+// calls of the profile's hot functions (self >= 0.5 %; uprobes, 0.9–10 µs per
 // call, millions of calls in the bundled workloads) for the profile's calls
 // section, which the hotspots' calls share uses.
 gate::ProfileRepetition make_profile_repetition(const std::filesystem::path& work_dir, bool count_calls = false);
