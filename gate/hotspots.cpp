@@ -25,23 +25,22 @@ struct Shares {
 
 // Self and total share of every user-space function (see the header).
 std::map<FunctionKey, Shares> function_shares(const profiler::Profile& profile) {
-  std::map<FunctionKey, std::uint64_t> self, total;
-  std::map<FunctionKey, std::uint64_t> size;
+  // Self as the profile defines it for user functions (kernel time charged
+  // to the user frame below), which call counting uses too.
+  auto self = profile.self_by_user_function();
+  std::map<FunctionKey, std::uint64_t> total, size;
   const auto& frames = profile.frames();
   std::set<FunctionKey> on_stack;
   for (const auto& stack : profile.stacks()) {
     on_stack.clear();
-    const profiler::Frame* innermost = nullptr;
-    for (std::uint32_t id : stack.frames) {  // root first
+    for (std::uint32_t id : stack.frames) {
       const profiler::Frame& f = frames[id];
       if (f.kind == profiler::FrameKind::kernel) continue;
       FunctionKey key{f.function, f.module};
       std::uint64_t& s = size[key];
       s = std::max(s, f.symbol_size);
       if (on_stack.insert(key).second) total[key] += stack.count;
-      if (!f.inlined) innermost = &f;
     }
-    if (innermost != nullptr) self[{innermost->function, innermost->module}] += stack.count;
   }
   std::map<FunctionKey, Shares> out;
   const double sum = static_cast<double>(profile.total());

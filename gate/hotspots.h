@@ -65,7 +65,7 @@ std::vector<DifferentialHotspot> differential_hotspots(const profiler::Profile& 
 // (the batcher's model: larger batches, fewer calls) — time per call still
 // shows the slowdown.
 // The z counts the sampling error only, not how much a function's time per
-// call varies from run to run (the batcher's model: 126–185 µs in four
+// call varies from run to run (the batcher's model: 126–246 µs in eight
 // unslowed runs), and a function needs kMinPerCallSamples self samples on
 // each side: below that, as for a futex wait with 3 samples, a ratio of two
 // small counts says nothing.
