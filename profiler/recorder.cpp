@@ -63,6 +63,7 @@ struct Watched {
   int wait_status = 0;
   UniqueFd pidfd;
   bool call_budget_spent = false;  // RecordOptions::max_calls reached: recording stopped there
+  std::vector<std::uint64_t> calls;  // per call site, as sampling stopped
 };
 
 void check_exit(Watched& w) {
@@ -346,6 +347,11 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
       std::uint64_t calls = 0;
       for (std::uint64_t n : sampler.read_calls(options.count_calls.size())) calls += n;
       if (calls >= *options.max_calls) {
+        // Killed before anything is detached: detaching the uprobes takes a
+        // grace period each, and a target running on meanwhile was counted
+        // by the probes not yet gone — 0 calls of a function whose probe
+        // went first, thousands of one whose probe went last.
+        if (watched.is_child) kill(watched.pid, SIGKILL);
         watched.call_budget_spent = true;
         break;
       }
@@ -358,6 +364,7 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   costs.sampling_done(sampler);
+  watched.calls = sampler.read_calls(options.count_calls.size());  // before the probes go, one by one
   sampler.stop();
   sampler.consume_events();
   return seconds;
@@ -382,10 +389,11 @@ std::expected<void, Error> attach_call_counters(Sampler& sampler, pid_t pid, con
   return {};
 }
 
-// The counted calls, summed per function and module (a name can have
-// several sites), with the function's self weight in this run's profile.
-std::vector<FunctionCalls> read_calls(const Sampler& sampler, const RecordOptions& options, const Profile& profile) {
-  const std::vector<std::uint64_t> counts = sampler.read_calls(options.count_calls.size());
+// The counted calls (per site, Watched::calls), summed per function and
+// module (a name can have several sites), with the function's self weight in
+// this run's profile.
+std::vector<FunctionCalls> function_calls(const std::vector<std::uint64_t>& counts, const RecordOptions& options,
+                                          const Profile& profile) {
   std::map<std::pair<std::string, std::string>, std::uint64_t> by_function;
   for (std::size_t i = 0; i < counts.size(); ++i)
     by_function[{options.count_calls[i].function, options.count_calls[i].module}] += counts[i];
@@ -541,8 +549,7 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   if (!watched.exited) {
     // Duration over or interrupted: sampling stopped, the command finishes on
     // its own (its exit status is still reported) — unless the call budget
-    // ended the recording: then the rest of the run is of no use.
-    if (watched.call_budget_spent) kill(child, SIGKILL);
+    // ended the recording and killed it (sample_until_done).
     while (waitpid(child, &watched.wait_status, 0) < 0 && errno == EINTR) {
     }
   }
@@ -551,7 +558,7 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
                       {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside, counters.scan_probes,
                        counters.scan_shallow, counters.cut_outside_code},
                       counters.collided, maps.file_paths()};
-  result.profile.calls = read_calls(*sampler, options, result.profile);
+  result.profile.calls = function_calls(watched.calls, options, result.profile);
   result.profile.calls_partial = watched.call_budget_spent;
   costs.print();
   return result;
@@ -583,7 +590,7 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
   costs.target_started();
   const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options, costs);
   Profile profile = build_profile(*sampler, maps, symbolizer, options, seconds);
-  profile.calls = read_calls(*sampler, options, profile);
+  profile.calls = function_calls(watched.calls, options, profile);
   profile.calls_partial = watched.call_budget_spent;
   costs.print();
   return profile;

@@ -418,6 +418,18 @@ TEST(Recorder, CountsCallsOfTheLaunchedProcessExactly) {
   ASSERT_TRUE(cut) << cut.error().message;
   EXPECT_TRUE(cut->profile.calls_partial);
   EXPECT_TRUE(WIFSIGNALED(cut->wait_status) && WTERMSIG(cut->wait_status) == SIGKILL) << cut->wait_status;
+  // The budget kills the command before the probes are detached, one by
+  // one (a grace period each). The 1000 calls come within milliseconds, and
+  // the budget is checked at 2, 10, 40 ms…; calls_counted_b starts after
+  // 0.1 s. Stopped before the kill, the target ran on through the detaching
+  // and its probe, detached last, counted 570–6600 calls of b (5 of 7 runs).
+  auto phases = record_command({PG_TARGET_CALLS, "--phases", "0.1"}, {.count_calls = *sites, .max_calls = 1000});
+  ASSERT_TRUE(phases) << phases.error().message;
+  EXPECT_TRUE(phases->profile.calls_partial);
+  EXPECT_TRUE(WIFSIGNALED(phases->wait_status) && WTERMSIG(phases->wait_status) == SIGKILL) << phases->wait_status;
+  ASSERT_EQ(phases->profile.calls.size(), 2u);
+  EXPECT_GE(phases->profile.calls[0].calls, 1000u);
+  EXPECT_EQ(phases->profile.calls[1].calls, 0u) << "calls_counted_b ran after the budget ended the recording";
   // The module's path is known for the next run's sites.
   EXPECT_NE(std::ranges::find_if(r->module_paths, [&](const std::string& p) { return p.ends_with("/" + module); }),
             r->module_paths.end());

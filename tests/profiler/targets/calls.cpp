@@ -2,12 +2,15 @@
 // calls_counted_a 3000 times each, the main thread calls calls_counted_b
 // 1000 times, and a forked child calls calls_counted_a 500 times (children
 // are not counted). Exact counts, whatever the timing. With --slow it then
-// sleeps 10 s (for a call budget to end the recording).
+// sleeps 10 s (for a call budget to end the recording); with --phases [S]
+// it instead calls calls_counted_a for S seconds (0.3), then calls_counted_b
+// for 0.3 s.
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -37,7 +40,19 @@ calls_vector_entry:
   .size calls_vector_entry, .-calls_vector_entry
 )");
 
+// Calls f for `seconds` of wall time.
+void call_for(void (*f)(std::uint64_t), double seconds) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  for (std::uint64_t i = 0; std::chrono::steady_clock::now() < end; ++i) f(i);
+}
+
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "--phases") == 0) {
+    const double first = argc > 2 ? std::atof(argv[2]) : 0.3;
+    call_for(calls_counted_a, first);
+    call_for(calls_counted_b, 0.3);
+    return 0;
+  }
   const pid_t child = fork();
   if (child == 0) {
     for (int i = 0; i < 500; ++i) calls_counted_a(static_cast<std::uint64_t>(i));
