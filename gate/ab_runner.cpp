@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace perfgate::gate {
@@ -19,6 +20,24 @@ Verdict paired_verdict(const std::vector<BenchmarkResult>& base, const std::vect
   for (const auto& v : report->benchmarks)
     if (v.verdict == Verdict::inconclusive) worst = Verdict::inconclusive;
   return worst;
+}
+
+// Counts the calls of both sides' hot functions (head's first, then base's
+// others: the same functions on both sides, so their time per call compares)
+// in count_runs rounds, the sides alternating base-head, head-base, … so a
+// slow spell of the machine does not fall on one side's runs only.
+void count_calls_alternately(const BenchmarkResult& b, const BenchmarkSpec& bs, const RunnerOptions& base,
+                             const BenchmarkResult& h, const BenchmarkSpec& hs, const RunnerOptions& head) {
+  auto functions = functions_to_count(h, head);
+  for (auto& f : functions_to_count(b, base))
+    if (std::ranges::find(functions, f) == functions.end()) functions.push_back(std::move(f));
+  const unsigned runs = std::min(base.count_runs, head.count_runs);
+  for (unsigned run = 0; run < runs && !functions.empty(); ++run) {
+    const bool base_first = run % 2 == 0;
+    const bool ok = base_first ? count_calls_once(b, bs, base, functions) && count_calls_once(h, hs, head, functions)
+                               : count_calls_once(h, hs, head, functions) && count_calls_once(b, bs, base, functions);
+    if (!ok) break;
+  }
 }
 
 }  // namespace
@@ -77,14 +96,13 @@ std::expected<AbOutcome, Error> run_ab(const AbSide& base, const AbSide& head, c
       target = std::min(options.max_pairs, pairs + 2);
       progress(fmt::format("  {}: inconclusive after {} pairs, measuring more", bs.name, pairs));
     }
-    for (auto& b : base_done) {
-      profile_if_asked(b, bs, base.runner);
-      out.base.benchmarks.push_back(std::move(b));
-    }
-    for (auto& h : head_done) {
-      profile_if_asked(h, hs, head.runner);
-      out.head.benchmarks.push_back(std::move(h));
-    }
+    for (auto& b : base_done) record_profile_if_asked(b, bs, base.runner);
+    for (auto& h : head_done) record_profile_if_asked(h, hs, head.runner);
+    for (const auto& b : base_done)
+      for (const auto& h : head_done)
+        if (b.name == h.name) count_calls_alternately(b, bs, base.runner, h, hs, head.runner);
+    for (auto& b : base_done) out.base.benchmarks.push_back(std::move(b));
+    for (auto& h : head_done) out.head.benchmarks.push_back(std::move(h));
   }
   const double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out.base.run.duration_s = out.head.run.duration_s = duration;

@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <tuple>
 
 #include "gate/atomic_file.h"
 #include "gate/profile_json.h"
+#include "gate/statistics.h"
 
 namespace perfgate::gate {
 namespace {
@@ -127,6 +129,21 @@ std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const Hotsp
   return out;
 }
 
+std::vector<FunctionKey> countable_hot_functions(const profiler::Profile& profile) {
+  auto has_entry = [](const std::string& name) {
+    return name.find("+0x") == std::string::npos && !name.ends_with("@plt") && name != ".plt" &&
+           !name.starts_with("[");
+  };
+  std::vector<std::pair<std::uint64_t, FunctionKey>> hot;
+  for (const auto& [key, weight] : profile.self_by_user_function())
+    if (100.0 * double(weight) >= kMinSelfPercent * double(profile.total()) && has_entry(key.first))
+      hot.emplace_back(weight, key);
+  std::ranges::sort(hot, std::greater{});
+  std::vector<FunctionKey> out;
+  for (auto& [weight, key] : hot) out.push_back(std::move(key));
+  return out;
+}
+
 namespace {
 
 // "ns::Class::method" of "ns::Class::method(int) const", for notes.
@@ -137,7 +154,16 @@ std::string without_parameters(const std::string& function) {
 
 // Head's CPU time per call over base's for one function counted on both
 // sides: (log ratio, z), or nullopt without calls or with fewer than
-// kMinPerCallSamples self samples on a side.
+// kMinPerCallSamples self samples on a side. Each counting run gives a log
+// time per call (runs without calls or self samples give none); the log
+// ratio is the difference of the two sides' means. Its variance has two
+// parts: the sampling error, known (a run's log has variance 1 / its self
+// samples, Poisson), and with several runs a side the variance between runs
+// beyond it — the machine's noise — estimated as the runs' pooled variance
+// less the sampling part (never below 0). The z is the log ratio over that
+// error on the z scale (z_of_t) for the Welch–Satterthwaite degrees of
+// freedom: n_base + n_head − 2 where the runs' spread dominates, more where
+// the known sampling error does (with runs that agree, just the Poisson z).
 std::optional<std::pair<double, double>> per_call_log_ratio(const profiler::Profile& base,
                                                             const profiler::Profile& head,
                                                             const profiler::FunctionCalls& b,
@@ -145,11 +171,39 @@ std::optional<std::pair<double, double>> per_call_log_ratio(const profiler::Prof
   if (b.calls == 0 || h.calls == 0 || b.self_samples < kMinPerCallSamples || h.self_samples < kMinPerCallSamples ||
       base.stats.hz == 0 || head.stats.hz == 0)
     return std::nullopt;
-  const double per_call_base = double(b.self_samples) / base.stats.hz / double(b.calls);
-  const double per_call_head = double(h.self_samples) / head.stats.hz / double(h.calls);
-  const double log_ratio = std::log(per_call_head / per_call_base);
-  const double se = std::sqrt(1.0 / double(b.self_samples) + 1.0 / double(h.self_samples));
-  return std::pair{log_ratio, log_ratio / se};
+  struct Side {
+    std::vector<double> logs;   // log seconds per call, one per run
+    double sampling_var = 0;    // sum over those runs of 1 / self samples
+    double mean = 0;
+  };
+  auto side = [](const profiler::FunctionCalls& c, unsigned hz) {
+    Side s;
+    for (const auto& run : c.per_run()) {
+      if (run.calls == 0 || run.self_samples == 0) continue;
+      s.logs.push_back(std::log(double(run.self_samples) / hz / double(run.calls)));
+      s.sampling_var += 1.0 / double(run.self_samples);
+    }
+    for (double x : s.logs) s.mean += x / double(s.logs.size());
+    return s;
+  };
+  const Side sb = side(b, base.stats.hz), sh = side(h, head.stats.hz);
+  if (sb.logs.empty() || sh.logs.empty()) return std::nullopt;
+  const double nb = double(sb.logs.size()), nh = double(sh.logs.size());
+  const double log_ratio = sh.mean - sb.mean;
+  const double sampling = sb.sampling_var / (nb * nb) + sh.sampling_var / (nh * nh);
+  const double df = nb + nh - 2;
+  double between = 0;  // the between-run variance's share of the log ratio's
+  if (df >= 1) {
+    double squares = 0;
+    for (const Side* s : {&sb, &sh})
+      for (double x : s->logs) squares += (x - s->mean) * (x - s->mean);
+    const double per_run_sampling = (sb.sampling_var + sh.sampling_var) / (nb + nh);
+    between = std::max(0.0, squares / df - per_run_sampling) * (1 / nb + 1 / nh);
+  }
+  const double variance = sampling + between;
+  const double t = log_ratio / std::sqrt(variance);
+  if (between == 0) return std::pair{log_ratio, t};
+  return std::pair{log_ratio, z_of_t(t, df * (variance / between) * (variance / between))};
 }
 
 // per_call_log_ratio for the function of key, when both profiles counted it.
@@ -163,6 +217,21 @@ std::optional<std::pair<double, double>> per_call_change(const profiler::Profile
   const auto b = find(base), h = find(head);
   if (b == base.calls.end() || h == head.calls.end()) return std::nullopt;
   return per_call_log_ratio(base, head, *b, *h);
+}
+
+// ", 3 counting runs a side" (or "3 base, 2 head") for a note on d's time
+// per call; "" with one run a side.
+std::string counting_runs_note(const profiler::Profile& base, const profiler::Profile& head,
+                               const DifferentialHotspot& d) {
+  auto runs = [&](const profiler::Profile& p) -> std::size_t {
+    auto c = std::ranges::find_if(p.calls, [&](const profiler::FunctionCalls& fc) {
+      return fc.function == d.function && fc.module == d.module;
+    });
+    return c == p.calls.end() ? 0 : c->per_run().size();
+  };
+  const std::size_t b = runs(base), h = runs(head);
+  if (b <= 1 && h <= 1) return "";
+  return b == h ? fmt::format(", {} counting runs a side", b) : fmt::format(", {} base and {} head counting runs", b, h);
 }
 
 }  // namespace
@@ -230,14 +299,19 @@ std::vector<DifferentialHotspot> per_call_hotspots(const profiler::Profile& base
   return out;
 }
 
-bool within_sampling_noise(const DifferentialHotspot& d, std::uint64_t base_samples, std::uint64_t head_samples) {
-  if (base_samples == 0 || head_samples == 0) return true;
-  auto moved = [&](double base_percent, double head_percent) {
+double share_growth_z(const DifferentialHotspot& d, std::uint64_t base_samples, std::uint64_t head_samples) {
+  if (base_samples == 0 || head_samples == 0) return 0;
+  auto z = [&](double base_percent, double head_percent) {
     const double pb = base_percent / 100, ph = head_percent / 100;
     const double se = std::sqrt(pb * (1 - pb) / double(base_samples) + ph * (1 - ph) / double(head_samples));
-    return ph - pb > kSharesNoiseZ * se;
+    if (se > 0) return (ph - pb) / se;
+    return ph > pb ? std::numeric_limits<double>::infinity() : 0.0;
   };
-  return !moved(d.base_self_percent, d.head_self_percent) && !moved(d.base_total_percent, d.head_total_percent);
+  return std::max(z(d.base_self_percent, d.head_self_percent), z(d.base_total_percent, d.head_total_percent));
+}
+
+bool within_sampling_noise(const DifferentialHotspot& d, std::uint64_t base_samples, std::uint64_t head_samples) {
+  return !(share_growth_z(d, base_samples, head_samples) > kSharesNoiseZ);
 }
 
 void attach_hotspots(GateReport& report, const Results& base, const std::filesystem::path& base_dir,
@@ -262,8 +336,8 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
                                   head_profile->total()));
     const bool calls_known = !out.top.empty() && out.top.front().calls_percent.has_value();
     if (head_profile->mode() == profiler::Mode::cpu && calls_known)
-      notes.push_back("calls % is each function's share of the calls counted for all of them (uprobes, in a "
-                      "second run): score = 0.4·self % + 0.4·total % + 0.2·calls %");
+      notes.push_back("calls % is each function's share of the calls counted for all of them (uprobes, in "
+                      "counting runs of their own): score = 0.4·self % + 0.4·total % + 0.2·calls %");
     else if (head_profile->mode() == profiler::Mode::cpu && !head_profile->calls.empty())
       notes.push_back("calls were not counted for every hotspot (no symbol, or it starts with an AVX "
                       "instruction a uprobe would corrupt): score = 0.5·self % + 0.5·total %");
@@ -279,21 +353,39 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
         out.differential = differential_hotspots(*base_profile, *head_profile, hb.hotspots.top);
         // A regression of latency through waiting or queueing leaves the CPU
         // shares where they were; ranking their noise would point at a
-        // random function.
+        // random function. With counted calls, time per call may still name
+        // the function that got slower — and where it is the stronger
+        // evidence, it ranks.
         const bool cpu = head_profile->mode() == profiler::Mode::cpu && base_profile->mode() == profiler::Mode::cpu;
-        if (cpu && (out.differential.empty() || within_sampling_noise(out.differential.front(), base_profile->total(),
-                                                                      head_profile->total()))) {
-          // Shares did not move; with counted calls, time per call may
-          // still name the function that got slower.
+        if (cpu) {
+          const double share_z = out.differential.empty() ? 0.0
+                                                          : share_growth_z(out.differential.front(),
+                                                                           base_profile->total(), head_profile->total());
+          const bool shares_in_noise = !(share_z > kSharesNoiseZ);
           auto per_call = per_call_hotspots(*base_profile, *head_profile, hb.hotspots.top);
-          if (!per_call.empty() && per_call.front().per_call_z >= kSharesNoiseZ) {
-            notes.push_back(fmt::format(
-                "no function's CPU share grew beyond sampling noise ({} base, {} head samples), but CPU time per "
-                "call did: ranked by that (calls counted with --count-calls), {} first at {:+.0f} % per call",
-                base_profile->total(), head_profile->total(), without_parameters(per_call.front().function),
-                *per_call.front().per_call_change_percent));
+          // The same function first either way: the shares keep the order.
+          const bool by_call = !per_call.empty() && per_call.front().per_call_z >= kSharesNoiseZ &&
+                               per_call.front().per_call_z > share_z &&
+                               (out.differential.empty() || out.differential.front().function != per_call.front().function ||
+                                out.differential.front().module != per_call.front().module);
+          if (by_call) {
+            const DifferentialHotspot& first = per_call.front();
+            const std::string runs = counting_runs_note(*base_profile, *head_profile, first);
+            notes.push_back(
+                shares_in_noise
+                    ? fmt::format("no function's CPU share grew beyond sampling noise ({} base, {} head samples), "
+                                  "but CPU time per call did: ranked by that (calls counted with --count-calls), {} "
+                                  "first at {:+.0f} % per call (z {:.1f}{})",
+                                  base_profile->total(), head_profile->total(), without_parameters(first.function),
+                                  *first.per_call_change_percent, first.per_call_z, runs)
+                    : fmt::format("ranked by CPU time per call (calls counted with --count-calls): {} at {:+.0f} % "
+                                  "per call (z {:.1f}{}) is stronger evidence than the largest share growth, {}'s "
+                                  "(z {:.1f})",
+                                  without_parameters(first.function), *first.per_call_change_percent,
+                                  first.per_call_z, runs, without_parameters(out.differential.front().function),
+                                  share_z));
             out.differential = std::move(per_call);
-          } else {
+          } else if (shares_in_noise) {
             notes.push_back(fmt::format(
                 "no function's CPU share grew beyond sampling noise ({} base, {} head samples): the regression did "
                 "not change where CPU time goes — waiting or queueing does not show in a CPU profile "

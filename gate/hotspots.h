@@ -54,6 +54,12 @@ std::expected<profiler::Profile, std::string> load_profile(const std::optional<P
 // Hotspots by ROI, best first, at most settings.top.
 std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const HotspotSettings& settings);
 
+// The functions whose calls `--count-calls` counts for a profile: user
+// functions with a self share >= kMinSelfPercent (self as the hotspots count
+// it), hottest first, that have an entry to probe — not `module+0x…`
+// addresses, PLT stubs or `[…]` pseudo-frames. (function, module).
+std::vector<std::pair<std::string, std::string>> countable_hot_functions(const profiler::Profile& profile);
+
 // Functions whose share grew from base to head, by growth, at most `top`.
 std::vector<DifferentialHotspot> differential_hotspots(const profiler::Profile& base,
                                                        const profiler::Profile& head, std::size_t top);
@@ -64,11 +70,12 @@ std::vector<DifferentialHotspot> differential_hotspots(const profiler::Profile& 
 // is already all of its thread's time, made slower, gets called less often
 // (the batcher's model: larger batches, fewer calls) — time per call still
 // shows the slowdown.
-// The z counts the sampling error only, not how much a function's time per
-// call varies from run to run (the batcher's model: 126–246 µs in eight
-// unslowed runs), and a function needs kMinPerCallSamples self samples on
-// each side: below that, as for a futex wait with 3 samples, a ratio of two
-// small counts says nothing.
+// With one counting run a side the z counts the sampling error only, not
+// how much a function's time per call varies from run to run (the batcher's
+// model: 126–246 µs in eight unslowed runs); with several (--count-runs) it
+// counts both. A function needs kMinPerCallSamples self samples on each
+// side: below that, as for a futex wait with 3 samples, a ratio of two small
+// counts says nothing.
 inline constexpr std::uint64_t kMinPerCallSamples = 30;
 std::vector<DifferentialHotspot> per_call_hotspots(const profiler::Profile& base, const profiler::Profile& head,
                                                    std::size_t top);
@@ -79,6 +86,8 @@ std::vector<DifferentialHotspot> per_call_hotspots(const profiler::Profile& base
 // profiles). 2 keeps a +6 point self growth at ~650 samples a side (lru's
 // +15 %, 4 errors) and flags a +0.2 point one (2 in 10 of an error).
 inline constexpr double kSharesNoiseZ = 2.0;
+// The larger of d's self and total share growths in those standard errors.
+double share_growth_z(const DifferentialHotspot& d, std::uint64_t base_samples, std::uint64_t head_samples);
 bool within_sampling_noise(const DifferentialHotspot& d, std::uint64_t base_samples, std::uint64_t head_samples);
 
 // Fills report.hotspots for every benchmark of head: top hotspots from its

@@ -21,9 +21,14 @@ std::string profile_to_json(const profiler::Profile& profile) {
   json stacks = json::array();
   for (const auto& s : profile.stacks()) stacks.push_back({{"frames", s.frames}, {"count", s.count}});
   json calls = json::array();
-  for (const auto& c : profile.calls)
-    calls.push_back(
-        {{"function", c.function}, {"module", c.module}, {"calls", c.calls}, {"self_samples", c.self_samples}});
+  for (const auto& c : profile.calls) {
+    json entry = {{"function", c.function}, {"module", c.module}, {"calls", c.calls}, {"self_samples", c.self_samples}};
+    if (!c.runs.empty()) {
+      entry["runs"] = json::array();
+      for (const auto& r : c.runs) entry["runs"].push_back({{"calls", r.calls}, {"self_samples", r.self_samples}});
+    }
+    calls.push_back(std::move(entry));
+  }
   const auto& st = profile.stats;
   json doc = {
       {"schema", kProfileSchema},
@@ -69,9 +74,14 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
     if (doc.contains("warnings")) profile.warnings = doc.at("warnings").get<std::vector<std::string>>();
     profile.calls_partial = doc.value("calls_partial", false);
     if (doc.contains("calls"))
-      for (const auto& c : doc.at("calls"))
-        profile.calls.push_back({c.at("function").get<std::string>(), c.at("module").get<std::string>(),
-                                 c.at("calls").get<std::uint64_t>(), c.at("self_samples").get<std::uint64_t>()});
+      for (const auto& c : doc.at("calls")) {
+        profiler::FunctionCalls fc{c.at("function").get<std::string>(), c.at("module").get<std::string>(),
+                                   c.at("calls").get<std::uint64_t>(), c.at("self_samples").get<std::uint64_t>()};
+        if (c.contains("runs"))
+          for (const auto& r : c.at("runs"))
+            fc.runs.push_back({r.at("calls").get<std::uint64_t>(), r.at("self_samples").get<std::uint64_t>()});
+        profile.calls.push_back(std::move(fc));
+      }
     std::vector<std::uint32_t> ids;
     for (const auto& f : doc.at("frames")) {
       profiler::Frame frame;

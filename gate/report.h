@@ -80,8 +80,9 @@ struct DifferentialHotspot {
   double growth = 0;  // ranking key: growth of self and total share, in points
   // CPU time per call, head over base, minus 1, in percent, when both
   // profiles counted its calls (--count-calls): self samples / hz / calls of
-  // the counting runs. per_call_z: its log ratio over the Poisson standard
-  // error of the two sample counts (calls are exact).
+  // the counting runs. per_call_z: its log ratio over its standard error —
+  // the samples' Poisson error and, with several counting runs a side, the
+  // variance between runs beyond it (per_call_hotspots, docs/gate.md).
   std::optional<double> per_call_change_percent;
   double per_call_z = 0;
 };

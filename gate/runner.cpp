@@ -9,6 +9,7 @@
 #include "gate/atomic_file.h"
 #include "gate/gbench_json.h"
 #include "gate/host_info.h"
+#include "gate/hotspots.h"
 #include "gate/machine_noise.h"
 #include "gate/process.h"
 #include "gate/version.h"
@@ -222,25 +223,67 @@ std::vector<BenchmarkResult> ResultCollector::finish() {
   return out;
 }
 
-void profile_if_asked(BenchmarkResult& b, const BenchmarkSpec& spec, const RunnerOptions& o) {
+namespace {
+
+unsigned profile_hz(const BenchmarkSpec& spec, const RunnerOptions& o) {
+  return o.hz > 0 ? o.hz : spec.profiling.sample_rate_hz;
+}
+
+// Runs `run` with the argv of one profiled (or counting) run of spec. A
+// workload writes its samples like a measured one (so the profile shows the
+// same process), to a scratch file that is then dropped; without --json it
+// would print its summary on perfgate's stdout.
+template <class Run>
+auto with_profiled_argv(const BenchmarkSpec& spec, const RunnerOptions& o, Run run) {
+  const auto json_path = scratch(o, spec, 0, "-profiled.json");
+  const auto argv = spec.source.kind == "workload" ? workload_argv(o, spec.source, json_path) : spec.source.command;
+  auto out = run(argv);
+  std::error_code ec;
+  std::filesystem::remove(json_path, ec);
+  return out;
+}
+
+}  // namespace
+
+void record_profile_if_asked(BenchmarkResult& b, const BenchmarkSpec& spec, const RunnerOptions& o) {
   if (!(o.profile || spec.profiling.enabled) || b.status != "ok" || spec.source.kind == "gbench") return;
   if (!o.profile_repetition) {
     b.profile = ProfileRef{"missing", "", "no profiler in this build"};
     return;
   }
-  const unsigned hz = o.hz > 0 ? o.hz : spec.profiling.sample_rate_hz;
+  const unsigned hz = profile_hz(spec, o);
   const std::filesystem::path rel = std::filesystem::path("profiles") / (safe_file_name(b.name) + ".json");
   o.progress(fmt::format("  {}: profiled repetition at {} Hz", b.name, hz));
-  // The profiled workload run writes its samples like a measured one (so the
-  // profile shows the same process), to a scratch file that is then dropped;
-  // without --json it would print its summary on perfgate's stdout.
-  const auto json_path = scratch(o, spec, 0, "-profiled.json");
-  const auto argv = spec.source.kind == "workload" ? workload_argv(o, spec.source, json_path) : spec.source.command;
-  ProfileRef ref = o.profile_repetition(argv, o.work_dir / rel, hz);
-  std::error_code ec;
-  std::filesystem::remove(json_path, ec);
+  ProfileRef ref = with_profiled_argv(
+      spec, o, [&](const std::vector<std::string>& argv) { return o.profile_repetition(argv, o.work_dir / rel, hz); });
   if (ref.status == "ok") ref.path = rel.string();
   b.profile = std::move(ref);
+}
+
+std::vector<std::pair<std::string, std::string>> functions_to_count(const BenchmarkResult& b, const RunnerOptions& o) {
+  if (o.count_runs == 0 || !o.count_calls) return {};
+  // A profiled run that failed is not counted again.
+  if (!b.profile || b.profile->status != "ok" || !b.profile->reason.empty()) return {};
+  auto profile = load_profile(b.profile, o.work_dir);
+  if (!profile || profile->mode() != profiler::Mode::cpu) return {};
+  return countable_hot_functions(*profile);
+}
+
+bool count_calls_once(const BenchmarkResult& b, const BenchmarkSpec& spec, const RunnerOptions& o,
+                      const std::vector<std::pair<std::string, std::string>>& functions) {
+  if (functions.empty() || !o.count_calls || !b.profile || b.profile->status != "ok") return false;
+  o.progress(fmt::format("  {}: counting the calls of {} functions", b.name, functions.size()));
+  const std::string error = with_profiled_argv(spec, o, [&](const std::vector<std::string>& argv) {
+    return o.count_calls(argv, o.work_dir / b.profile->path, profile_hz(spec, o), functions);
+  });
+  return error.empty();  // the hook says why not
+}
+
+void profile_if_asked(BenchmarkResult& b, const BenchmarkSpec& spec, const RunnerOptions& o) {
+  record_profile_if_asked(b, spec, o);
+  const auto functions = functions_to_count(b, o);
+  for (unsigned run = 0; run < o.count_runs && !functions.empty(); ++run)
+    if (!count_calls_once(b, spec, o, functions)) break;
 }
 
 RunMetadata start_metadata(std::string suite_name) {

@@ -33,6 +33,15 @@ using ProfileRepetition = std::function<ProfileRef(const std::vector<std::string
                                                    const std::filesystem::path& profile_path,
                                                    unsigned hz)>;
 
+// Counts, in one more run of argv under the profiler, the calls of
+// `functions` (function, module: as the profile's frames name them) and adds
+// that run to the profile at `profile_path`, which this hook's
+// ProfileRepetition recorded (Profile::calls, one FunctionCalls::Run per
+// run). Returns an error message, empty on success. Injected by the CLI.
+using CallCounting = std::function<std::string(const std::vector<std::string>& argv,
+                                               const std::filesystem::path& profile_path, unsigned hz,
+                                               const std::vector<std::pair<std::string, std::string>>& functions)>;
+
 struct RunnerOptions {
   std::filesystem::path self_exe;          // the perfgate binary (workload children)
   std::filesystem::path work_dir;          // scratch files and profiles/ go here
@@ -43,6 +52,10 @@ struct RunnerOptions {
   bool profile = false;                    // profile every benchmark (else per config)
   unsigned hz = 0;                         // 0: as configured
   ProfileRepetition profile_repetition;    // required when anything is profiled
+  // --count-calls: after each profiled repetition, this many runs count the
+  // calls of its profile's hot functions (countable_hot_functions). 0: none.
+  unsigned count_runs = 0;
+  CallCounting count_calls;                // required when count_runs > 0
   // Adaptive repetitions (DESIGN §8): after the configured repetitions, while
   // this returns true for the benchmarks measured so far, two more are run,
   // up to max_repetitions. `perfgate check` asks "still inconclusive against
@@ -98,8 +111,23 @@ class ResultCollector {
 };
 
 // Profiles one extra repetition of `result` when asked (--profile or
-// profiling.enabled) and records the outcome in result.profile.
+// profiling.enabled) and records the outcome in result.profile; then, with
+// options.count_runs, counts its hot functions' calls in that many more runs.
 void profile_if_asked(BenchmarkResult& result, const BenchmarkSpec& spec, const RunnerOptions& options);
+// The two steps of profile_if_asked, for `perfgate ab`, which profiles both
+// sides and then alternates their counting runs (so a drift of the machine
+// does not land on one side's runs).
+void record_profile_if_asked(BenchmarkResult& result, const BenchmarkSpec& spec, const RunnerOptions& options);
+// The hot functions of result's profile (countable_hot_functions); none
+// without an "ok" profile of a run that exited cleanly, or with
+// options.count_runs 0.
+std::vector<std::pair<std::string, std::string>> functions_to_count(const BenchmarkResult& result,
+                                                                    const RunnerOptions& options);
+// One counting run of `functions` for result's profile (CallCounting).
+// False when it failed (the hook says why): the profile keeps the runs
+// counted before.
+bool count_calls_once(const BenchmarkResult& result, const BenchmarkSpec& spec, const RunnerOptions& options,
+                      const std::vector<std::pair<std::string, std::string>>& functions);
 
 // Run metadata for a run starting now (commit, host, versions).
 RunMetadata start_metadata(std::string suite_name);

@@ -108,6 +108,21 @@ double student_t_quantile(double p, double df) {
   return (lo + hi) / 2;
 }
 
+double z_of_t(double t, double df) {
+  assert(df > 0);
+  // The smaller tail, computed directly (1 - cdf would lose it for large t).
+  const double tail = student_t_cdf(-std::fabs(t), df);
+  if (tail <= 0) return t < 0 ? -40.0 : 40.0;
+  auto normal_cdf = [](double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); };
+  double lo = -40, hi = 0;  // Φ(lo) < tail <= Φ(hi) = 0.5
+  for (int i = 0; i < 200 && hi - lo > 1e-12; ++i) {
+    const double mid = (lo + hi) / 2;
+    (normal_cdf(mid) < tail ? lo : hi) = mid;
+  }
+  const double z = -(lo + hi) / 2;
+  return t < 0 ? -z : z;
+}
+
 RatioEstimate paired_log_ratio(std::span<const double> base, std::span<const double> head, double confidence) {
   assert(base.size() == head.size() && base.size() >= 2);
   std::vector<double> ratios(base.size());

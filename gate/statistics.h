@@ -22,6 +22,10 @@ double regularized_incomplete_beta(double a, double b, double x);
 double student_t_cdf(double t, double df);
 // Quantile (inverse CDF) for p in (0, 1): bisection on the CDF to 1e-12.
 double student_t_quantile(double p, double df);
+// The standard normal z whose tail holds the same probability as t's on df
+// degrees of freedom (same sign): a t statistic on the z scale, so that one
+// threshold serves statistics with few and with many degrees of freedom.
+double z_of_t(double t, double df);
 
 struct RatioEstimate {
   double ratio = 1;       // θ: head / base, exp(mean log-difference)

@@ -63,4 +63,22 @@ std::uint64_t Profile::inclusive(std::string_view function) const {
   return sum;
 }
 
+void add_counting_run(Profile& profile, const std::vector<FunctionCalls>& run, bool partial) {
+  const bool first = profile.calls.empty();
+  profile.calls_partial = (!first && profile.calls_partial) || partial;
+  for (const FunctionCalls& counted : run) {
+    auto known = std::ranges::find_if(profile.calls, [&](const FunctionCalls& c) {
+      return c.function == counted.function && c.module == counted.module;
+    });
+    if (known == profile.calls.end()) {  // not counted before: its first run
+      profile.calls.push_back({counted.function, counted.module, counted.calls, counted.self_samples});
+      continue;
+    }
+    known->runs = known->per_run();
+    known->runs.push_back({counted.calls, counted.self_samples});
+    known->calls += counted.calls;
+    known->self_samples += counted.self_samples;
+  }
+}
+
 }  // namespace perfgate::profiler

@@ -48,6 +48,19 @@ struct FunctionCalls {
   // the calls, so calls and time come from one run: self_samples / hz /
   // calls is CPU time per call, uprobe included (0.9–10 µs).
   std::uint64_t self_samples = 0;
+  // Each counting run's (calls, self_samples) when the profile holds several
+  // (perfgate run/ab --count-calls: the sums above are over them), so the
+  // gate can see how much time per call varies from run to run. Empty: one
+  // run, the figures above.
+  struct Run {
+    std::uint64_t calls = 0;
+    std::uint64_t self_samples = 0;
+    auto operator<=>(const Run&) const = default;
+  };
+  std::vector<Run> runs;
+
+  // runs, or the one run the sums describe.
+  std::vector<Run> per_run() const { return runs.empty() ? std::vector<Run>{{calls, self_samples}} : runs; }
 
   auto operator<=>(const FunctionCalls&) const = default;
 };
@@ -106,5 +119,11 @@ class Profile {
   std::map<Frame, std::uint32_t> frame_index_;
   std::map<std::vector<std::uint32_t>, std::uint64_t> stacks_;
 };
+
+// Adds one counting run — its FunctionCalls, as RecordOptions::count_calls
+// read them — to profile.calls: the sums grow and, from the second run on,
+// FunctionCalls::runs lists every run. partial: that run stopped at its call
+// budget (Profile::calls_partial).
+void add_counting_run(Profile& profile, const std::vector<FunctionCalls>& run, bool partial);
 
 }  // namespace perfgate::profiler

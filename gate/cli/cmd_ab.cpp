@@ -38,7 +38,8 @@ struct AbCliOptions {
   double margin = gate::CompareOptions{}.margin_fraction;
   std::optional<gate::Method> method;
   bool profile = false;
-  bool count_calls = false;  // --count-calls: the profiled runs also count the hot functions' calls
+  bool count_calls = false;  // --count-calls: more runs per side count the hot functions' calls
+  unsigned count_runs = 3;   // --count-runs: how many, sides alternating
   std::string size = "ci";
 };
 
@@ -96,7 +97,12 @@ std::expected<gate::AbSide, gate::Error> make_side(const AbCliOptions& o, const 
     std::error_code ec;
     side.runner.self_exe = fs::read_symlink("/proc/self/exe", ec);
   }
-  if (o.profile) side.runner.profile_repetition = make_profile_repetition(side.runner.work_dir, o.count_calls);
+  if (o.profile) {
+    auto hooks = make_profiling_hooks();
+    side.runner.profile_repetition = std::move(hooks.record);
+    side.runner.count_calls = std::move(hooks.count);
+    side.runner.count_runs = o.count_calls ? o.count_runs : 0;
+  }
   return side;
 }
 
@@ -170,8 +176,13 @@ void add_ab_command(CLI::App& app, Action& action) {
   add_method_option(cmd, opts->method);
   with_env(cmd->add_flag("--profile", opts->profile, "Profile each benchmark on both sides (extra repetitions)"));
   with_env(cmd->add_flag("--count-calls", opts->count_calls,
-                         "With --profile: one more run per side and benchmark counts the calls of its hot "
-                         "functions (uprobes), for the hotspots' calls share"));
+                         "With --profile: more runs per side and benchmark count the calls of both sides' hot "
+                         "functions (uprobes), for the hotspots' calls share and time per call"));
+  with_env(cmd->add_option("--count-runs", opts->count_runs,
+                           "With --count-calls: counting runs per side and benchmark, the sides alternating "
+                           "(their spread is the noise of time per call)")
+               ->check(CLI::Range(1u, 20u))
+               ->capture_default_str());
   with_env(cmd->add_option("--hz", opts->hz, "Profiler sampling frequency")->check(CLI::Range(1u, 10000u)));
   with_env(cmd->add_option("--size", opts->size, "Bundled workload sizes")->check(CLI::IsMember({"ci", "nightly"})));
   cmd->callback([opts, &action] { action = [opts] { return run_ab_command(*opts); }; });

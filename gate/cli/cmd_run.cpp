@@ -81,7 +81,12 @@ std::expected<gate::Results, ExitCode> run_and_write(const RunOptions& o) {
   }
   const bool wants_profiles =
       o.profile || std::ranges::any_of(suite->benchmarks, [](const auto& b) { return b.profiling.enabled; });
-  if (wants_profiles) ro.profile_repetition = make_profile_repetition(ro.work_dir, o.count_calls);
+  if (wants_profiles) {
+    auto hooks = make_profiling_hooks();
+    ro.profile_repetition = std::move(hooks.record);
+    ro.count_calls = std::move(hooks.count);
+    ro.count_runs = o.count_calls ? o.count_runs : 0;
+  }
 
   auto results = gate::run_suite(*suite, ro);
   if (!results) return std::unexpected(fail(results.error()));
@@ -135,8 +140,12 @@ void add_run_options(CLI::App* cmd, RunOptions& o) {
                ->check(CLI::Range(1u, 10000u)));
   with_env(cmd->add_flag("--profile", o.profile, "Profile every benchmark in an extra repetition"));
   with_env(cmd->add_flag("--count-calls", o.count_calls,
-                         "With --profile: one more run per benchmark counts the calls of its hot functions "
-                         "(uprobes), for the hotspots' calls share"));
+                         "With --profile: more runs per benchmark count the calls of its hot functions "
+                         "(uprobes), for the hotspots' calls share and time per call"));
+  with_env(cmd->add_option("--count-runs", o.count_runs,
+                           "With --count-calls: counting runs per benchmark (their spread is the noise of time per call)")
+               ->check(CLI::Range(1u, 20u))
+               ->capture_default_str());
   with_env(cmd->add_option("--hz", o.hz, "Profiler sampling frequency (default 99)")->check(CLI::Range(1u, 10000u)));
   with_env(cmd->add_option("--shard", o.shard, "Run shard i of n (1-based), e.g. 2/4"));
   with_env(cmd->add_option("--size", o.size, "Bundled workload sizes")->check(CLI::IsMember({"ci", "nightly"})));

@@ -19,7 +19,8 @@ struct RunOptions {
   unsigned repetitions = 0;
   unsigned hz = 0;
   bool profile = false;
-  bool count_calls = false;  // --count-calls: one more run per profiled benchmark counts its hot functions' calls
+  bool count_calls = false;  // --count-calls: more runs per profiled benchmark count its hot functions' calls
+  unsigned count_runs = 3;   // --count-runs: how many
   std::string shard;  // "i/n", 1-based
   std::string size = "ci";
   bool interleave = false;

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <string_view>
 
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
@@ -26,26 +27,13 @@ namespace {
 // (RecordOptions::max_calls), so seconds, not minutes, more per benchmark.
 constexpr std::uint64_t kCallBudget = 250'000;
 
-// The hotspot candidates of the profile — user functions with self share
-// >= gate::kMinSelfPercent (self: the innermost non-inlined user frame, as
-// the hotspots count it), hottest first — found as call sites by exact name
-// in the files the recording mapped; those without a symbol (module+0x…,
-// PLT stubs) have no entry to probe.
-std::vector<profiler::CallSite> hot_call_sites(const profiler::Profile& profile,
-                                               const std::vector<std::string>& module_paths) {
-  const auto self = profile.self_by_user_function();  // (function, module)
-  auto has_entry = [](const std::string& name) {
-    return name.find("+0x") == std::string::npos && !name.ends_with("@plt") && name != ".plt" &&
-           !name.starts_with("[");
-  };
-  std::vector<std::pair<std::uint64_t, std::pair<std::string, std::string>>> hot;
-  for (const auto& [key, weight] : self)
-    if (100.0 * double(weight) >= gate::kMinSelfPercent * double(profile.total()) && has_entry(key.first))
-      hot.emplace_back(weight, key);
-  std::ranges::sort(hot, std::greater{});
+// The call sites of `functions` (function, module) in the files a recording
+// mapped, by exact name, at most kMaxCountedCallSites; a function whose module
+// is not among them, or that has no entry a uprobe may take, is left out.
+std::vector<profiler::CallSite> call_sites(const std::vector<std::pair<std::string, std::string>>& functions,
+                                           const std::vector<std::string>& module_paths) {
   std::vector<profiler::CallSite> sites;
-  for (const auto& [weight, key] : hot) {
-    const auto& [function, module] = key;
+  for (const auto& [function, module] : functions) {
     auto path = std::ranges::find_if(module_paths, [&](const std::string& p) {
       return std::filesystem::path(p).filename() == module;
     });
@@ -57,39 +45,34 @@ std::vector<profiler::CallSite> hot_call_sites(const profiler::Profile& profile,
   return sites;
 }
 
+// "the profiled run exited with status 1"; "" for a clean exit.
+std::string exit_reason(int wait_status, std::string_view run) {
+  if (wait_status == 0) return "";
+  return WIFSIGNALED(wait_status) ? fmt::format("the {} was killed by signal {}", run, WTERMSIG(wait_status))
+                                  : fmt::format("the {} exited with status {}", run, WEXITSTATUS(wait_status));
+}
+
 }  // namespace
 
-gate::ProfileRepetition make_profile_repetition(const std::filesystem::path&, bool count_calls) {
+ProfilingHooks make_profiling_hooks() {
   // Checked once per run: without BPF every benchmark still runs and is
   // measured; its profile is marked missing with the reason (DESIGN §7).
   if (auto ok = profiler::check_available(); !ok) {
     warn(fmt::format("profiles will be missing: {}", ok.error().message));
-    return [reason = ok.error().message](const std::vector<std::string>&, const std::filesystem::path&, unsigned) {
-      return gate::ProfileRef{"missing", "", reason};
-    };
+    const std::string reason = ok.error().message;
+    return {.record = [reason](const std::vector<std::string>&, const std::filesystem::path&,
+                               unsigned) { return gate::ProfileRef{"missing", "", reason}; },
+            .count = [reason](const std::vector<std::string>&, const std::filesystem::path&, unsigned,
+                              const std::vector<std::pair<std::string, std::string>>&) { return reason; }};
   }
-  return [count_calls](const std::vector<std::string>& argv, const std::filesystem::path& path, unsigned hz) {
+  // The files each recorded profile's process mapped, where its counting
+  // runs find the functions' entries.
+  auto mapped = std::make_shared<std::map<std::filesystem::path, std::vector<std::string>>>();
+  ProfilingHooks hooks;
+  hooks.record = [mapped](const std::vector<std::string>& argv, const std::filesystem::path& path, unsigned hz) {
     auto r = profiler::record_command(argv, {.hz = hz});
     if (!r) return gate::ProfileRef{"failed", "", r.error().message};
-    std::string reason;
-    if (r->wait_status != 0)
-      reason = WIFSIGNALED(r->wait_status) ? fmt::format("the profiled run was killed by signal {}", WTERMSIG(r->wait_status))
-                                           : fmt::format("the profiled run exited with status {}", WEXITSTATUS(r->wait_status));
     for (const auto& w : r->profile.warnings) warn(fmt::format("{}: {}", path.filename().string(), w));
-    // A second run of the same command counts the calls of the hot
-    // functions: the uprobes' cost would show in the samples of the first.
-    if (const auto sites = count_calls && reason.empty() ? hot_call_sites(r->profile, r->module_paths)
-                                                         : std::vector<profiler::CallSite>{};
-        !sites.empty()) {
-      auto counted = profiler::record_command(argv, {.hz = hz, .count_calls = sites, .max_calls = kCallBudget});
-      if (counted && (counted->wait_status == 0 || counted->profile.calls_partial)) {
-        r->profile.calls = std::move(counted->profile.calls);
-        r->profile.calls_partial = counted->profile.calls_partial;
-      } else {
-        warn(fmt::format("{}: calls not counted: {}", path.filename().string(),
-                         counted ? "the counting run failed" : counted.error().message));
-      }
-    }
     auto folded = path;
     folded.replace_extension(".folded");
     if (auto ok = gate::write_file_atomically(path, gate::profile_to_json(r->profile)); !ok)
@@ -104,8 +87,35 @@ gate::ProfileRepetition make_profile_repetition(const std::filesystem::path&, bo
                      .subtitle = describe_profile(r->profile, path.string())});
     if (auto ok = gate::write_file_atomically(svg, graph); !ok)
       return gate::ProfileRef{"failed", "", ok.error().message};
+    const std::string reason = exit_reason(r->wait_status, "profiled run");
+    if (reason.empty()) (*mapped)[path] = std::move(r->module_paths);  // a failed run's profile gets no counts
     return gate::ProfileRef{"ok", path.string(), reason};
   };
+  // Its own run, not the sampled one: the uprobes' cost would show in that
+  // one's samples.
+  auto count = [mapped](const std::vector<std::string>& argv, const std::filesystem::path& path, unsigned hz,
+                        const std::vector<std::pair<std::string, std::string>>& functions) -> std::string {
+    const auto files = mapped->find(path);
+    if (files == mapped->end()) return "its profiled run did not finish cleanly";
+    const auto sites = call_sites(functions, files->second);
+    if (sites.empty()) return "none of its hot functions has an entry a uprobe can count";
+    auto counted = profiler::record_command(argv, {.hz = hz, .count_calls = sites, .max_calls = kCallBudget});
+    if (!counted) return counted.error().message;
+    if (counted->wait_status != 0 && !counted->profile.calls_partial)
+      return exit_reason(counted->wait_status, "counting run");
+    auto profile = gate::load_profile(gate::ProfileRef{"ok", path.filename().string(), ""}, path.parent_path());
+    if (!profile) return profile.error();
+    profiler::add_counting_run(*profile, counted->profile.calls, counted->profile.calls_partial);
+    if (auto ok = gate::write_file_atomically(path, gate::profile_to_json(*profile)); !ok) return ok.error().message;
+    return "";
+  };
+  hooks.count = [count](const std::vector<std::string>& argv, const std::filesystem::path& path, unsigned hz,
+                        const std::vector<std::pair<std::string, std::string>>& functions) {
+    std::string error = count(argv, path, hz, functions);
+    if (!error.empty()) warn(fmt::format("{}: calls not counted: {}", path.filename().string(), error));
+    return error;
+  };
+  return hooks;
 }
 
 }  // namespace perfgate::cli

@@ -1,19 +1,25 @@
 #pragma once
-// Bridges the runner's ProfileRepetition hook to the eBPF profiler.
-
-#include <filesystem>
+// Bridges the runner's profiling hooks (ProfileRepetition, CallCounting) to
+// the eBPF profiler.
 
 #include "gate/runner.h"
 
 namespace perfgate::cli {
 
-// A hook that records one repetition under the profiler and writes its JSON
-// and folded profiles. When the profiler cannot run here (no permission, no
-// BPF), every call returns status "missing" with the reason, once warned.
-// count_calls (`--count-calls`): one more run of the repetition counts the
-// calls of the profile's hot functions (self >= 0.5 %; uprobes, 0.9–10 µs per
-// call, millions of calls in the bundled workloads) for the profile's calls
-// section, which the hotspots' calls share uses.
-gate::ProfileRepetition make_profile_repetition(const std::filesystem::path& work_dir, bool count_calls = false);
+struct ProfilingHooks {
+  // Records one repetition under the profiler and writes its JSON and folded
+  // profiles and its flame graph.
+  gate::ProfileRepetition record;
+  // `--count-calls`: one more run counts the calls of the given functions
+  // (uprobes, 0.9–10 µs per call, millions of calls in the bundled workloads:
+  // it stops after 250 000) and adds them to a profile `record` wrote, for
+  // the hotspots' calls share and time per call.
+  gate::CallCounting count;
+};
+
+// When the profiler cannot run here (no permission, no BPF), every recording
+// returns status "missing" with the reason and every count fails with it,
+// once warned.
+ProfilingHooks make_profiling_hooks();
 
 }  // namespace perfgate::cli

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gate/atomic_file.h"
+#include "gate/profile_json.h"
 #include "gate/results_json.h"
 #include "gate/summary.h"
 #include "tests/cli/perfgate_cli_fixture.h"
@@ -493,6 +494,38 @@ TEST_F(Cli, CheckRanksTheSlowedFunctionFirstAmongDifferentialHotspots) {
   EXPECT_NE(md.find("flamegraphs/lru-diff.svg"), std::string::npos) << md;
   const std::string diff_svg = read("perfgate-out/flamegraphs/lru-diff.svg");
   EXPECT_NE(diff_svg.find("RequestCache::serve"), std::string::npos);
+}
+
+// run --profile --count-calls: each counting run is kept in the profile
+// (calls[].runs, adding up to calls and self_samples), schema-valid, and the
+// batcher's model — most of its CPU time — is counted in both.
+TEST_F(Cli, RunCountCallsKeepsEveryCountingRun) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (or CAP_BPF + CAP_PERFMON) for the eBPF profiler";
+  write("perfgate.yml", "benchmarks:\n  - {name: batcher, workload: batcher, parameters: {ops: 2000}}\n");
+  const Outcome o = perfgate({"run", "-q", "--profile", "--hz", "999", "--count-calls", "--count-runs", "2", "-r", "1"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  const auto results = gate::results_from_json(read("perfgate-out/results.json"), "results");
+  ASSERT_TRUE(results && results->benchmarks.size() == 1u);
+  ASSERT_TRUE(results->benchmarks[0].profile.has_value());
+  if (results->benchmarks[0].profile->status != "ok")
+    GTEST_SKIP() << "the eBPF profiler is unavailable here: " << results->benchmarks[0].profile->reason;
+  expect_schema_valid("profile.schema.json", dir_ / "perfgate-out/profiles/batcher.json");
+  const auto profile = gate::profile_from_json(read("perfgate-out/profiles/batcher.json"));
+  ASSERT_TRUE(profile) << profile.error().message;
+  for (const auto& c : profile->calls) {
+    ASSERT_EQ(c.runs.size(), 2u) << c.function;
+    EXPECT_EQ(c.runs[0].calls + c.runs[1].calls, c.calls) << c.function;
+    EXPECT_EQ(c.runs[0].self_samples + c.runs[1].self_samples, c.self_samples) << c.function;
+  }
+  auto forward = std::ranges::find_if(profile->calls, [](const profiler::FunctionCalls& c) {
+    return c.function.starts_with("perfgate::workloads::batcher::SimulatedModel::forward(");
+  });
+  ASSERT_NE(forward, profile->calls.end()) << read("perfgate-out/profiles/batcher.json").substr(0, 3000);
+  // 2000 requests in batches of at most 8.
+  EXPECT_GE(forward->runs[0].calls, 250u);
+  EXPECT_LE(forward->runs[0].calls, 2000u);
+  EXPECT_GE(forward->runs[1].calls, 250u);
+  EXPECT_FALSE(profile->calls_partial);
 }
 
 TEST_F(Cli, AbAlternatesSidesInAbbaOrder) {

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "gate/profile_json.h"
+#include "gate/statistics.h"
 
 namespace perfgate::gate {
 namespace {
@@ -248,6 +249,112 @@ TEST(Hotspots, TimePerCallNamesTheSlowedFunctionWhoseShareCouldNotGrow) {
   // Every candidate counted: calls % enters the score, and the note says so.
   EXPECT_TRUE(report.hotspots[0].top[0].calls_percent.has_value());
   EXPECT_NE(report.hotspots[0].note.find("score = 0.4·self % + 0.4·total % + 0.2·calls %"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// Several counting runs a side (--count-runs): time per call is compared by
+// the mean of each run's log; its error is the sampling error plus the
+// variance between runs beyond it — the batcher's model took 126–246 µs a
+// call in unslowed runs, far more than its ~600 samples' 4 %.
+TEST(Hotspots, TimePerCallOverSeveralRunsCountsTheirSpread) {
+  auto profile = [](std::vector<profiler::FunctionCalls::Run> runs) {
+    Profile p;
+    std::uint64_t self = 0, calls = 0;
+    for (const auto& r : runs) self += r.self_samples, calls += r.calls;
+    add(p, {{"main", 100}, {"work", 500}}, self);
+    p.stats.hz = 1000;
+    p.calls = {{"work", "app", calls, self, runs}};
+    return p;
+  };
+  const auto z = [](const Profile& base, const Profile& head) {
+    const auto d = per_call_hotspots(base, head, 10);
+    return d.empty() ? -99.0 : d[0].per_call_z;
+  };
+  // +25 % a call, the runs within 1 % of each other (less than their
+  // sampling error, ~3.5 %): nothing beyond sampling, the Poisson z.
+  const Profile steady_base = profile({{1000, 800}, {1000, 808}, {1000, 792}});
+  const Profile steady_head = profile({{1000, 1000}, {1000, 1010}, {1000, 990}});
+  const double sampling = (1.0 / 800 + 1.0 / 808 + 1.0 / 792) / 9 + (1.0 / 1000 + 1.0 / 1010 + 1.0 / 990) / 9;
+  EXPECT_NEAR(z(steady_base, steady_head), std::log(1.25) / std::sqrt(sampling), 1e-9);
+  EXPECT_GT(z(steady_base, steady_head), 8.0);
+  // The same means, the runs ±20 %: the spread decides, and +25 % is no
+  // longer evidence (z < 2) although the sampling error alone would say 8.
+  const Profile noisy_base = profile({{1000, 640}, {1000, 800}, {1000, 960}});
+  const Profile noisy_head = profile({{1000, 800}, {1000, 1000}, {1000, 1200}});
+  EXPECT_LT(z(noisy_base, noisy_head), 2.0);
+  EXPECT_GT(z(noisy_base, noisy_head), 0.5);
+  // Its figure: pooled variance of the logs less the sampling part, t on
+  // the Welch–Satterthwaite degrees of freedom, on the z scale.
+  std::vector<double> lb, lh;
+  for (double x : {640.0, 800.0, 960.0}) lb.push_back(std::log(x / 1e6));
+  for (double x : {800.0, 1000.0, 1200.0}) lh.push_back(std::log(x / 1e6));
+  auto mean = [](const std::vector<double>& v) { return (v[0] + v[1] + v[2]) / 3; };
+  double squares = 0;
+  for (double x : lb) squares += (x - mean(lb)) * (x - mean(lb));
+  for (double x : lh) squares += (x - mean(lh)) * (x - mean(lh));
+  const double inv_b = 1.0 / 640 + 1.0 / 800 + 1.0 / 960, inv_h = 1.0 / 800 + 1.0 / 1000 + 1.0 / 1200;
+  const double noisy_sampling = inv_b / 9 + inv_h / 9;
+  const double between = (squares / 4 - (inv_b + inv_h) / 6) * (2.0 / 3);
+  const double var = noisy_sampling + between;
+  EXPECT_NEAR(z(noisy_base, noisy_head),
+              z_of_t((mean(lh) - mean(lb)) / std::sqrt(var), 4 * (var / between) * (var / between)), 1e-9);
+  // A run that counted nothing adds no log.
+  Profile with_empty_run = noisy_head;
+  with_empty_run.calls[0].runs.push_back({0, 0});
+  EXPECT_NEAR(z(noisy_base, with_empty_run), z(noisy_base, noisy_head), 1e-12);
+  // One run against three: the three's spread still counts.
+  EXPECT_LT(z(profile({{1000, 800}}), noisy_head), 2.0);
+}
+
+// Shares and time per call both moved: the stronger evidence ranks. Here
+// `sleep` grew 5 points of share (3.4 errors) while `work`, called 600
+// times instead of 1000 for about the same samples, takes +57 % a call
+// (9.5 errors): ranked by time per call, and the note says why.
+TEST(Hotspots, TheStrongerOfShareGrowthAndTimePerCallRanks) {
+  auto profile = [](std::uint64_t work, std::uint64_t sleep, std::uint64_t work_calls) {
+    Profile p;
+    add(p, {{"main", 100}, {"work", 500}}, work);
+    add(p, {{"main", 100}, {"sleep", 500}}, sleep);
+    p.stats.hz = 999;
+    p.calls = {{"work", "app", work_calls, work}, {"sleep", "app", 1000, sleep}};
+    return p;
+  };
+  const auto dir = std::filesystem::temp_directory_path() / ("perfgate-stronger-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto first = [&](const Profile& base, const Profile& head) {
+    std::ofstream(dir / "base.json") << profile_to_json(base);
+    std::ofstream(dir / "head.json") << profile_to_json(head);
+    Results b, h;
+    BenchmarkResult r{.name = "b"};
+    r.profile = ProfileRef{"ok", "base.json", ""};
+    b.benchmarks = {r};
+    r.profile = ProfileRef{"ok", "head.json", ""};
+    h.benchmarks = {r};
+    GateReport report;
+    report.benchmarks = {BenchmarkVerdict{.name = "b", .verdict = Verdict::regression}};
+    attach_hotspots(report, b, dir, h, dir);
+    return report.hotspots.at(0);
+  };
+  const Profile base = profile(900, 100, 1000);
+  const auto by_call = first(base, profile(850, 150, 600));
+  ASSERT_FALSE(by_call.differential.empty());
+  EXPECT_EQ(by_call.differential[0].function, "work");
+  EXPECT_NE(by_call.note.find("ranked by CPU time per call (calls counted with --count-calls): work at +57 % per "
+                              "call (z 9.5) is stronger evidence than the largest share growth, sleep's (z 3.4)"),
+            std::string::npos)
+      << by_call.note;
+  // The same share growth with `work` as fast a call as before: shares rank.
+  const auto by_share = first(base, profile(850, 150, 944));
+  ASSERT_FALSE(by_share.differential.empty());
+  EXPECT_EQ(by_share.differential[0].function, "sleep");
+  EXPECT_EQ(by_share.note.find("ranked by CPU time per call"), std::string::npos) << by_share.note;
+  // `work` first by both (its share grew, and its time per call): the
+  // shares keep their order and no note claims a change.
+  const auto both = first(base, profile(950, 50, 600));
+  ASSERT_FALSE(both.differential.empty());
+  EXPECT_EQ(both.differential[0].function, "work");
+  EXPECT_GT(both.differential[0].per_call_z, 5.0);
+  EXPECT_EQ(both.note.find("ranked by CPU time per call"), std::string::npos) << both.note;
   std::filesystem::remove_all(dir);
 }
 

@@ -5,6 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "gate/ab_runner.h"
+#include "gate/atomic_file.h"
+#include "gate/hotspots.h"
+#include "gate/profile_json.h"
+
 namespace perfgate::gate {
 namespace {
 
@@ -138,6 +143,113 @@ TEST(Runner, ProfilingWithoutAProfilerMarksProfilesMissing) {
   ASSERT_TRUE(r->benchmarks[0].profile);
   EXPECT_EQ(r->benchmarks[0].profile->status, "missing");
   EXPECT_FALSE(r->benchmarks[0].profile->reason.empty());
+}
+
+// Profiling hooks that stand in for the eBPF profiler, to test what the
+// runner asks of it: `record` writes a profile in which each of `hot` has
+// 1000 self samples and "cold" 1 (below the hot share), `count` logs what it
+// was asked and adds a run that counts 10 calls of each function.
+struct FakeProfiler {
+  std::vector<std::string> hot;
+  std::vector<std::string> log;  // "<profile file's folder>: f1,f2"
+
+  ProfileRepetition record() {
+    return [this](const std::vector<std::string>&, const fs::path& path, unsigned hz) {
+      profiler::Profile p;
+      p.stats.hz = hz;
+      for (const auto& f : hot) {
+        const std::uint32_t frame = p.intern({.function = f, .module = "app"});
+        p.add(std::span(&frame, 1), 1000);
+      }
+      const std::uint32_t cold = p.intern({.function = "cold", .module = "app"});
+      p.add(std::span(&cold, 1), 1);
+      fs::create_directories(path.parent_path());
+      EXPECT_TRUE(write_file_atomically(path, profile_to_json(p)));
+      return ProfileRef{"ok", path.string(), ""};
+    };
+  }
+  CallCounting count() {
+    return [this](const std::vector<std::string>&, const fs::path& path, unsigned,
+                  const std::vector<std::pair<std::string, std::string>>& functions) -> std::string {
+      std::string names;
+      for (const auto& [f, m] : functions) names += (names.empty() ? "" : ",") + f + "@" + m;
+      log.push_back(path.parent_path().parent_path().filename().string() + ": " + names);
+      auto p = load_profile(ProfileRef{"ok", path.filename().string(), ""}, path.parent_path());
+      if (!p) return p.error();
+      std::vector<profiler::FunctionCalls> run;
+      for (const auto& [f, m] : functions) run.push_back({f, m, 10, 5});
+      profiler::add_counting_run(*p, run, false);
+      return write_file_atomically(path, profile_to_json(*p)) ? "" : "write failed";
+    };
+  }
+};
+
+// --count-calls in a run: count_runs counting runs after the profiled one,
+// each of the profile's hot functions (not the cold one), all added to it.
+TEST(Runner, CountingRunsCountTheProfilesHotFunctionsAndAddUp) {
+  SuiteConfig suite;
+  suite.benchmarks = {command_spec("b", {"/bin/true"}, 1, 1)};
+  RunnerOptions o = options();
+  o.work_dir /= "counting";
+  FakeProfiler fake{.hot = {"work", "more"}};
+  o.profile = true;
+  o.profile_repetition = fake.record();
+  o.count_calls = fake.count();
+  o.count_runs = 3;
+  auto r = run_suite(suite, o);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(fake.log.size(), 3u);
+  for (const auto& line : fake.log) EXPECT_EQ(line, "counting: work@app,more@app");  // equal weights: by name, descending
+  auto p = load_profile(r->benchmarks[0].profile, o.work_dir);
+  ASSERT_TRUE(p) << p.error();
+  ASSERT_EQ(p->calls.size(), 2u);
+  EXPECT_EQ(p->calls[0].calls, 30u);
+  EXPECT_EQ(p->calls[0].self_samples, 15u);
+  EXPECT_EQ(p->calls[0].runs.size(), 3u);
+
+  fake.log.clear();
+  o.count_runs = 0;  // profiled, not counted
+  ASSERT_TRUE(run_suite(suite, o));
+  EXPECT_TRUE(fake.log.empty());
+  fs::remove_all(o.work_dir);
+}
+
+// In A/B both sides count the same functions — head's hot ones, then base's
+// others — and their counting runs alternate base-head, head-base, base-head.
+TEST(Runner, AbCountsBothSidesHotFunctionsInAlternatingRuns) {
+  auto side = [](const std::string& name, FakeProfiler& fake) {
+    AbSide s;
+    s.suite.benchmarks = {command_spec("b", {"/bin/true"}, 2, 1)};
+    s.runner = options();
+    s.runner.work_dir /= name;
+    s.runner.profile = true;
+    s.runner.profile_repetition = fake.record();
+    s.runner.count_calls = fake.count();
+    s.runner.count_runs = 3;
+    return s;
+  };
+  FakeProfiler base_fake{.hot = {"shared", "gone"}}, head_fake{.hot = {"shared", "slow"}};
+  std::vector<std::string>* order = &base_fake.log;  // both log into one list
+  const AbSide base = side("base", base_fake), head = side("head", head_fake);
+  auto head_count = head.runner.count_calls;
+  AbSide head_logged = head;
+  head_logged.runner.count_calls = [&, head_count](const auto& argv, const fs::path& path, unsigned hz,
+                                                   const auto& functions) {
+    const std::string error = head_count(argv, path, hz, functions);
+    order->push_back(head_fake.log.back());
+    return error;
+  };
+  auto outcome = run_ab(base, head_logged, AbOptions{.pairs = 2, .max_pairs = 2});
+  ASSERT_TRUE(outcome);
+  const std::string both = "slow@app,shared@app,gone@app";  // head's (by weight, then name descending), base's others
+  EXPECT_EQ(*order, (std::vector<std::string>{"base: " + both, "head: " + both, "head: " + both, "base: " + both,
+                                              "base: " + both, "head: " + both}));
+  auto p = load_profile(outcome->head.benchmarks[0].profile, head.runner.work_dir);
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->calls.size(), 3u);
+  EXPECT_EQ(p->calls[0].per_run().size(), 3u);
+  fs::remove_all(base.runner.work_dir);
+  fs::remove_all(head.runner.work_dir);
 }
 
 TEST(BoundedSample, KeepsEvenlySpacedValuesInOrder) {

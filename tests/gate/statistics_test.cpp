@@ -32,6 +32,19 @@ TEST(StudentT, QuantilesMatchTables) {
   EXPECT_NEAR(student_t_cdf(0, 7), 0.5, 1e-15);
 }
 
+// A t statistic on the z scale: t's 97.5 % point on 4 degrees of freedom
+// (2.776) is z's (1.960); few degrees of freedom shrink a large t a lot
+// (t = 10 on 2 is a 0.49 % tail: z 2.58), many hardly at all.
+TEST(StudentT, ZOfTKeepsTheTailProbability) {
+  EXPECT_NEAR(z_of_t(2.776445, 4), 1.959964, 1e-5);
+  EXPECT_NEAR(z_of_t(-2.776445, 4), -1.959964, 1e-5);
+  EXPECT_NEAR(z_of_t(6.313752, 1), 1.644854, 1e-5);
+  EXPECT_NEAR(z_of_t(10, 2), 2.580965, 1e-5);
+  EXPECT_NEAR(z_of_t(3, 1e7), 3.0, 1e-5);
+  EXPECT_NEAR(z_of_t(0, 5), 0.0, 1e-9);
+  EXPECT_NEAR(z_of_t(1e4, 3), 7.020844, 1e-4);  // a 1.1e-12 tail, computed directly, not as 1 - cdf
+}
+
 TEST(PairedLogRatio, RecoversAKnownRatio) {
   const std::vector<double> base{100, 110, 90, 105, 95};
   std::vector<double> head;

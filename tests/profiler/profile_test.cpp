@@ -41,6 +41,28 @@ TEST(Profile, MergesEqualStacksAndCountsSelfAndInclusive) {
   EXPECT_EQ(p.inclusive("main"), 11u);
 }
 
+// Counting runs add up; from the second on, each is listed (the gate reads
+// their spread); a function new in a later run starts its own count; a
+// partial run makes the whole partial.
+TEST(Profile, CountingRunsAddUpAndAreListedFromTheSecondOn) {
+  Profile p;
+  add_counting_run(p, {{"f", "app", 100, 40}, {"g", "app", 7, 0}}, false);
+  ASSERT_EQ(p.calls.size(), 2u);
+  EXPECT_TRUE(p.calls[0].runs.empty());
+  EXPECT_EQ(p.calls[0].per_run(), (std::vector<FunctionCalls::Run>{{100, 40}}));
+  EXPECT_FALSE(p.calls_partial);
+  add_counting_run(p, {{"f", "app", 120, 50}, {"g", "app", 8, 1}, {"h", "lib", 3, 3}}, true);
+  add_counting_run(p, {{"f", "app", 110, 45}}, false);
+  ASSERT_EQ(p.calls.size(), 3u);
+  EXPECT_EQ(p.calls[0].calls, 330u);
+  EXPECT_EQ(p.calls[0].self_samples, 135u);
+  EXPECT_EQ(p.calls[0].runs, (std::vector<FunctionCalls::Run>{{100, 40}, {120, 50}, {110, 45}}));
+  EXPECT_EQ(p.calls[1].runs, (std::vector<FunctionCalls::Run>{{7, 0}, {8, 1}}));
+  EXPECT_EQ(p.calls[2].function, "h");
+  EXPECT_TRUE(p.calls[2].runs.empty());
+  EXPECT_TRUE(p.calls_partial);
+}
+
 TEST(Profile, DropRateIsLostOverSamples) {
   Profile p;
   p.stats.samples = 1000;
