@@ -99,9 +99,11 @@ std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const Hotsp
     out.push_back(std::move(h));
   }
   // calls %: a candidate's share of the calls counted for all candidates
-  // (profile.calls), only when every candidate was counted; otherwise the
-  // 0.2 weight of calls % is spread over the other two (0.4 / 0.8 = 0.5
-  // each), for all of them alike.
+  // (profile.calls), only when every candidate was counted over whole runs;
+  // otherwise the 0.2 weight of calls % is spread over the other two (0.4 /
+  // 0.8 = 0.5 each), for all of them alike. A counting run stopped at its
+  // budget counted the start of the run only (lru: its setup, none of the
+  // requests), while self and total % are of the whole run.
   std::uint64_t all_calls = 0;
   std::vector<std::optional<std::uint64_t>> calls;
   for (const Hotspot& h : out) {
@@ -111,7 +113,8 @@ std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const Hotsp
     calls.push_back(c == profile.calls.end() ? std::nullopt : std::optional(c->calls));
     all_calls += c == profile.calls.end() ? 0 : c->calls;
   }
-  const bool counted = all_calls > 0 && std::ranges::all_of(calls, [](const auto& c) { return c.has_value(); });
+  const bool counted = all_calls > 0 && !profile.calls_partial &&
+                       std::ranges::all_of(calls, [](const auto& c) { return c.has_value(); });
   for (std::size_t i = 0; i < out.size(); ++i) {
     Hotspot& h = out[i];
     if (counted) {
@@ -338,6 +341,9 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
     if (head_profile->mode() == profiler::Mode::cpu && calls_known)
       notes.push_back("calls % is each function's share of the calls counted for all of them (uprobes, in "
                       "counting runs of their own): score = 0.4·self % + 0.4·total % + 0.2·calls %");
+    else if (head_profile->mode() == profiler::Mode::cpu && head_profile->calls_partial)
+      notes.push_back("calls were counted over the start of the run only (a counting run stopped at its "
+                      "call budget), so calls % is left out: score = 0.5·self % + 0.5·total %");
     else if (head_profile->mode() == profiler::Mode::cpu && !head_profile->calls.empty())
       notes.push_back("calls were not counted for every hotspot (no symbol, or it starts with an AVX "
                       "instruction a uprobe would corrupt): score = 0.5·self % + 0.5·total %");
@@ -354,8 +360,8 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
         // A regression of latency through waiting or queueing leaves the CPU
         // shares where they were; ranking their noise would point at a
         // random function. With counted calls, time per call may still name
-        // the function that got slower — and where it is the stronger
-        // evidence, it ranks.
+        // the function that got slower: whichever of the two is the stronger
+        // evidence ranks, and the note says how strong.
         const bool cpu = head_profile->mode() == profiler::Mode::cpu && base_profile->mode() == profiler::Mode::cpu;
         if (cpu) {
           const double share_z = out.differential.empty() ? 0.0
@@ -364,33 +370,37 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
           const bool shares_in_noise = !(share_z > kSharesNoiseZ);
           auto per_call = per_call_hotspots(*base_profile, *head_profile, hb.hotspots.top);
           // The same function first either way: the shares keep the order.
-          const bool by_call = !per_call.empty() && per_call.front().per_call_z >= kSharesNoiseZ &&
-                               per_call.front().per_call_z > share_z &&
+          const bool by_call = !per_call.empty() && per_call.front().per_call_z > std::max(share_z, 0.0) &&
                                (out.differential.empty() || out.differential.front().function != per_call.front().function ||
                                 out.differential.front().module != per_call.front().module);
+          const std::string samples =
+              fmt::format("{} base, {} head samples", base_profile->total(), head_profile->total());
+          const std::string offcpu = "waiting or queueing does not show in a CPU profile (perfgate record --mode offcpu)";
           if (by_call) {
             const DifferentialHotspot& first = per_call.front();
-            const std::string runs = counting_runs_note(*base_profile, *head_profile, first);
-            notes.push_back(
-                shares_in_noise
-                    ? fmt::format("no function's CPU share grew beyond sampling noise ({} base, {} head samples), "
-                                  "but CPU time per call did: ranked by that (calls counted with --count-calls), {} "
-                                  "first at {:+.0f} % per call (z {:.1f}{})",
-                                  base_profile->total(), head_profile->total(), without_parameters(first.function),
-                                  *first.per_call_change_percent, first.per_call_z, runs)
-                    : fmt::format("ranked by CPU time per call (calls counted with --count-calls): {} at {:+.0f} % "
-                                  "per call (z {:.1f}{}) is stronger evidence than the largest share growth, {}'s "
-                                  "(z {:.1f})",
-                                  without_parameters(first.function), *first.per_call_change_percent,
-                                  first.per_call_z, runs, without_parameters(out.differential.front().function),
-                                  share_z));
+            const std::string per_call_figure =
+                fmt::format("{} at {:+.0f} % per call (z {:.1f}{})", without_parameters(first.function),
+                            *first.per_call_change_percent, first.per_call_z,
+                            counting_runs_note(*base_profile, *head_profile, first));
+            if (first.per_call_z < kSharesNoiseZ)
+              notes.push_back(fmt::format(
+                  "neither a CPU share nor a time per call grew beyond noise ({}): ranked by time per call, the "
+                  "stronger of the two, {} — a guess; {}",
+                  samples, per_call_figure, offcpu));
+            else if (shares_in_noise)
+              notes.push_back(fmt::format("no function's CPU share grew beyond sampling noise ({}), but CPU time "
+                                          "per call did: ranked by that (calls counted with --count-calls), {}",
+                                          samples, per_call_figure));
+            else
+              notes.push_back(fmt::format("ranked by CPU time per call (calls counted with --count-calls): {} is "
+                                          "stronger evidence than the largest share growth, {}'s (z {:.1f})",
+                                          per_call_figure, without_parameters(out.differential.front().function),
+                                          share_z));
             out.differential = std::move(per_call);
           } else if (shares_in_noise) {
-            notes.push_back(fmt::format(
-                "no function's CPU share grew beyond sampling noise ({} base, {} head samples): the regression did "
-                "not change where CPU time goes — waiting or queueing does not show in a CPU profile "
-                "(perfgate record --mode offcpu)",
-                base_profile->total(), head_profile->total()));
+            notes.push_back(fmt::format("no function's CPU share grew beyond sampling noise ({}): the regression "
+                                        "did not change where CPU time goes — {}",
+                                        samples, offcpu));
           }
         }
       } else

@@ -90,6 +90,10 @@ TEST(Hotspots, CountedCallsEnterTheScoreOnlyWhenEveryCandidateHasThem) {
   // A count in another module is another function.
   p.calls = {{"big_loop", "other", 10}, {"small_leaf", "app", 990}};
   EXPECT_FALSE(rank_hotspots(p, HotspotSettings{})[0].calls_percent.has_value());
+  // Counted over the start of the run only: no calls % either.
+  p.calls = {{"big_loop", "app", 10}, {"small_leaf", "app", 990}, {"main", "app", 1}};
+  p.calls_partial = true;
+  EXPECT_FALSE(rank_hotspots(p, HotspotSettings{})[0].calls_percent.has_value());
 }
 
 TEST(Hotspots, ConfigPatternsOverrideComplexityAndSpeedup) {
@@ -243,7 +247,7 @@ TEST(Hotspots, TimePerCallNamesTheSlowedFunctionWhoseShareCouldNotGrow) {
   ASSERT_FALSE(report.hotspots[0].differential.empty());
   EXPECT_EQ(report.hotspots[0].differential[0].function, "work");
   EXPECT_NE(report.hotspots[0].note.find("but CPU time per call did: ranked by that (calls counted with "
-                                         "--count-calls), work first at +28 % per call"),
+                                         "--count-calls), work at +28 % per call (z 5."),
             std::string::npos)
       << report.hotspots[0].note;
   // Every candidate counted: calls % enters the score, and the note says so.
@@ -355,6 +359,18 @@ TEST(Hotspots, TheStrongerOfShareGrowthAndTimePerCallRanks) {
   EXPECT_EQ(both.differential[0].function, "work");
   EXPECT_GT(both.differential[0].per_call_z, 5.0);
   EXPECT_EQ(both.note.find("ranked by CPU time per call"), std::string::npos) << both.note;
+  // Neither moved beyond noise — shares as they were, `work` +5 % a call at
+  // z 1.1: time per call ranks, as the stronger of two weak signals, and the
+  // note says it is a guess.
+  const auto weak = first(base, profile(900, 100, 950));
+  ASSERT_FALSE(weak.differential.empty());
+  EXPECT_EQ(weak.differential[0].function, "work");
+  EXPECT_LT(weak.differential[0].per_call_z, 2.0);
+  EXPECT_NE(weak.note.find("neither a CPU share nor a time per call grew beyond noise (1000 base, 1000 head "
+                           "samples): ranked by time per call, the stronger of the two, work at +5 % per call (z 1.1)"
+                           " — a guess"),
+            std::string::npos)
+      << weak.note;
   std::filesystem::remove_all(dir);
 }
 
