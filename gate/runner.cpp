@@ -255,7 +255,9 @@ void record_profile_if_asked(BenchmarkResult& b, const BenchmarkSpec& spec, cons
   const std::filesystem::path rel = std::filesystem::path("profiles") / (safe_file_name(b.name) + ".json");
   o.progress(fmt::format("  {}: profiled repetition at {} Hz", b.name, hz));
   ProfileRef ref = with_profiled_argv(
-      spec, o, [&](const std::vector<std::string>& argv) { return o.profile_repetition(argv, o.work_dir / rel, hz); });
+      spec, o, [&](const std::vector<std::string>& argv) {
+        return o.profile_repetition(argv, o.work_dir / rel, hz, spec.profiling.duration_s);
+      });
   if (ref.status == "ok") ref.path = rel.string();
   b.profile = std::move(ref);
 }

@@ -26,12 +26,14 @@ namespace perfgate::gate {
 // in measurement order beyond it); statistics always use all samples.
 inline constexpr std::size_t kMaxStoredSamples = 10'000;
 
-// Records one extra repetition under the profiler: runs argv, writes the
-// profile to `profile_path` (JSON; a .folded twin beside it), and returns the
-// outcome. Injected by the CLI so the gate library does not link libbpf.
+// Records one extra repetition under the profiler: runs argv — again, in
+// fresh processes, until `duration_s` seconds were sampled (profiling.duration;
+// 0: once), their profiles merged — writes the profile to `profile_path`
+// (JSON; a .folded twin beside it), and returns the outcome. Injected by the
+// CLI so the gate library does not link libbpf.
 using ProfileRepetition = std::function<ProfileRef(const std::vector<std::string>& argv,
-                                                   const std::filesystem::path& profile_path,
-                                                   unsigned hz)>;
+                                                   const std::filesystem::path& profile_path, unsigned hz,
+                                                   double duration_s)>;
 
 // Counts, in one more run of argv under the profiler, the calls of
 // `functions` (function, module: as the profile's frames name them) and adds

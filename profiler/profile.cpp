@@ -19,6 +19,23 @@ void Profile::add(std::span<const std::uint32_t> root_first, std::uint64_t count
   stacks_[std::vector<std::uint32_t>(root_first.begin(), root_first.end())] += count;
 }
 
+void Profile::merge(const Profile& other) {
+  std::vector<std::uint32_t> index(other.frames_.size());
+  for (std::size_t i = 0; i < other.frames_.size(); ++i) index[i] = intern(other.frames_[i]);
+  for (const auto& [frames, count] : other.stacks_) {
+    std::vector<std::uint32_t> mapped(frames.size());
+    for (std::size_t i = 0; i < frames.size(); ++i) mapped[i] = index[frames[i]];
+    add(mapped, count);
+  }
+  stats.samples += other.stats.samples;
+  stats.lost += other.stats.lost;
+  stats.truncated += other.stats.truncated;
+  stats.missing_user_stacks += other.stats.missing_user_stacks;
+  stats.duration_s += other.stats.duration_s;
+  for (const auto& w : other.warnings)
+    if (std::ranges::find(warnings, w) == warnings.end()) warnings.push_back(w);
+}
+
 std::vector<Stack> Profile::stacks() const {
   std::vector<Stack> out;
   out.reserve(stacks_.size());

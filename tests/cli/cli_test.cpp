@@ -498,10 +498,13 @@ TEST_F(Cli, CheckRanksTheSlowedFunctionFirstAmongDifferentialHotspots) {
 
 // run --profile --count-calls: each counting run is kept in the profile
 // (calls[].runs, adding up to calls and self_samples), schema-valid, and the
-// batcher's model — most of its CPU time — is counted in both.
-TEST_F(Cli, RunCountCallsKeepsEveryCountingRun) {
+// batcher's model — most of its CPU time — is counted in both. With
+// profiling.duration the profiled run (~0.15 s) is repeated and merged
+// until that much was sampled.
+TEST_F(Cli, RunCountCallsKeepsEveryCountingRunAndProfilesForTheDuration) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root (or CAP_BPF + CAP_PERFMON) for the eBPF profiler";
-  write("perfgate.yml", "benchmarks:\n  - {name: batcher, workload: batcher, parameters: {ops: 2000}}\n");
+  write("perfgate.yml",
+        "benchmarks:\n  - {name: batcher, workload: batcher, parameters: {ops: 2000}, profiling: {duration: 0.6}}\n");
   const Outcome o = perfgate({"run", "-q", "--profile", "--hz", "999", "--count-calls", "--count-runs", "2", "-r", "1"});
   ASSERT_EQ(o.code, 0) << o.err;
   const auto results = gate::results_from_json(read("perfgate-out/results.json"), "results");
@@ -517,6 +520,7 @@ TEST_F(Cli, RunCountCallsKeepsEveryCountingRun) {
     EXPECT_EQ(c.runs[0].calls + c.runs[1].calls, c.calls) << c.function;
     EXPECT_EQ(c.runs[0].self_samples + c.runs[1].self_samples, c.self_samples) << c.function;
   }
+  EXPECT_GE(profile->stats.duration_s, 0.6);
   auto forward = std::ranges::find_if(profile->calls, [](const profiler::FunctionCalls& c) {
     return c.function.starts_with("perfgate::workloads::batcher::SimulatedModel::forward(");
   });

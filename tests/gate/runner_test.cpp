@@ -154,7 +154,7 @@ struct FakeProfiler {
   std::vector<std::string> log;  // "<profile file's folder>: f1,f2"
 
   ProfileRepetition record() {
-    return [this](const std::vector<std::string>&, const fs::path& path, unsigned hz) {
+    return [this](const std::vector<std::string>&, const fs::path& path, unsigned hz, double) {
       profiler::Profile p;
       p.stats.hz = hz;
       for (const auto& f : hot) {

@@ -63,6 +63,37 @@ TEST(Profile, CountingRunsAddUpAndAreListedFromTheSecondOn) {
   EXPECT_TRUE(p.calls_partial);
 }
 
+// Recordings of the same command add up: equal stacks merge whatever the
+// frames' order of interning, counters and sampled time are summed, a
+// warning is kept once.
+TEST(Profile, MergeAddsARecordingOfTheSameCommand) {
+  Profile a = sample_profile();
+  a.stats = {.samples = 11, .lost = 1, .truncated = 0, .missing_user_stacks = 2, .hz = 99, .duration_s = 0.5};
+  a.warnings = {"module app has no frame pointers"};
+  Profile b;
+  const auto other = b.intern({"other", "app", "ab12", 0x1200, false, FrameKind::user});  // index 0 here
+  const auto hot = b.intern({"hot(int)", "app", "ab12", 0x1100, false, FrameKind::user});
+  const auto main_f = b.intern({"main", "app", "ab12", 0x1000, false, FrameKind::user});
+  const std::uint32_t c[] = {main_f, hot};
+  const std::uint32_t d[] = {main_f, other};
+  b.add(c, 4);
+  b.add(d, 6);
+  b.stats = {.samples = 10, .lost = 0, .truncated = 3, .missing_user_stacks = 0, .hz = 99, .duration_s = 0.25};
+  b.warnings = {"module app has no frame pointers", "another"};
+  a.merge(b);
+  EXPECT_EQ(a.total(), 21u);
+  EXPECT_EQ(a.stacks().size(), 4u);  // main;hot merged with a's, main;other new
+  EXPECT_EQ(a.self_by_function().at("hot(int)"), 12u);
+  EXPECT_EQ(a.self_by_function().at("other"), 6u);
+  EXPECT_EQ(a.stats.samples, 21u);
+  EXPECT_EQ(a.stats.lost, 1u);
+  EXPECT_EQ(a.stats.truncated, 3u);
+  EXPECT_EQ(a.stats.missing_user_stacks, 2u);
+  EXPECT_DOUBLE_EQ(a.stats.duration_s, 0.75);
+  EXPECT_EQ(a.stats.hz, 99u);
+  EXPECT_EQ(a.warnings, (std::vector<std::string>{"module app has no frame pointers", "another"}));
+}
+
 TEST(Profile, DropRateIsLostOverSamples) {
   Profile p;
   p.stats.samples = 1000;
