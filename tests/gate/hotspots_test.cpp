@@ -36,6 +36,25 @@ const Hotspot& find(const std::vector<Hotspot>& v, std::string_view f) {
   return none;
 }
 
+// The hotspots attach_hotspots gives a benchmark "b" that regressed from
+// base to head, their profiles written to dir.
+BenchmarkHotspots regression_hotspots(const Profile& base, const Profile& head, const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "base.json") << profile_to_json(base);
+  std::ofstream(dir / "head.json") << profile_to_json(head);
+  Results b, h;
+  BenchmarkResult r{.name = "b"};
+  r.profile = ProfileRef{"ok", "base.json", ""};
+  b.benchmarks = {r};
+  r.profile = ProfileRef{"ok", "head.json", ""};
+  h.benchmarks = {r};
+  GateReport report;
+  report.benchmarks = {BenchmarkVerdict{.name = "b", .verdict = Verdict::regression}};
+  attach_hotspots(report, b, dir, h, dir);
+  EXPECT_EQ(report.hotspots.size(), 1u);
+  return report.hotspots.empty() ? BenchmarkHotspots{} : report.hotspots[0];
+}
+
 TEST(Hotspots, ComplexityGrowsWithTheLogOfCodeSize) {
   EXPECT_DOUBLE_EQ(complexity_from_size(256), 2.0);
   EXPECT_NEAR(complexity_from_size(64), 1.32, 0.01);
@@ -231,28 +250,17 @@ TEST(Hotspots, TimePerCallNamesTheSlowedFunctionWhoseShareCouldNotGrow) {
 
   // attach_hotspots ranks by time per call where shares stayed within noise.
   const auto dir = std::filesystem::temp_directory_path() / ("perfgate-per-call-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "base.json") << profile_to_json(base);
-  std::ofstream(dir / "head.json") << profile_to_json(head);
-  Results b, h;
-  BenchmarkResult batcher{.name = "batcher"};
-  batcher.profile = ProfileRef{"ok", "base.json", ""};
-  b.benchmarks = {batcher};
-  batcher.profile = ProfileRef{"ok", "head.json", ""};
-  h.benchmarks = {batcher};
-  GateReport report;
-  report.benchmarks = {BenchmarkVerdict{.name = "batcher", .verdict = Verdict::regression}};
-  attach_hotspots(report, b, dir, h, dir);
-  ASSERT_EQ(report.hotspots.size(), 1u);
-  ASSERT_FALSE(report.hotspots[0].differential.empty());
-  EXPECT_EQ(report.hotspots[0].differential[0].function, "work");
-  EXPECT_NE(report.hotspots[0].note.find("but CPU time per call did: ranked by that (calls counted with "
-                                         "--count-calls), work at +28 % per call (z 5."),
+  const BenchmarkHotspots hotspots = regression_hotspots(base, head, dir);
+  ASSERT_FALSE(hotspots.differential.empty());
+  EXPECT_EQ(hotspots.differential[0].function, "work");
+  EXPECT_NE(hotspots.note.find("but CPU time per call did: ranked by that (calls counted with "
+                               "--count-calls), work at +28 % per call (z 5."),
             std::string::npos)
-      << report.hotspots[0].note;
+      << hotspots.note;
   // Every candidate counted: calls % enters the score, and the note says so.
-  EXPECT_TRUE(report.hotspots[0].top[0].calls_percent.has_value());
-  EXPECT_NE(report.hotspots[0].note.find("score = 0.4·self % + 0.4·total % + 0.2·calls %"), std::string::npos);
+  ASSERT_FALSE(hotspots.top.empty());
+  EXPECT_TRUE(hotspots.top[0].calls_percent.has_value());
+  EXPECT_NE(hotspots.note.find("score = 0.4·self % + 0.4·total % + 0.2·calls %"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 
@@ -324,21 +332,7 @@ TEST(Hotspots, TheStrongerOfShareGrowthAndTimePerCallRanks) {
     return p;
   };
   const auto dir = std::filesystem::temp_directory_path() / ("perfgate-stronger-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  auto first = [&](const Profile& base, const Profile& head) {
-    std::ofstream(dir / "base.json") << profile_to_json(base);
-    std::ofstream(dir / "head.json") << profile_to_json(head);
-    Results b, h;
-    BenchmarkResult r{.name = "b"};
-    r.profile = ProfileRef{"ok", "base.json", ""};
-    b.benchmarks = {r};
-    r.profile = ProfileRef{"ok", "head.json", ""};
-    h.benchmarks = {r};
-    GateReport report;
-    report.benchmarks = {BenchmarkVerdict{.name = "b", .verdict = Verdict::regression}};
-    attach_hotspots(report, b, dir, h, dir);
-    return report.hotspots.at(0);
-  };
+  auto first = [&](const Profile& base, const Profile& head) { return regression_hotspots(base, head, dir); };
   const Profile base = profile(900, 100, 1000);
   const auto by_call = first(base, profile(850, 150, 600));
   ASSERT_FALSE(by_call.differential.empty());
