@@ -234,7 +234,8 @@ std::string counting_runs_note(const profiler::Profile& base, const profiler::Pr
   };
   const std::size_t b = runs(base), h = runs(head);
   if (b <= 1 && h <= 1) return "";
-  return b == h ? fmt::format(", {} counting runs a side", b) : fmt::format(", {} base and {} head counting runs", b, h);
+  return b == h ? fmt::format(", {} counting runs a side", b)
+                : fmt::format(", {} base and {} head counting runs", b, h);
 }
 
 }  // namespace
@@ -364,18 +365,21 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
         // evidence ranks, and the note says how strong.
         const bool cpu = head_profile->mode() == profiler::Mode::cpu && base_profile->mode() == profiler::Mode::cpu;
         if (cpu) {
-          const double share_z = out.differential.empty() ? 0.0
-                                                          : share_growth_z(out.differential.front(),
-                                                                           base_profile->total(), head_profile->total());
+          const double share_z =
+              out.differential.empty()
+                  ? 0.0
+                  : share_growth_z(out.differential.front(), base_profile->total(), head_profile->total());
           const bool shares_in_noise = !(share_z > kSharesNoiseZ);
           auto per_call = per_call_hotspots(*base_profile, *head_profile, hb.hotspots.top);
           // The same function first either way: the shares keep the order.
-          const bool by_call = !per_call.empty() && per_call.front().per_call_z > std::max(share_z, 0.0) &&
-                               (out.differential.empty() || out.differential.front().function != per_call.front().function ||
-                                out.differential.front().module != per_call.front().module);
+          const bool same_first = !out.differential.empty() && !per_call.empty() &&
+                                  out.differential.front().function == per_call.front().function &&
+                                  out.differential.front().module == per_call.front().module;
+          const bool by_call = !per_call.empty() && per_call.front().per_call_z > std::max(share_z, 0.0) && !same_first;
           const std::string samples =
               fmt::format("{} base, {} head samples", base_profile->total(), head_profile->total());
-          const std::string offcpu = "waiting or queueing does not show in a CPU profile (perfgate record --mode offcpu)";
+          const std::string offcpu =
+              "waiting or queueing does not show in a CPU profile (perfgate record --mode offcpu)";
           if (by_call) {
             const DifferentialHotspot& first = per_call.front();
             const std::string per_call_figure =

@@ -143,7 +143,8 @@ void add_run_options(CLI::App* cmd, RunOptions& o) {
                          "With --profile: more runs per benchmark count the calls of its hot functions "
                          "(uprobes), for the hotspots' calls share and time per call"));
   with_env(cmd->add_option("--count-runs", o.count_runs,
-                           "With --count-calls: counting runs per benchmark (their spread is the noise of time per call)")
+                           "With --count-calls: counting runs per benchmark (their spread is the noise of "
+                           "time per call)")
                ->check(CLI::Range(1u, 20u))
                ->capture_default_str());
   with_env(cmd->add_option("--hz", o.hz, "Profiler sampling frequency (default 99)")->check(CLI::Range(1u, 10000u)));

@@ -505,7 +505,8 @@ TEST_F(Cli, RunCountCallsKeepsEveryCountingRunAndProfilesForTheDuration) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root (or CAP_BPF + CAP_PERFMON) for the eBPF profiler";
   write("perfgate.yml",
         "benchmarks:\n  - {name: batcher, workload: batcher, parameters: {ops: 2000}, profiling: {duration: 0.6}}\n");
-  const Outcome o = perfgate({"run", "-q", "--profile", "--hz", "999", "--count-calls", "--count-runs", "2", "-r", "1"});
+  const Outcome o =
+      perfgate({"run", "-q", "--profile", "--hz", "999", "--count-calls", "--count-runs", "2", "-r", "1"});
   ASSERT_EQ(o.code, 0) << o.err;
   const auto results = gate::results_from_json(read("perfgate-out/results.json"), "results");
   ASSERT_TRUE(results && results->benchmarks.size() == 1u);

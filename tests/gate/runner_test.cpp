@@ -199,7 +199,8 @@ TEST(Runner, CountingRunsCountTheProfilesHotFunctionsAndAddUp) {
   auto r = run_suite(suite, o);
   ASSERT_TRUE(r);
   ASSERT_EQ(fake.log.size(), 3u);
-  for (const auto& line : fake.log) EXPECT_EQ(line, "counting: work@app,more@app");  // equal weights: by name, descending
+  // Equal weights: by name, descending.
+  for (const auto& line : fake.log) EXPECT_EQ(line, "counting: work@app,more@app");
   auto p = load_profile(r->benchmarks[0].profile, o.work_dir);
   ASSERT_TRUE(p) << p.error();
   ASSERT_EQ(p->calls.size(), 2u);

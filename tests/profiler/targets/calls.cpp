@@ -28,6 +28,14 @@ __attribute__((noinline)) void calls_counted_b(std::uint64_t x) {
   asm volatile("" ::: "memory");
 }
 
+// Ten functions that are never called: probes whose detaching makes the end
+// of a recording take a while (~85 ms each here, one after the other).
+#define PG_DUMMY(n) \
+  __attribute__((noinline, used)) void calls_dummy_##n(std::uint64_t x) { g_sink = g_sink - x; }
+#define PG_DUMMIES(a) PG_DUMMY(a##0) PG_DUMMY(a##1) PG_DUMMY(a##2) PG_DUMMY(a##3) PG_DUMMY(a##4) \
+  PG_DUMMY(a##5) PG_DUMMY(a##6) PG_DUMMY(a##7) PG_DUMMY(a##8) PG_DUMMY(a##9)
+PG_DUMMIES(1)
+
 // A function whose first instruction is VEX-encoded (vpxor), as glibc's
 // AVX-512 memset starts EVEX-encoded: find_call_sites leaves it out.
 asm(R"(
