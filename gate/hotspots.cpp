@@ -369,7 +369,9 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
               out.differential.empty()
                   ? 0.0
                   : share_growth_z(out.differential.front(), base_profile->total(), head_profile->total());
-          const bool shares_in_noise = !(share_z > kSharesNoiseZ);
+          const bool shares_in_noise =
+              out.differential.empty() ||
+              within_sampling_noise(out.differential.front(), base_profile->total(), head_profile->total());
           auto per_call = per_call_hotspots(*base_profile, *head_profile, hb.hotspots.top);
           // The same function first either way: the shares keep the order.
           const bool same_first = !out.differential.empty() && !per_call.empty() &&

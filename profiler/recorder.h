@@ -29,8 +29,9 @@ struct RecordOptions {
   // or attached process, not in its children: Profile::calls, by function
   // and module.
   std::vector<CallSite> count_calls;
-  // Stop the recording once this many calls were counted (checked every
-  // 250 ms), and kill a launched command: a uprobe costs 0.9 µs per call
+  // Stop the recording once this many calls were counted (checked at the
+  // recorder's wake-ups: 2, 10, 40, 120 ms after a process appears, then
+  // every 250 ms), and kill a launched command: a uprobe costs 0.9 µs per call
   // here when the kernel emulates the function's first instruction (push
   // %rbp: code with frame pointers) and ~10 µs when it single-steps it
   // (glibc's memmove, libxxhash; a debug trap on this VM), and the bundled

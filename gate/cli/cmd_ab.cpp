@@ -97,12 +97,7 @@ std::expected<gate::AbSide, gate::Error> make_side(const AbCliOptions& o, const 
     std::error_code ec;
     side.runner.self_exe = fs::read_symlink("/proc/self/exe", ec);
   }
-  if (o.profile) {
-    auto hooks = make_profiling_hooks();
-    side.runner.profile_repetition = std::move(hooks.record);
-    side.runner.count_calls = std::move(hooks.count);
-    side.runner.count_runs = o.count_calls ? o.count_runs : 0;
-  }
+  if (o.profile) use_profiler(side.runner, o.count_calls ? o.count_runs : 0);
   return side;
 }
 

@@ -81,12 +81,7 @@ std::expected<gate::Results, ExitCode> run_and_write(const RunOptions& o) {
   }
   const bool wants_profiles =
       o.profile || std::ranges::any_of(suite->benchmarks, [](const auto& b) { return b.profiling.enabled; });
-  if (wants_profiles) {
-    auto hooks = make_profiling_hooks();
-    ro.profile_repetition = std::move(hooks.record);
-    ro.count_calls = std::move(hooks.count);
-    ro.count_runs = o.count_calls ? o.count_runs : 0;
-  }
+  if (wants_profiles) use_profiler(ro, o.count_calls ? o.count_runs : 0);
 
   auto results = gate::run_suite(*suite, ro);
   if (!results) return std::unexpected(fail(results.error()));

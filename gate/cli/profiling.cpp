@@ -54,7 +54,10 @@ std::string exit_reason(int wait_status, std::string_view run) {
                                   : fmt::format("the {} exited with status {}", run, WEXITSTATUS(wait_status));
 }
 
-}  // namespace
+struct ProfilingHooks {
+  gate::ProfileRepetition record;
+  gate::CallCounting count;
+};
 
 ProfilingHooks make_profiling_hooks() {
   // Checked once per run: without BPF every benchmark still runs and is
@@ -131,6 +134,15 @@ ProfilingHooks make_profiling_hooks() {
     return error;
   };
   return hooks;
+}
+
+}  // namespace
+
+void use_profiler(gate::RunnerOptions& runner, unsigned count_runs) {
+  auto hooks = make_profiling_hooks();
+  runner.profile_repetition = std::move(hooks.record);
+  runner.count_calls = std::move(hooks.count);
+  runner.count_runs = count_runs;
 }
 
 }  // namespace perfgate::cli

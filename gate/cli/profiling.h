@@ -6,20 +6,15 @@
 
 namespace perfgate::cli {
 
-struct ProfilingHooks {
-  // Records one repetition under the profiler and writes its JSON and folded
-  // profiles and its flame graph.
-  gate::ProfileRepetition record;
-  // `--count-calls`: one more run counts the calls of the given functions
-  // (uprobes, 0.9–10 µs per call, millions of calls in the bundled workloads:
-  // it stops after 250 000) and adds them to a profile `record` wrote, for
-  // the hotspots' calls share and time per call.
-  gate::CallCounting count;
-};
-
-// When the profiler cannot run here (no permission, no BPF), every recording
-// returns status "missing" with the reason and every count fails with it,
-// once warned.
-ProfilingHooks make_profiling_hooks();
+// Gives runner the eBPF profiler: its ProfileRepetition records a
+// repetition and writes its JSON and folded profiles and its flame graph;
+// its CallCounting (count_runs of them after each profiled repetition,
+// `--count-calls`; 0: none) counts the calls of the given functions in one
+// more run (uprobes, 0.9–10 µs per call, millions of calls in the bundled
+// workloads: it stops after 250 000) and adds them to that profile. When the
+// profiler cannot run here (no permission, no BPF), every recording returns
+// status "missing" with the reason and every count fails with it, once
+// warned.
+void use_profiler(gate::RunnerOptions& runner, unsigned count_runs);
 
 }  // namespace perfgate::cli
