@@ -96,8 +96,16 @@ std::expected<AbOutcome, Error> run_ab(const AbSide& base, const AbSide& head, c
       target = std::min(options.max_pairs, pairs + 2);
       progress(fmt::format("  {}: inconclusive after {} pairs, measuring more", bs.name, pairs));
     }
-    for (auto& b : base_done) record_profile_if_asked(b, bs, base.runner);
-    for (auto& h : head_done) record_profile_if_asked(h, hs, head.runner);
+    for (auto& b : base_done) {
+      auto h = std::ranges::find(head_done, b.name, &BenchmarkResult::name);
+      if (h == head_done.end())
+        record_profile_if_asked(b, bs, base.runner);
+      else
+        record_profiles_alternately(b, bs, base.runner, *h, hs, head.runner);
+    }
+    for (auto& h : head_done)
+      if (std::ranges::find(base_done, h.name, &BenchmarkResult::name) == base_done.end())
+        record_profile_if_asked(h, hs, head.runner);
     for (const auto& b : base_done)
       for (const auto& h : head_done)
         if (b.name == h.name) count_calls_alternately(b, bs, base.runner, h, hs, head.runner);

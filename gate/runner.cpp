@@ -245,21 +245,72 @@ auto with_profiled_argv(const BenchmarkSpec& spec, const RunnerOptions& o, Run r
 
 }  // namespace
 
-void record_profile_if_asked(BenchmarkResult& b, const BenchmarkSpec& spec, const RunnerOptions& o) {
-  if (!(o.profile || spec.profiling.enabled) || b.status != "ok" || spec.source.kind == "gbench") return;
-  if (!o.profile_repetition) {
-    b.profile = ProfileRef{"missing", "", "no profiler in this build"};
-    return;
+namespace {
+
+// One benchmark's profiled runs: the first, then more merged into it while
+// fewer than profiling.duration seconds were sampled (at most
+// kMaxProfiledRuns, and none after a run that failed or exited uncleanly).
+class ProfiledRuns {
+ public:
+  ProfiledRuns(BenchmarkResult& b, const BenchmarkSpec& spec, const RunnerOptions& o) : b_(b), spec_(spec), o_(o) {
+    asked_ = (o.profile || spec.profiling.enabled) && b.status == "ok" && spec.source.kind != "gbench";
+    if (asked_ && !o.profile_repetition) {
+      b.profile = ProfileRef{"missing", "", "no profiler in this build"};
+      asked_ = false;
+    }
   }
-  const unsigned hz = profile_hz(spec, o);
-  const std::filesystem::path rel = std::filesystem::path("profiles") / (safe_file_name(b.name) + ".json");
-  o.progress(fmt::format("  {}: profiled repetition at {} Hz", b.name, hz));
-  ProfileRef ref = with_profiled_argv(
-      spec, o, [&](const std::vector<std::string>& argv) {
-        return o.profile_repetition(argv, o.work_dir / rel, hz, spec.profiling.duration_s);
-      });
-  if (ref.status == "ok") ref.path = rel.string();
-  b.profile = std::move(ref);
+
+  bool wants_more() const {
+    if (!asked_) return false;
+    if (runs_ == 0) return true;
+    return ok_ && runs_ < kMaxProfiledRuns && sampled_s_ < spec_.profiling.duration_s;
+  }
+
+  void record() {
+    const unsigned hz = profile_hz(spec_, o_);
+    const std::filesystem::path rel = std::filesystem::path("profiles") / (safe_file_name(b_.name) + ".json");
+    if (runs_ == 0)
+      o_.progress(fmt::format("  {}: profiled repetition at {} Hz", b_.name, hz));
+    else
+      o_.progress(fmt::format("  {}: profiled run {} ({:.2f} of {:g} s sampled)", b_.name, runs_ + 1, sampled_s_,
+                              spec_.profiling.duration_s));
+    ProfiledRun run = with_profiled_argv(spec_, o_, [&](const std::vector<std::string>& argv) {
+      return o_.profile_repetition(argv, o_.work_dir / rel, hz, runs_ > 0);
+    });
+    ++runs_;
+    ok_ = run.ref.status == "ok" && run.ref.reason.empty();
+    sampled_s_ = run.sampled_s;
+    if (run.ref.status == "ok") run.ref.path = rel.string();
+    b_.profile = std::move(run.ref);
+  }
+
+ private:
+  BenchmarkResult& b_;
+  const BenchmarkSpec& spec_;
+  const RunnerOptions& o_;
+  bool asked_ = false;
+  bool ok_ = true;
+  unsigned runs_ = 0;
+  double sampled_s_ = 0;
+};
+
+}  // namespace
+
+void record_profile_if_asked(BenchmarkResult& b, const BenchmarkSpec& spec, const RunnerOptions& o) {
+  ProfiledRuns runs(b, spec, o);
+  while (runs.wants_more()) runs.record();
+}
+
+void record_profiles_alternately(BenchmarkResult& base, const BenchmarkSpec& base_spec,
+                                 const RunnerOptions& base_options, BenchmarkResult& head,
+                                 const BenchmarkSpec& head_spec, const RunnerOptions& head_options) {
+  ProfiledRuns b(base, base_spec, base_options), h(head, head_spec, head_options);
+  for (unsigned round = 0; b.wants_more() || h.wants_more(); ++round) {
+    ProfiledRuns& first = round % 2 == 0 ? b : h;
+    ProfiledRuns& second = round % 2 == 0 ? h : b;
+    if (first.wants_more()) first.record();
+    if (second.wants_more()) second.record();
+  }
 }
 
 std::vector<std::pair<std::string, std::string>> functions_to_count(const BenchmarkResult& b, const RunnerOptions& o) {

@@ -26,14 +26,25 @@ namespace perfgate::gate {
 // in measurement order beyond it); statistics always use all samples.
 inline constexpr std::size_t kMaxStoredSamples = 10'000;
 
-// Records one extra repetition under the profiler: runs argv — again, in
-// fresh processes, until `duration_s` seconds were sampled (profiling.duration;
-// 0: once), their profiles merged — writes the profile to `profile_path`
-// (JSON; a .folded twin beside it), and returns the outcome. Injected by the
-// CLI so the gate library does not link libbpf.
-using ProfileRepetition = std::function<ProfileRef(const std::vector<std::string>& argv,
-                                                   const std::filesystem::path& profile_path, unsigned hz,
-                                                   double duration_s)>;
+// What one profiled run gave: the profile's reference (status "ok" with a
+// reason when the target exited uncleanly) and the seconds sampled in that
+// profile so far, this run's included.
+struct ProfiledRun {
+  ProfileRef ref;
+  double sampled_s = 0;
+};
+
+// Records one extra repetition under the profiler: runs argv in a fresh
+// process and writes its profile to `profile_path` (JSON; a .folded twin
+// beside it) — a new profile, or with `add` this run merged into the one the
+// hook wrote there before (profiling.duration: the runner repeats the run
+// until that many seconds were sampled). Injected by the CLI so the gate
+// library does not link libbpf.
+using ProfileRepetition = std::function<ProfiledRun(const std::vector<std::string>& argv,
+                                                    const std::filesystem::path& profile_path, unsigned hz,
+                                                    bool add)>;
+// profiling.duration repeats a profiled run at most this often.
+inline constexpr unsigned kMaxProfiledRuns = 100;
 
 // Counts, in one more run of argv under the profiler, the calls of
 // `functions` (function, module: as the profile's frames name them) and adds
@@ -113,13 +124,22 @@ class ResultCollector {
 };
 
 // Profiles one extra repetition of `result` when asked (--profile or
-// profiling.enabled) and records the outcome in result.profile; then, with
+// profiling.enabled) — repeated and merged until profiling.duration seconds
+// were sampled — and records the outcome in result.profile; then, with
 // options.count_runs, counts its hot functions' calls in that many more runs.
 void profile_if_asked(BenchmarkResult& result, const BenchmarkSpec& spec, const RunnerOptions& options);
-// The two steps of profile_if_asked, for `perfgate ab`, which profiles both
-// sides and then alternates their counting runs (so a drift of the machine
-// does not land on one side's runs).
+// The two steps of profile_if_asked, for `perfgate ab`, which alternates the
+// sides' profiled runs and then their counting runs (so a drift of the
+// machine does not land on one side's runs).
 void record_profile_if_asked(BenchmarkResult& result, const BenchmarkSpec& spec, const RunnerOptions& options);
+// Both sides' profiled runs (record_profile_if_asked), alternating base-head,
+// head-base, … until each side has sampled its profiling.duration: a slow
+// spell of the machine — memory bandwidth taken by a neighbour, which slows
+// a copy loop and not a compute loop — then shifts both profiles' shares
+// alike instead of one side's.
+void record_profiles_alternately(BenchmarkResult& base, const BenchmarkSpec& base_spec,
+                                 const RunnerOptions& base_options, BenchmarkResult& head,
+                                 const BenchmarkSpec& head_spec, const RunnerOptions& head_options);
 // The hot functions of result's profile (countable_hot_functions); none
 // without an "ok" profile of a run that exited cleanly, or with
 // options.count_runs 0.

@@ -26,8 +26,6 @@ namespace {
 // The counting run stops after this many calls: 0.9–10 µs each here
 // (RecordOptions::max_calls), so seconds, not minutes, more per benchmark.
 constexpr std::uint64_t kCallBudget = 250'000;
-// profiling.duration repeats a profiled run at most this often.
-constexpr int kMaxProfiledRuns = 100;
 
 // The call sites of `functions` (function, module) in the files a recording
 // mapped, by exact name, at most kMaxCountedCallSites; a function whose module
@@ -54,6 +52,11 @@ std::string exit_reason(int wait_status, std::string_view run) {
                                   : fmt::format("the {} exited with status {}", run, WEXITSTATUS(wait_status));
 }
 
+// The profile the hooks below wrote at path.
+std::expected<profiler::Profile, std::string> written_profile(const std::filesystem::path& path) {
+  return gate::load_profile(gate::ProfileRef{"ok", path.filename().string(), ""}, path.parent_path());
+}
+
 struct ProfilingHooks {
   gate::ProfileRepetition record;
   gate::CallCounting count;
@@ -66,48 +69,63 @@ ProfilingHooks make_profiling_hooks() {
     warn(fmt::format("profiles will be missing: {}", ok.error().message));
     const std::string reason = ok.error().message;
     return {.record = [reason](const std::vector<std::string>&, const std::filesystem::path&, unsigned,
-                               double) { return gate::ProfileRef{"missing", "", reason}; },
+                               bool) { return gate::ProfiledRun{{"missing", "", reason}}; },
             .count = [reason](const std::vector<std::string>&, const std::filesystem::path&, unsigned,
                               const std::vector<std::pair<std::string, std::string>>&) { return reason; }};
   }
-  // The files each recorded profile's process mapped, where its counting
-  // runs find the functions' entries.
+  // The files each recorded profile's processes mapped, where its counting
+  // runs find the functions' entries; only for profiles whose runs all
+  // exited cleanly.
   auto mapped = std::make_shared<std::map<std::filesystem::path, std::vector<std::string>>>();
   ProfilingHooks hooks;
   hooks.record = [mapped](const std::vector<std::string>& argv, const std::filesystem::path& path, unsigned hz,
-                          double duration_s) {
+                          bool add) {
+    // A further run that fails leaves the profile so far (written
+    // atomically, so intact) as it was, with the failure as its reason.
+    auto failed = [&](std::string message) {
+      mapped->erase(path);
+      if (add) return gate::ProfiledRun{{"ok", path.string(), "a further profiled run failed: " + message}};
+      return gate::ProfiledRun{{"failed", "", std::move(message)}};
+    };
     auto r = profiler::record_command(argv, {.hz = hz});
-    if (!r) return gate::ProfileRef{"failed", "", r.error().message};
-    // profiling.duration: more runs, merged, until that much was sampled —
-    // a short benchmark's one run holds too few samples to tell a share
-    // that grew by a point (lru: ~600 at 999 Hz, ±1.4 points).
-    for (int run = 1; run < kMaxProfiledRuns && r->wait_status == 0 && r->profile.stats.duration_s < duration_s;
-         ++run) {
-      auto more = profiler::record_command(argv, {.hz = hz});
-      if (!more) return gate::ProfileRef{"failed", "", more.error().message};
-      r->profile.merge(more->profile);
-      r->wait_status = more->wait_status;
-      for (auto& p : more->module_paths)
-        if (std::ranges::find(r->module_paths, p) == r->module_paths.end()) r->module_paths.push_back(std::move(p));
+    if (!r) return failed(r.error().message);
+    // profiling.duration: a further run merged into the profile so far — a
+    // short benchmark's one run holds too few samples to tell a share that
+    // grew by a point (lru: ~600 at 999 Hz, ±1.4 points).
+    profiler::Profile profile;
+    if (add) {
+      auto so_far = written_profile(path);
+      if (!so_far) return failed(so_far.error());
+      profile = std::move(*so_far);
     }
-    for (const auto& w : r->profile.warnings) warn(fmt::format("{}: {}", path.filename().string(), w));
+    for (const auto& w : r->profile.warnings)
+      if (std::ranges::find(profile.warnings, w) == profile.warnings.end())
+        warn(fmt::format("{}: {}", path.filename().string(), w));
+    if (add)
+      profile.merge(r->profile);
+    else
+      profile = std::move(r->profile);
     auto folded = path;
     folded.replace_extension(".folded");
-    if (auto ok = gate::write_file_atomically(path, gate::profile_to_json(r->profile)); !ok)
-      return gate::ProfileRef{"failed", "", ok.error().message};
-    if (auto ok = gate::write_file_atomically(folded, profiler::to_folded(r->profile)); !ok)
-      return gate::ProfileRef{"failed", "", ok.error().message};
+    if (auto ok = gate::write_file_atomically(path, gate::profile_to_json(profile)); !ok) return failed(ok.error().message);
+    if (auto ok = gate::write_file_atomically(folded, profiler::to_folded(profile)); !ok)
+      return failed(ok.error().message);
     // The flame graph a person opens from the artifacts, beside the data it shows.
     auto svg = path;
     svg.replace_extension(".svg");
     const auto graph = reporters::render_flamegraph(
-        r->profile, {.title = "Flame Graph: " + path.stem().string(),
-                     .subtitle = describe_profile(r->profile, path.string())});
-    if (auto ok = gate::write_file_atomically(svg, graph); !ok)
-      return gate::ProfileRef{"failed", "", ok.error().message};
+        profile, {.title = "Flame Graph: " + path.stem().string(), .subtitle = describe_profile(profile, path.string())});
+    if (auto ok = gate::write_file_atomically(svg, graph); !ok) return failed(ok.error().message);
     const std::string reason = exit_reason(r->wait_status, "profiled run");
-    if (reason.empty()) (*mapped)[path] = std::move(r->module_paths);  // a failed run's profile gets no counts
-    return gate::ProfileRef{"ok", path.string(), reason};
+    if (!reason.empty()) {
+      mapped->erase(path);  // a failed run's profile gets no counts
+    } else if (!add) {
+      (*mapped)[path] = std::move(r->module_paths);
+    } else if (auto files = mapped->find(path); files != mapped->end()) {
+      for (auto& p : r->module_paths)
+        if (std::ranges::find(files->second, p) == files->second.end()) files->second.push_back(std::move(p));
+    }
+    return gate::ProfiledRun{{"ok", path.string(), reason}, profile.stats.duration_s};
   };
   // Its own run, not the sampled one: the uprobes' cost would show in that
   // one's samples.
@@ -121,7 +139,7 @@ ProfilingHooks make_profiling_hooks() {
     if (!counted) return counted.error().message;
     if (counted->wait_status != 0 && !counted->profile.calls_partial)
       return exit_reason(counted->wait_status, "counting run");
-    auto profile = gate::load_profile(gate::ProfileRef{"ok", path.filename().string(), ""}, path.parent_path());
+    auto profile = written_profile(path);
     if (!profile) return profile.error();
     profiler::add_counting_run(*profile, counted->profile.calls, counted->profile.calls_partial);
     if (auto ok = gate::write_file_atomically(path, gate::profile_to_json(*profile)); !ok) return ok.error().message;

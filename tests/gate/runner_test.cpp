@@ -1,7 +1,9 @@
 #include "gate/runner.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -152,11 +154,21 @@ TEST(Runner, ProfilingWithoutAProfilerMarksProfilesMissing) {
 struct FakeProfiler {
   std::vector<std::string> hot;
   std::vector<std::string> log;  // "<profile file's folder>: f1,f2"
+  double run_s = 0.5;            // seconds each profiled run samples
+  std::vector<std::string>* runs = nullptr;  // when set: "<folder> run N" per profiled run
 
   ProfileRepetition record() {
-    return [this](const std::vector<std::string>&, const fs::path& path, unsigned hz, double) {
+    return [this](const std::vector<std::string>&, const fs::path& path, unsigned hz, bool add) {
       profiler::Profile p;
+      if (add) {
+        auto so_far = load_profile(ProfileRef{"ok", path.filename().string(), ""}, path.parent_path());
+        EXPECT_TRUE(so_far) << so_far.error();
+        if (so_far) p = std::move(*so_far);
+      }
       p.stats.hz = hz;
+      p.stats.duration_s += run_s;
+      if (runs) runs->push_back(fmt::format("{} run {}", path.parent_path().parent_path().filename().string(),
+                                            std::lround(p.stats.duration_s / run_s)));
       for (const auto& f : hot) {
         const std::uint32_t frame = p.intern({.function = f, .module = "app"});
         p.add(std::span(&frame, 1), 1000);
@@ -165,7 +177,7 @@ struct FakeProfiler {
       p.add(std::span(&cold, 1), 1);
       fs::create_directories(path.parent_path());
       EXPECT_TRUE(write_file_atomically(path, profile_to_json(p)));
-      return ProfileRef{"ok", path.string(), ""};
+      return ProfiledRun{{"ok", path.string(), ""}, p.stats.duration_s};
     };
   }
   CallCounting count() {
@@ -249,6 +261,56 @@ TEST(Runner, AbCountsBothSidesHotFunctionsInAlternatingRuns) {
   ASSERT_TRUE(p) << p.error();
   EXPECT_EQ(p->calls.size(), 3u);
   EXPECT_EQ(p->calls[0].per_run().size(), 3u);
+  fs::remove_all(base.runner.work_dir);
+  fs::remove_all(head.runner.work_dir);
+}
+
+// profiling.duration: the profiled run is repeated, each run merged into the
+// profile, until that many seconds were sampled — and no further.
+TEST(Runner, ProfiledRunsRepeatUntilTheDurationWasSampled) {
+  SuiteConfig suite;
+  suite.benchmarks = {command_spec("b", {"/bin/true"}, 1, 1)};
+  suite.benchmarks[0].profiling.duration_s = 1.2;
+  RunnerOptions o = options();
+  o.work_dir /= "duration";
+  std::vector<std::string> runs;
+  FakeProfiler fake{.hot = {"work"}, .runs = &runs};
+  o.profile = true;
+  o.profile_repetition = fake.record();
+  auto r = run_suite(suite, o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(runs, (std::vector<std::string>{"duration run 1", "duration run 2", "duration run 3"}));
+  auto p = load_profile(r->benchmarks[0].profile, o.work_dir);
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->total(), 3u * 1001u);  // three runs of 1000 "work" and 1 "cold" samples
+  EXPECT_DOUBLE_EQ(p->stats.duration_s, 1.5);
+  fs::remove_all(o.work_dir);
+}
+
+// In A/B the sides' profiled runs alternate base-head, head-base, … until
+// each side has its duration; a side that has it sits out the rounds left.
+TEST(Runner, AbAlternatesTheSidesProfiledRuns) {
+  std::vector<std::string> runs;
+  FakeProfiler base_fake{.hot = {"work"}, .run_s = 0.5, .runs = &runs};
+  FakeProfiler head_fake{.hot = {"work"}, .run_s = 0.25, .runs = &runs};
+  auto side = [](const std::string& name, FakeProfiler& fake) {
+    AbSide s;
+    s.suite.benchmarks = {command_spec("b", {"/bin/true"}, 2, 1)};
+    s.suite.benchmarks[0].profiling.duration_s = 1.0;
+    s.runner = options();
+    s.runner.work_dir /= name;
+    s.runner.profile = true;
+    s.runner.profile_repetition = fake.record();
+    return s;
+  };
+  const AbSide base = side("base", base_fake), head = side("head", head_fake);
+  auto outcome = run_ab(base, head, AbOptions{.pairs = 2, .max_pairs = 2});
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(runs, (std::vector<std::string>{"base run 1", "head run 1", "head run 2", "base run 2", "head run 3",
+                                            "head run 4"}));
+  auto p = load_profile(outcome->head.benchmarks[0].profile, head.runner.work_dir);
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->total(), 4u * 1001u);
   fs::remove_all(base.runner.work_dir);
   fs::remove_all(head.runner.work_dir);
 }
