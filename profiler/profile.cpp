@@ -1,6 +1,7 @@
 #include "profiler/profile.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace perfgate::profiler {
 
@@ -32,8 +33,18 @@ void Profile::merge(const Profile& other) {
   stats.truncated += other.stats.truncated;
   stats.missing_user_stacks += other.stats.missing_user_stacks;
   stats.duration_s += other.stats.duration_s;
+  // A warning that differs from one already kept only in its figures (the
+  // frame-pointer check's stack counts, a drop rate) is the same warning
+  // from another run: the first run's figures stay.
+  auto without_figures = [](const std::string& w) {
+    std::string out;
+    for (char ch : w)
+      if (!std::isdigit(static_cast<unsigned char>(ch))) out += ch;
+    return out;
+  };
   for (const auto& w : other.warnings)
-    if (std::ranges::find(warnings, w) == warnings.end()) warnings.push_back(w);
+    if (std::ranges::none_of(warnings, [&](const std::string& kept) { return without_figures(kept) == without_figures(w); }))
+      warnings.push_back(w);
 }
 
 std::vector<Stack> Profile::stacks() const {

@@ -90,7 +90,8 @@ class Profile {
   void add(std::span<const std::uint32_t> root_first, std::uint64_t count);
   // Adds another recording of the same command (same mode and rate): its
   // stacks, its sampler counters and sampled time, its warnings not yet
-  // here. Counted calls are not merged (add_counting_run).
+  // here (one that differs only in its figures is here). Counted calls are
+  // not merged (add_counting_run).
   void merge(const Profile& other);
 
   const std::vector<Frame>& frames() const { return frames_; }

@@ -98,13 +98,13 @@ ProfilingHooks make_profiling_hooks() {
       if (!so_far) return failed(so_far.error());
       profile = std::move(*so_far);
     }
-    for (const auto& w : r->profile.warnings)
-      if (std::ranges::find(profile.warnings, w) == profile.warnings.end())
-        warn(fmt::format("{}: {}", path.filename().string(), w));
+    const std::size_t warned = profile.warnings.size();  // the earlier runs' warnings were shown
     if (add)
       profile.merge(r->profile);
     else
       profile = std::move(r->profile);
+    for (std::size_t i = warned; i < profile.warnings.size(); ++i)
+      warn(fmt::format("{}: {}", path.filename().string(), profile.warnings[i]));
     auto folded = path;
     folded.replace_extension(".folded");
     if (auto ok = gate::write_file_atomically(path, gate::profile_to_json(profile)); !ok) return failed(ok.error().message);

@@ -65,11 +65,11 @@ TEST(Profile, CountingRunsAddUpAndAreListedFromTheSecondOn) {
 
 // Recordings of the same command add up: equal stacks merge whatever the
 // frames' order of interning, counters and sampled time are summed, a
-// warning is kept once.
+// warning is kept once — also when another run gave it other figures.
 TEST(Profile, MergeAddsARecordingOfTheSameCommand) {
   Profile a = sample_profile();
   a.stats = {.samples = 11, .lost = 1, .truncated = 0, .missing_user_stacks = 2, .hz = 99, .duration_s = 0.5};
-  a.warnings = {"module app has no frame pointers"};
+  a.warnings = {"module app has no frame pointers: 672 of 672 stacks"};
   Profile b;
   const auto other = b.intern({"other", "app", "ab12", 0x1200, false, FrameKind::user});  // index 0 here
   const auto hot = b.intern({"hot(int)", "app", "ab12", 0x1100, false, FrameKind::user});
@@ -79,7 +79,7 @@ TEST(Profile, MergeAddsARecordingOfTheSameCommand) {
   b.add(c, 4);
   b.add(d, 6);
   b.stats = {.samples = 10, .lost = 0, .truncated = 3, .missing_user_stacks = 0, .hz = 99, .duration_s = 0.25};
-  b.warnings = {"module app has no frame pointers", "another"};
+  b.warnings = {"module app has no frame pointers: 707 of 710 stacks", "another", "module lib has no frame pointers: 1 of 1 stacks"};
   a.merge(b);
   EXPECT_EQ(a.total(), 21u);
   EXPECT_EQ(a.stacks().size(), 4u);  // main;hot merged with a's, main;other new
@@ -91,7 +91,8 @@ TEST(Profile, MergeAddsARecordingOfTheSameCommand) {
   EXPECT_EQ(a.stats.missing_user_stacks, 2u);
   EXPECT_DOUBLE_EQ(a.stats.duration_s, 0.75);
   EXPECT_EQ(a.stats.hz, 99u);
-  EXPECT_EQ(a.warnings, (std::vector<std::string>{"module app has no frame pointers", "another"}));
+  EXPECT_EQ(a.warnings, (std::vector<std::string>{"module app has no frame pointers: 672 of 672 stacks", "another",
+                                                  "module lib has no frame pointers: 1 of 1 stacks"}));
 }
 
 TEST(Profile, DropRateIsLostOverSamples) {
