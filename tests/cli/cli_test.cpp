@@ -533,6 +533,37 @@ TEST_F(Cli, RunCountCallsKeepsEveryCountingRunAndProfilesForTheDuration) {
   EXPECT_FALSE(profile->calls_partial);
 }
 
+// profiling.duration repeats the profiled run until that much was sampled;
+// a run that exits uncleanly ends the repetition: the profile keeps the
+// runs so far and says why it stopped.
+TEST_F(Cli, AProfiledRunThatFailsEndsTheRepetitionAndKeepsTheProfile) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (or CAP_BPF + CAP_PERFMON) for the eBPF profiler";
+  const std::string runs = (dir_ / "runs").string();
+  // The measured run is the first process, the profiled ones the next: the
+  // third process (the second profiled run) exits 1 after its work.
+  write("perfgate.yml",
+        fmt::format("benchmarks:\n  - name: spin\n    command: \"n=$(cat {0} 2>/dev/null || echo 0); "
+                    "echo $((n+1)) > {0}; i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; [ $n -lt 2 ]\"\n"
+                    "    repetitions: 1\n    iterations: 1\n    profiling: {{duration: 100}}\n",
+                    runs));
+  const Outcome o = perfgate({"run", "-q", "--profile", "--hz", "999"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(read("runs"), "3\n") << "no profiled run after the one that failed";
+  const auto results = gate::results_from_json(read("perfgate-out/results.json"), "results");
+  ASSERT_TRUE(results && results->benchmarks.size() == 1u);
+  const auto& ref = results->benchmarks[0].profile;
+  ASSERT_TRUE(ref.has_value());
+  if (ref->status == "missing") GTEST_SKIP() << "the eBPF profiler is unavailable here: " << ref->reason;
+  EXPECT_EQ(ref->status, "ok");
+  EXPECT_EQ(ref->reason, "the profiled run exited with status 1");
+  const auto profile = gate::profile_from_json(read("perfgate-out/profiles/spin.json"));
+  ASSERT_TRUE(profile) << profile.error().message;
+  // Both profiled runs are in it: each spins for a while, so each adds samples.
+  EXPECT_GT(profile->stats.duration_s, 0.0);
+  EXPECT_LT(profile->stats.duration_s, 100.0);
+  EXPECT_GT(profile->total(), 20u);
+}
+
 TEST_F(Cli, AbAlternatesSidesInAbbaOrder) {
   const Outcome o = perfgate({"ab", "--base", "echo A >> order.log", "--head", "echo B >> order.log", "--pairs", "4",
                               "--max-pairs", "4", "--iterations", "1"});
