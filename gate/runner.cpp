@@ -243,10 +243,6 @@ auto with_profiled_argv(const BenchmarkSpec& spec, const RunnerOptions& o, Run r
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 // One benchmark's profiled runs: the first, then more merged into it while
 // fewer than profiling.duration seconds were sampled (at most
 // kMaxProfiledRuns, and none after a run that failed or exited uncleanly).

@@ -43,7 +43,8 @@ void Profile::merge(const Profile& other) {
     return out;
   };
   for (const auto& w : other.warnings)
-    if (std::ranges::none_of(warnings, [&](const std::string& kept) { return without_figures(kept) == without_figures(w); }))
+    if (std::ranges::none_of(warnings,
+                             [&](const std::string& kept) { return without_figures(kept) == without_figures(w); }))
       warnings.push_back(w);
 }
 

@@ -107,14 +107,16 @@ ProfilingHooks make_profiling_hooks() {
       warn(fmt::format("{}: {}", path.filename().string(), profile.warnings[i]));
     auto folded = path;
     folded.replace_extension(".folded");
-    if (auto ok = gate::write_file_atomically(path, gate::profile_to_json(profile)); !ok) return failed(ok.error().message);
+    if (auto ok = gate::write_file_atomically(path, gate::profile_to_json(profile)); !ok)
+      return failed(ok.error().message);
     if (auto ok = gate::write_file_atomically(folded, profiler::to_folded(profile)); !ok)
       return failed(ok.error().message);
     // The flame graph a person opens from the artifacts, beside the data it shows.
     auto svg = path;
     svg.replace_extension(".svg");
     const auto graph = reporters::render_flamegraph(
-        profile, {.title = "Flame Graph: " + path.stem().string(), .subtitle = describe_profile(profile, path.string())});
+        profile,
+        {.title = "Flame Graph: " + path.stem().string(), .subtitle = describe_profile(profile, path.string())});
     if (auto ok = gate::write_file_atomically(svg, graph); !ok) return failed(ok.error().message);
     const std::string reason = exit_reason(r->wait_status, "profiled run");
     if (!reason.empty()) {

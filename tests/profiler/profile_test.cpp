@@ -79,7 +79,8 @@ TEST(Profile, MergeAddsARecordingOfTheSameCommand) {
   b.add(c, 4);
   b.add(d, 6);
   b.stats = {.samples = 10, .lost = 0, .truncated = 3, .missing_user_stacks = 0, .hz = 99, .duration_s = 0.25};
-  b.warnings = {"module app has no frame pointers: 707 of 710 stacks", "another", "module lib has no frame pointers: 1 of 1 stacks"};
+  b.warnings = {"module app has no frame pointers: 707 of 710 stacks", "another",
+                "module lib has no frame pointers: 1 of 1 stacks"};
   a.merge(b);
   EXPECT_EQ(a.total(), 21u);
   EXPECT_EQ(a.stacks().size(), 4u);  // main;hot merged with a's, main;other new
