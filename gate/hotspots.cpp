@@ -104,14 +104,19 @@ std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const Hotsp
   // 0.8 = 0.5 each), for all of them alike. A counting run stopped at its
   // budget counted the start of the run only (lru: its setup, none of the
   // requests), while self and total % are of the whole run.
+  // A function that ran in its counting runs (self samples) with no call
+  // counted ran where the probes were not: in a forked child, which uprobes
+  // attached to the launched process do not follow (`command: "./bench"`
+  // is /bin/sh -c, which forks). Its count is unknown, not zero.
   std::uint64_t all_calls = 0;
   std::vector<std::optional<std::uint64_t>> calls;
   for (const Hotspot& h : out) {
     auto c = std::ranges::find_if(profile.calls, [&](const profiler::FunctionCalls& fc) {
       return fc.function == h.function && fc.module == h.module;
     });
-    calls.push_back(c == profile.calls.end() ? std::nullopt : std::optional(c->calls));
-    all_calls += c == profile.calls.end() ? 0 : c->calls;
+    const bool known = c != profile.calls.end() && !(c->calls == 0 && c->self_samples > 0);
+    calls.push_back(known ? std::optional(c->calls) : std::nullopt);
+    all_calls += known ? c->calls : 0;
   }
   const bool counted = all_calls > 0 && !profile.calls_partial &&
                        std::ranges::all_of(calls, [](const auto& c) { return c.has_value(); });
@@ -346,8 +351,10 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
       notes.push_back("calls were counted over the start of the run only (a counting run stopped at its "
                       "call budget), so calls % is left out: score = 0.5·self % + 0.5·total %");
     else if (head_profile->mode() == profiler::Mode::cpu && !head_profile->calls.empty())
-      notes.push_back("calls were not counted for every hotspot (no symbol, or it starts with an AVX "
-                      "instruction a uprobe would corrupt): score = 0.5·self % + 0.5·total %");
+      notes.push_back("calls were not counted for every hotspot (no symbol, it starts with an AVX instruction "
+                      "a uprobe would corrupt, or it ran in a forked child, which the probes do not follow — "
+                      "give `command` as a list to run the benchmark without a shell): "
+                      "score = 0.5·self % + 0.5·total %");
     else if (head_profile->mode() == profiler::Mode::cpu)
       notes.push_back("call counts are unknown in a sampling profile (--count-calls counts them): "
                       "score = 0.5·self % + 0.5·total %");

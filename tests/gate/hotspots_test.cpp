@@ -109,6 +109,13 @@ TEST(Hotspots, CountedCallsEnterTheScoreOnlyWhenEveryCandidateHasThem) {
   // A count in another module is another function.
   p.calls = {{"big_loop", "other", 10}, {"small_leaf", "app", 990}};
   EXPECT_FALSE(rank_hotspots(p, HotspotSettings{})[0].calls_percent.has_value());
+  // No call counted where the function ran (self samples in the counting
+  // run): it ran in a process the probes did not follow — unknown, not 0 %.
+  p.calls = {{"big_loop", "app", 0, 12}, {"small_leaf", "app", 990, 5}};
+  EXPECT_FALSE(rank_hotspots(p, HotspotSettings{})[0].calls_percent.has_value());
+  p.calls = {{"big_loop", "app", 0, 0}, {"small_leaf", "app", 990, 5}};  // counted, never ran: 0 %
+  ASSERT_TRUE(find(rank_hotspots(p, HotspotSettings{}), "big_loop").calls_percent.has_value());
+  EXPECT_DOUBLE_EQ(*find(rank_hotspots(p, HotspotSettings{}), "big_loop").calls_percent, 0.0);
   // Counted over the start of the run only: no calls % either.
   p.calls = {{"big_loop", "app", 10}, {"small_leaf", "app", 990}, {"main", "app", 1}};
   p.calls_partial = true;
