@@ -111,10 +111,8 @@ std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const Hotsp
   std::uint64_t all_calls = 0;
   std::vector<std::optional<std::uint64_t>> calls;
   for (const Hotspot& h : out) {
-    auto c = std::ranges::find_if(profile.calls, [&](const profiler::FunctionCalls& fc) {
-      return fc.function == h.function && fc.module == h.module;
-    });
-    const bool known = c != profile.calls.end() && !(c->calls == 0 && c->self_samples > 0);
+    const profiler::FunctionCalls* c = profile.calls_of(h.function, h.module);
+    const bool known = c != nullptr && !(c->calls == 0 && c->self_samples > 0);
     calls.push_back(known ? std::optional(c->calls) : std::nullopt);
     all_calls += known ? c->calls : 0;
   }
@@ -217,13 +215,9 @@ std::optional<std::pair<double, double>> per_call_log_ratio(const profiler::Prof
 // per_call_log_ratio for the function of key, when both profiles counted it.
 std::optional<std::pair<double, double>> per_call_change(const profiler::Profile& base, const profiler::Profile& head,
                                                          const FunctionKey& key) {
-  auto find = [&](const profiler::Profile& p) {
-    return std::ranges::find_if(p.calls, [&](const profiler::FunctionCalls& c) {
-      return c.function == key.first && c.module == key.second;
-    });
-  };
-  const auto b = find(base), h = find(head);
-  if (b == base.calls.end() || h == head.calls.end()) return std::nullopt;
+  const profiler::FunctionCalls* b = base.calls_of(key.first, key.second);
+  const profiler::FunctionCalls* h = head.calls_of(key.first, key.second);
+  if (b == nullptr || h == nullptr) return std::nullopt;
   return per_call_log_ratio(base, head, *b, *h);
 }
 
@@ -232,10 +226,8 @@ std::optional<std::pair<double, double>> per_call_change(const profiler::Profile
 std::string counting_runs_note(const profiler::Profile& base, const profiler::Profile& head,
                                const DifferentialHotspot& d) {
   auto runs = [&](const profiler::Profile& p) -> std::size_t {
-    auto c = std::ranges::find_if(p.calls, [&](const profiler::FunctionCalls& fc) {
-      return fc.function == d.function && fc.module == d.module;
-    });
-    return c == p.calls.end() ? 0 : c->per_run().size();
+    const profiler::FunctionCalls* c = p.calls_of(d.function, d.module);
+    return c == nullptr ? 0 : c->per_run().size();
   };
   const std::size_t b = runs(base), h = runs(head);
   if (b <= 1 && h <= 1) return "";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace perfgate::profiler {
 
@@ -92,14 +93,22 @@ std::uint64_t Profile::inclusive(std::string_view function) const {
   return sum;
 }
 
+const FunctionCalls* Profile::calls_of(std::string_view function, std::string_view module) const {
+  auto c = std::ranges::find_if(calls,
+                                [&](const FunctionCalls& fc) { return fc.function == function && fc.module == module; });
+  return c == calls.end() ? nullptr : &*c;
+}
+
+FunctionCalls* Profile::calls_of(std::string_view function, std::string_view module) {
+  return const_cast<FunctionCalls*>(std::as_const(*this).calls_of(function, module));
+}
+
 void add_counting_run(Profile& profile, const std::vector<FunctionCalls>& run, bool partial) {
   const bool first = profile.calls.empty();
   profile.calls_partial = (!first && profile.calls_partial) || partial;
   for (const FunctionCalls& counted : run) {
-    auto known = std::ranges::find_if(profile.calls, [&](const FunctionCalls& c) {
-      return c.function == counted.function && c.module == counted.module;
-    });
-    if (known == profile.calls.end()) {  // not counted before: its first run
+    FunctionCalls* known = profile.calls_of(counted.function, counted.module);
+    if (known == nullptr) {  // not counted before: its first run
       profile.calls.push_back({counted.function, counted.module, counted.calls, counted.self_samples});
       continue;
     }

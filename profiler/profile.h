@@ -116,6 +116,9 @@ class Profile {
   // The recording stopped at RecordOptions::max_calls: calls and samples
   // cover the start of the run only.
   bool calls_partial = false;
+  // The entry of `calls` for function in module, or null when not counted.
+  const FunctionCalls* calls_of(std::string_view function, std::string_view module) const;
+  FunctionCalls* calls_of(std::string_view function, std::string_view module);
   std::vector<std::string> warnings;  // e.g. drop rate, modules without frame pointers
 
  private:
