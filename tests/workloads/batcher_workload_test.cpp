@@ -59,11 +59,13 @@ TEST(BatcherWorkload, SlowWaitVariantMakesRequestsWaitLonger) {
   for (const auto& inv : slow.invariants) EXPECT_TRUE(inv.passed) << inv.name << ": " << inv.detail;
   // Every slow-wait batch sleeps the full max_wait with the model idle (a
   // guarantee of the sleep, not a timing guess), and its batches are not
-  // emptier. Within 5 %: a loaded machine saturates both runs near 8 per
-  // batch, and then which one is fuller is noise (seen: 7.77 vs 8.0 at -j2).
+  // much emptier. Within 20 %: the two runs are measured one after the
+  // other, and how far a loaded machine lets the queue build up (fuller
+  // batches) changes between them (seen at ctest -j2: 7.77 vs 8.0, and 6.30
+  // vs 6.93). A policy that stopped batching would make batches of 1-2.
   EXPECT_GE(slow.metrics.at("mean_idle_hold_us"), slow.metrics.at("max_wait_us"));
   EXPECT_LT(clean.metrics.at("mean_idle_hold_us"), slow.metrics.at("mean_idle_hold_us"));
-  EXPECT_GE(slow.metrics.at("mean_batch_size"), clean.metrics.at("mean_batch_size") * 0.95);
+  EXPECT_GE(slow.metrics.at("mean_batch_size"), clean.metrics.at("mean_batch_size") * 0.8);
 }
 
 }  // namespace
