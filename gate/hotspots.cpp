@@ -105,9 +105,9 @@ std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const Hotsp
   // budget counted the start of the run only (lru: its setup, none of the
   // requests), while self and total % are of the whole run.
   // A function that ran in its counting runs (self samples) with no call
-  // counted ran where the probes were not: in a forked child, which uprobes
-  // attached to the launched process do not follow (`command: "./bench"`
-  // is /bin/sh -c, which forks). Its count is unknown, not zero.
+  // counted ran where the probes were not (a shared library's probes are in
+  // the launched process only; the recorder leaves out such a function when
+  // it sees it ran elsewhere too). Its count is unknown, not zero.
   std::uint64_t all_calls = 0;
   std::vector<std::optional<std::uint64_t>> calls;
   for (const Hotspot& h : out) {
@@ -344,9 +344,9 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
                       "call budget), so calls % is left out: score = 0.5·self % + 0.5·total %");
     else if (head_profile->mode() == profiler::Mode::cpu && !head_profile->calls.empty())
       notes.push_back("calls were not counted for every hotspot (no symbol, it starts with an AVX instruction "
-                      "a uprobe would corrupt, or it ran in a forked child, which the probes do not follow — "
-                      "give `command` as a list to run the benchmark without a shell): "
-                      "score = 0.5·self % + 0.5·total %");
+                      "a uprobe would corrupt, or it is a shared library's function that ran in a child process, "
+                      "where a library's calls are not counted — give `command` as a list to run the benchmark "
+                      "without a shell): score = 0.5·self % + 0.5·total %");
     else if (head_profile->mode() == profiler::Mode::cpu)
       notes.push_back("call counts are unknown in a sampling profile (--count-calls counts them): "
                       "score = 0.5·self % + 0.5·total %");

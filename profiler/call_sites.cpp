@@ -51,6 +51,24 @@ bool starts_with_vector_instruction(Elf* elf, std::uint64_t at) {
   return first == 0x62 || first == 0xc4 || first == 0xc5;
 }
 
+// Whether the ELF names itself in a DT_SONAME: a shared library (libc.so.6,
+// which also runs as a program, has one; a PIE executable has none).
+bool has_soname(Elf* elf) {
+  Elf_Scn* scn = nullptr;
+  while ((scn = elf_nextscn(elf, scn)) != nullptr) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) == nullptr || sh.sh_type != SHT_DYNAMIC || sh.sh_entsize == 0) continue;
+    Elf_Data* data = elf_getdata(scn, nullptr);
+    if (data == nullptr) return false;
+    for (std::size_t i = 0; i < sh.sh_size / sh.sh_entsize; ++i) {
+      GElf_Dyn dyn;
+      if (gelf_getdyn(data, static_cast<int>(i), &dyn) == nullptr || dyn.d_tag == DT_NULL) break;
+      if (dyn.d_tag == DT_SONAME) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::expected<std::vector<CallSite>, Error> find_call_sites(const std::string& path,
@@ -77,6 +95,7 @@ std::expected<std::vector<CallSite>, Error> find_call_sites(const std::string& p
   Elf* elf = dwfl_module_getelf(mod, &bias);
   const int symbols = dwfl_module_getsymtab(mod);
   if (elf == nullptr || symbols < 0) return unreadable(dwfl_errmsg(-1));
+  const bool shared_library = has_soname(elf);
   std::vector<CallSite> sites;
   for (int i = 1; i < symbols; ++i) {
     GElf_Sym sym;
@@ -94,7 +113,7 @@ std::expected<std::vector<CallSite>, Error> find_call_sites(const std::string& p
     }
     if (std::ranges::any_of(sites, [&](const CallSite& s) { return s.file_offset == *offset; }))
       continue;  // an alias (.symtab and .dynsym, or two names of one body)
-    sites.push_back({std::move(name), module, path, *offset});
+    sites.push_back({std::move(name), module, path, *offset, shared_library});
   }
   std::ranges::sort(sites, {}, &CallSite::file_offset);
   return sites;

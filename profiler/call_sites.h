@@ -20,6 +20,12 @@ struct CallSite {
   std::string module;    // file name, as Frame::module
   std::string path;      // the ELF file the uprobe goes into
   std::uint64_t file_offset = 0;  // of the function's first instruction
+  // The file is a shared library (it has a DT_SONAME): other processes on
+  // the machine map it too (libc), so its uprobes go into the launched or
+  // attached process only. An executable's go into every process that maps
+  // it, and the BPF side counts those of the recorded process tree: a
+  // forked child's calls too (`/bin/sh -c CMD` forks CMD).
+  bool shared_library = false;
 };
 
 // How find_call_sites compares names: exactly (functions from a profile),

@@ -111,7 +111,9 @@ class Profile {
 
   SamplerStats stats;
   // The functions whose calls were counted, by function and module (empty:
-  // none were). In the launched process only, not its children.
+  // none were): an executable's in the whole recorded tree, a shared
+  // library's in the launched or attached process (CallSite::shared_library;
+  // one that ran elsewhere too is left out, with a warning).
   std::vector<FunctionCalls> calls;
   // The recording stopped at RecordOptions::max_calls: calls and samples
   // cover the start of the run only.

@@ -201,8 +201,10 @@ std::vector<std::uint64_t> relink_frameless_callers(Symbolizer& symbolizer, cons
   return callers;
 }
 
+// The recorded tree's profile. When `elsewhere` is given, it also gets the
+// stacks of the processes other than `launched` (function_calls).
 Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, Symbolizer& symbolizer,
-                      const RecordOptions& options, double duration_s) {
+                      const RecordOptions& options, double duration_s, pid_t launched, Profile* elsewhere) {
   Profile profile(options.mode);
   const pg_counters c = sampler.read_counters();
   profile.stats.samples = c.samples;
@@ -241,6 +243,11 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, Symbolize
     ids.clear();
     for (auto it = leaf_first.rbegin(); it != leaf_first.rend(); ++it) ids.push_back(profile.intern(*it));
     profile.add(ids, raw.weight);
+    if (elsewhere != nullptr && tgid != launched) {
+      ids.clear();
+      for (auto it = leaf_first.rbegin(); it != leaf_first.rend(); ++it) ids.push_back(elsewhere->intern(*it));
+      elsewhere->add(ids, raw.weight);
+    }
   }
   fp.warn(profile);
   if (c.samples == 0)
@@ -281,6 +288,39 @@ bool snapshot(ProcessMaps& maps, Sampler& sampler, const Symbolizer* symbolizer,
         shallow.emplace_back(m.start, m.end);
   sampler.set_code_ranges(tgid, *gen, maps.exec_pages(tgid), ranges, shallow);
   return true;
+}
+
+// Existing descendants of root (processes only), from /proc/*/stat.
+std::vector<pid_t> descendants(pid_t root) {
+  std::multimap<pid_t, pid_t> children;
+  if (DIR* d = opendir("/proc")) {
+    while (dirent* e = readdir(d)) {
+      const pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
+      if (pid <= 0) continue;
+      std::ifstream in(std::string("/proc/") + e->d_name + "/stat");
+      std::string stat;
+      std::getline(in, stat);
+      const auto paren = stat.rfind(')');
+      if (paren == std::string::npos) continue;
+      std::istringstream rest(stat.substr(paren + 2));
+      char state = 0;
+      pid_t ppid = 0;
+      rest >> state >> ppid;
+      children.emplace(ppid, pid);
+    }
+    closedir(d);
+  }
+  std::vector<pid_t> out;
+  std::vector<pid_t> todo{root};
+  while (!todo.empty()) {
+    const pid_t p = todo.back();
+    todo.pop_back();
+    for (auto [it, end] = children.equal_range(p); it != end; ++it) {
+      out.push_back(it->second);
+      todo.push_back(it->second);
+    }
+  }
+  return out;
 }
 
 // Samples until the watched process exits, the duration passes or SIGINT.
@@ -351,7 +391,13 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
         // grace period each, and a target running on meanwhile was counted
         // by the probes not yet gone — 0 calls of a function whose probe
         // went first, thousands of one whose probe went last.
-        if (watched.is_child) kill(watched.pid, SIGKILL);
+        // The whole tree: with its calls counted in forked children too,
+        // a command under `/bin/sh -c` would otherwise run on orphaned.
+        if (watched.is_child) {
+          const std::vector<pid_t> tree = descendants(watched.pid);
+          kill(watched.pid, SIGKILL);
+          for (pid_t p : tree) kill(p, SIGKILL);
+        }
         watched.call_budget_spent = true;
         break;
       }
@@ -379,11 +425,16 @@ Sampler::Options sampler_options(const RecordOptions& options) {
           .count_calls = !options.count_calls.empty()};
 }
 
-// One uprobe per call site, for pid (its threads, across its execs).
+// One uprobe per call site. In an executable it goes into every process
+// that maps the file, and the BPF side counts the recorded tree's (a
+// forked or exec'd child's calls too); in a shared library, into pid only
+// (its threads, across its execs): a uprobe in libc for every process on
+// the machine would slow them all.
 std::expected<void, Error> attach_call_counters(Sampler& sampler, pid_t pid, const RecordOptions& options) {
   for (std::size_t i = 0; i < options.count_calls.size(); ++i) {
     const CallSite& site = options.count_calls[i];
-    if (auto ok = sampler.attach_call_counter(pid, site.path, site.file_offset, static_cast<std::uint32_t>(i)); !ok)
+    const pid_t where = site.shared_library ? pid : -1;
+    if (auto ok = sampler.attach_call_counter(where, site.path, site.file_offset, static_cast<std::uint32_t>(i)); !ok)
       return ok;
   }
   return {};
@@ -391,19 +442,40 @@ std::expected<void, Error> attach_call_counters(Sampler& sampler, pid_t pid, con
 
 // The counted calls (per site, Watched::calls), summed per function and
 // module (a name can have several sites), with the function's self weight in
-// this run's profile.
+// this run's profile. A shared library's function that also ran in other
+// processes of the tree than the one its probes were in (`elsewhere`: the
+// profile of those processes' stacks) has an incomplete count: it is left
+// out, with a warning, so that its time is not divided by part of its calls.
 std::vector<FunctionCalls> function_calls(const std::vector<std::uint64_t>& counts, const RecordOptions& options,
-                                          const Profile& profile) {
+                                          Profile& profile, const Profile& elsewhere) {
   std::map<std::pair<std::string, std::string>, std::uint64_t> by_function;
-  for (std::size_t i = 0; i < counts.size(); ++i)
-    by_function[{options.count_calls[i].function, options.count_calls[i].module}] += counts[i];
+  std::set<std::pair<std::string, std::string>> per_process;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    const CallSite& site = options.count_calls[i];
+    by_function[{site.function, site.module}] += counts[i];
+    if (site.shared_library) per_process.insert({site.function, site.module});
+  }
   const auto self = profile.self_by_user_function();
+  const auto self_elsewhere = elsewhere.self_by_user_function();
   std::vector<FunctionCalls> out;
   for (auto& [key, n] : by_function) {
+    if (per_process.contains(key) && self_elsewhere.contains(key)) {
+      profile.warnings.push_back(fmt::format(
+          "calls of {} ({}) were not counted: it ran in other processes than the launched one, and a shared "
+          "library's calls are counted in that process only",
+          key.first, key.second));
+      continue;
+    }
     const auto it = self.find(key);
     out.push_back({key.first, key.second, n, it == self.end() ? 0 : it->second});
   }
   return out;
+}
+
+// Whether some call sites are counted in one process only (function_calls
+// then needs the other processes' stacks).
+bool counts_per_process(const RecordOptions& options) {
+  return std::ranges::any_of(options.count_calls, &CallSite::shared_library);
 }
 
 std::expected<void, Error> check_options(const RecordOptions& options) {
@@ -425,39 +497,6 @@ pid_t tgid_of(pid_t pid) {
   while (std::getline(in, line))
     if (line.rfind("Tgid:", 0) == 0) return static_cast<pid_t>(std::stol(line.substr(5)));
   return pid;
-}
-
-// Existing descendants of root (processes only), from /proc/*/stat.
-std::vector<pid_t> descendants(pid_t root) {
-  std::multimap<pid_t, pid_t> children;
-  if (DIR* d = opendir("/proc")) {
-    while (dirent* e = readdir(d)) {
-      const pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
-      if (pid <= 0) continue;
-      std::ifstream in(std::string("/proc/") + e->d_name + "/stat");
-      std::string stat;
-      std::getline(in, stat);
-      const auto paren = stat.rfind(')');
-      if (paren == std::string::npos) continue;
-      std::istringstream rest(stat.substr(paren + 2));
-      char state = 0;
-      pid_t ppid = 0;
-      rest >> state >> ppid;
-      children.emplace(ppid, pid);
-    }
-    closedir(d);
-  }
-  std::vector<pid_t> out;
-  std::vector<pid_t> todo{root};
-  while (!todo.empty()) {
-    const pid_t p = todo.back();
-    todo.pop_back();
-    for (auto [it, end] = children.equal_range(p); it != end; ++it) {
-      out.push_back(it->second);
-      todo.push_back(it->second);
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -554,11 +593,14 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
     }
   }
   const pg_counters counters = sampler->read_counters();
-  RecordResult result{build_profile(*sampler, maps, symbolizer, options, seconds), watched.wait_status,
+  Profile elsewhere;
+  RecordResult result{build_profile(*sampler, maps, symbolizer, options, seconds, child,
+                                    counts_per_process(options) ? &elsewhere : nullptr),
+                      watched.wait_status,
                       {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside, counters.scan_probes,
                        counters.scan_shallow, counters.cut_outside_code},
                       counters.collided, maps.file_paths()};
-  result.profile.calls = function_calls(watched.calls, options, result.profile);
+  result.profile.calls = function_calls(watched.calls, options, result.profile, elsewhere);
   result.profile.calls_partial = watched.call_budget_spent;
   costs.print();
   return result;
@@ -589,8 +631,10 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
   watched.pidfd = open_pidfd(tgid);
   costs.target_started();
   const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options, costs);
-  Profile profile = build_profile(*sampler, maps, symbolizer, options, seconds);
-  profile.calls = function_calls(watched.calls, options, profile);
+  Profile elsewhere;
+  Profile profile = build_profile(*sampler, maps, symbolizer, options, seconds, tgid,
+                                  counts_per_process(options) ? &elsewhere : nullptr);
+  profile.calls = function_calls(watched.calls, options, profile, elsewhere);
   profile.calls_partial = watched.call_budget_spent;
   costs.print();
   return profile;

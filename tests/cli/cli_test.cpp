@@ -533,6 +533,32 @@ TEST_F(Cli, RunCountCallsKeepsEveryCountingRunAndProfilesForTheDuration) {
   EXPECT_FALSE(profile->calls_partial);
 }
 
+// A `command` given as a string runs under /bin/sh -c, which forks it: its
+// executable's hot functions are still counted (the probes follow the
+// process tree), so calls % enters the hotspot score.
+TEST_F(Cli, CountCallsCountsACommandTheShellForks) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (or CAP_BPF + CAP_PERFMON) for the eBPF profiler";
+  write("perfgate.yml", fmt::format("benchmarks:\n  - name: batcher\n    command: \"{} workloads run batcher --ops 2000 "
+                                    ">/dev/null\"\n    iterations: 1\n",
+                                    exe_));
+  const Outcome o = perfgate({"run", "-q", "--profile", "--hz", "999", "--count-calls", "--count-runs", "1", "-r", "1"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  const auto results = gate::results_from_json(read("perfgate-out/results.json"), "results");
+  ASSERT_TRUE(results && results->benchmarks.size() == 1u);
+  ASSERT_TRUE(results->benchmarks[0].profile.has_value());
+  if (results->benchmarks[0].profile->status != "ok")
+    GTEST_SKIP() << "the eBPF profiler is unavailable here: " << results->benchmarks[0].profile->reason;
+  const auto profile = gate::profile_from_json(read("perfgate-out/profiles/batcher.json"));
+  ASSERT_TRUE(profile) << profile.error().message;
+  auto forward = std::ranges::find_if(profile->calls, [](const profiler::FunctionCalls& c) {
+    return c.function.starts_with("perfgate::workloads::batcher::SimulatedModel::forward(");
+  });
+  ASSERT_NE(forward, profile->calls.end()) << read("perfgate-out/profiles/batcher.json").substr(0, 3000);
+  EXPECT_GE(forward->calls, 250u);  // 2000 requests in batches of at most 8
+  EXPECT_LE(forward->calls, 2000u);
+  EXPECT_GT(forward->self_samples, 0u);
+}
+
 // profiling.duration repeats the profiled run until that much was sampled;
 // a run that exits uncleanly ends the repetition: the profile keeps the
 // runs so far and says why it stopped.

@@ -1,7 +1,8 @@
 // Known call counts for the call-counting test: two threads call
 // calls_counted_a 3000 times each, the main thread calls calls_counted_b
-// 1000 times, and a forked child calls calls_counted_a 500 times (children
-// are not counted). Exact counts, whatever the timing. With --slow it then
+// 1000 times, and a forked child calls calls_counted_a 500 times (counted
+// too: an executable's probes follow the process tree). Exact counts,
+// whatever the timing. With --slow it then
 // sleeps 10 s (for a call budget to end the recording); with --phases [S]
 // it instead calls calls_counted_a for S seconds (0.3), then calls_counted_b
 // for 0.3 s.
