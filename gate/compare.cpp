@@ -67,6 +67,9 @@ std::pair<RatioEstimate, std::optional<Location>> estimate(std::span<const doubl
       const PermutationEstimate e = permutation_log_ratio(base, head, o.paired, o.confidence);
       return {e.estimate, e.location};
     }
+    case Method::trimmed:
+      return {o.paired ? paired_trimmed_log_ratio(base, head, o.confidence) : trimmed_log_ratio(base, head, o.confidence),
+              std::nullopt};
     case Method::t: break;
   }
   return {o.paired ? paired_log_ratio(base, head, o.confidence) : welch_log_ratio(base, head, o.confidence),

@@ -70,12 +70,13 @@ struct Target {
 // the per-repetition statistics (docs/gate.md, "Decision rule"): t on logs
 // (Welch / paired t), a permutation test of the mean or the minimum of logs
 // (gate/permutation_statistics.h: for a p99 that undisturbed processes all
-// reach alike), or rank-based (Hodges–Lehmann with the Mann–Whitney /
-// Wilcoxon signed-rank interval).
-enum class Method { t, permutation, rank };
-inline constexpr Method kMethods[] = {Method::t, Method::permutation, Method::rank};
+// reach alike), rank-based (Hodges–Lehmann with the Mann–Whitney /
+// Wilcoxon signed-rank interval), or trimmed means of logs (Yuen's t: each
+// side's slowest repetitions, or both ends of the pairs' ratios, left out).
+enum class Method { t, permutation, rank, trimmed };
+inline constexpr Method kMethods[] = {Method::t, Method::permutation, Method::rank, Method::trimmed};
 std::string_view to_string(Method m);
-// "t", "permutation" or "rank"; nullopt for anything else.
+// "t", "permutation", "rank" or "trimmed"; nullopt for anything else.
 std::optional<Method> parse_method(std::string_view name);
 
 struct RegressionSettings {

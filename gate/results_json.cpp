@@ -14,6 +14,7 @@ std::string_view to_string(Method m) {
     case Method::t: return "t";
     case Method::permutation: return "permutation";
     case Method::rank: return "rank";
+    case Method::trimmed: return "trimmed";
   }
   return "?";
 }

@@ -77,6 +77,56 @@ RatioEstimate from_t(double mean_log, double se, double df, double confidence, s
   return r;
 }
 
+// Welch–Satterthwaite degrees of freedom of a difference of two means with
+// squared standard errors vb, vh on df_b, df_h degrees of freedom each;
+// when both are zero any df gives the same result.
+double welch_df(double vb, double vh, double df_b, double df_h) {
+  if (vb + vh <= 0) return df_b + df_h;
+  return (vb + vh) * (vb + vh) / (vb * vb / df_b + vh * vh / df_h);
+}
+
+// A trimmed mean of sorted values: `low` cut from the bottom, `high` from the
+// top; var is the squared standard error, (n − 1)·s_w² / (h·(h − 1)) with
+// s_w² the winsorized sample variance and h the values kept.
+struct Trimmed {
+  double mean = 0, var = 0;
+  std::size_t kept = 0;
+};
+
+Trimmed trimmed_mean(std::vector<double> sorted, std::size_t low, std::size_t high) {
+  const std::size_t n = sorted.size();
+  assert(low + high + 2 <= n);
+  Trimmed t;
+  t.kept = n - low - high;
+  t.mean = std::accumulate(sorted.begin() + static_cast<std::ptrdiff_t>(low),
+                           sorted.end() - static_cast<std::ptrdiff_t>(high), 0.0) /
+           static_cast<double>(t.kept);
+  const double floor = sorted[low], ceiling = sorted[n - high - 1];
+  for (double& x : sorted) x = std::clamp(x, floor, ceiling);
+  const double wmean = std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(n);
+  double ss = 0;
+  for (double x : sorted) ss += (x - wmean) * (x - wmean);
+  const auto h = static_cast<double>(t.kept);
+  t.var = ss / (h * (h - 1));  // (n − 1)·s_w² with s_w² = ss / (n − 1)
+  return t;
+}
+
+std::vector<double> sorted_logs(std::span<const double> v) {
+  std::vector<double> out(v.size());
+  std::ranges::transform(v, out.begin(), [](double x) {
+    assert(x > 0);
+    return std::log(x);
+  });
+  std::ranges::sort(out);
+  return out;
+}
+
+// ⌊trim·n⌋ values, but never so many that fewer than two remain.
+std::size_t cut(double trim, std::size_t n, std::size_t ends) {
+  const auto g = static_cast<std::size_t>(std::floor(trim * static_cast<double>(n)));
+  return std::min(g, (n - 2) / ends);
+}
+
 }  // namespace
 
 double regularized_incomplete_beta(double a, double b, double x) {
@@ -135,13 +185,27 @@ RatioEstimate welch_log_ratio(std::span<const double> base, std::span<const doub
   assert(base.size() >= 2 && head.size() >= 2);
   const MeanVar b = log_moments(base), h = log_moments(head);
   const double vb = b.var / static_cast<double>(b.n), vh = h.var / static_cast<double>(h.n);
-  const double se = std::sqrt(vb + vh);
-  // Welch–Satterthwaite; when both spreads are zero any df gives the same result.
-  double df = static_cast<double>(b.n + h.n - 2);
-  if (vb + vh > 0)
-    df = (vb + vh) * (vb + vh) /
-         (vb * vb / static_cast<double>(b.n - 1) + vh * vh / static_cast<double>(h.n - 1));
-  return from_t(h.mean - b.mean, se, df, confidence, std::min(b.n, h.n));
+  const double df = welch_df(vb, vh, static_cast<double>(b.n - 1), static_cast<double>(h.n - 1));
+  return from_t(h.mean - b.mean, std::sqrt(vb + vh), df, confidence, std::min(b.n, h.n));
+}
+
+RatioEstimate trimmed_log_ratio(std::span<const double> base, std::span<const double> head, double confidence,
+                                double trim) {
+  assert(base.size() >= 2 && head.size() >= 2 && trim >= 0 && trim < 0.5);
+  const Trimmed b = trimmed_mean(sorted_logs(base), 0, cut(trim, base.size(), 1));
+  const Trimmed h = trimmed_mean(sorted_logs(head), 0, cut(trim, head.size(), 1));
+  const double df = welch_df(b.var, h.var, static_cast<double>(b.kept - 1), static_cast<double>(h.kept - 1));
+  return from_t(h.mean - b.mean, std::sqrt(b.var + h.var), df, confidence, std::min(base.size(), head.size()));
+}
+
+RatioEstimate paired_trimmed_log_ratio(std::span<const double> base, std::span<const double> head, double confidence,
+                                       double trim) {
+  assert(base.size() == head.size() && base.size() >= 2 && trim >= 0 && trim < 0.5);
+  std::vector<double> ratios(base.size());
+  for (std::size_t i = 0; i < base.size(); ++i) ratios[i] = head[i] / base[i];
+  const std::size_t g = cut(trim, ratios.size(), 2);
+  const Trimmed d = trimmed_mean(sorted_logs(ratios), g, g);
+  return from_t(d.mean, std::sqrt(d.var), static_cast<double>(d.kept - 1), confidence, base.size());
 }
 
 RatioEstimate bootstrap_log_ratio(std::span<const double> base, std::span<const double> head, double confidence,

@@ -47,6 +47,27 @@ RatioEstimate paired_log_ratio(std::span<const double> base, std::span<const dou
 RatioEstimate welch_log_ratio(std::span<const double> base, std::span<const double> head,
                               double confidence = 0.95);
 
+// Trimmed means of log values (Yuen 1974; Wilcox, Introduction to Robust
+// Estimation and Hypothesis Testing, 4th ed., §4.3, §5.3), for a machine
+// whose noise is one-sided: a neighbour or the host can only slow a
+// process down, and a few slow processes among 30 move a mean of log p99s
+// and widen its interval by more than the change being looked for.
+//
+// Unpaired: each side's slowest ⌊trim·n⌋ repetitions are left out and the
+// rest averaged; the standard error is the upper-winsorized variance
+// (the cut values set to the largest kept one) over h(h − 1)/(n − 1),
+// h = n − ⌊trim·n⌋ kept, which is the trimmed mean's asymptotic variance
+// (its influence function is min(x, b) − const, b the cut point); Welch–
+// Satterthwaite degrees of freedom on h − 1 per side. Under a pure shift
+// the two sides' trimmed means move by the shift, so θ is still the ratio.
+// Paired: the pairs' log ratios are trimmed by ⌊trim·n⌋ at both ends (noise
+// in either side of a pair moves its ratio either way), the Tukey–McLaughlin
+// trimmed t on h − 1 = n − 2⌊trim·n⌋ − 1 degrees of freedom.
+RatioEstimate trimmed_log_ratio(std::span<const double> base, std::span<const double> head, double confidence = 0.95,
+                                double trim = 0.2);
+RatioEstimate paired_trimmed_log_ratio(std::span<const double> base, std::span<const double> head,
+                                       double confidence = 0.95, double trim = 0.2);
+
 // Percentile bootstrap of θ = exp(mean log head − mean log base), resampling
 // each group with replacement (Efron & Tibshirani 1993, ch. 13). For checking
 // the t-interval on small samples; `resamples` >= 1000 recommended.

@@ -115,7 +115,7 @@ void apply_benchmark_fields(const Parser& p, const YAML::Node& node, BenchmarkSp
         spec.regression.min_iterations = p.whole(v["min_iterations"], "min_iterations", 2, 10000);
       if (v["method"]) {
         const auto m = parse_method(p.str(v["method"], "method"));
-        if (!m) p.fail(v["method"], "'method' must be 't', 'permutation' or 'rank'");
+        if (!m) p.fail(v["method"], "'method' must be 't', 'permutation', 'rank' or 'trimmed'");
         spec.regression.method = *m;
       }
     } else if (key == "hotspots") {

@@ -179,6 +179,9 @@ std::string methods_phrase(const gate::GateReport& r) {
         return "permutation tests that combine the mean and the minimum of log values (the machine only slows a "
                "process down, so the fastest repetitions show the code where they agree)";
       case gate::Method::rank: return "Hodges–Lehmann with exact rank tests";
+      case gate::Method::trimmed:
+        return r.mode == "ab" ? "Yuen's t on the 20 % trimmed mean of log ratios"
+                              : "Yuen's t on log values without each side's slowest 20 % of repetitions";
     }
     return "?";
   };

@@ -86,7 +86,7 @@ void BM_CompareFiles(benchmark::State& state) {
 }
 BENCHMARK(BM_CompareFiles)->Unit(benchmark::kMillisecond);
 
-// The decision alone, by each method (arg: Method; 0 t, 1 permutation, 2 rank).
+// The decision alone, by each method (arg: Method; 0 t, 1 permutation, 2 rank, 3 trimmed).
 void BM_CompareOnly(benchmark::State& state) {
   const auto base = *results_from_json(files().first, "base");
   const auto head = *results_from_json(files().second, "head");
@@ -94,7 +94,7 @@ void BM_CompareOnly(benchmark::State& state) {
   state.SetLabel(std::string(to_string(method)));
   for (auto _ : state) benchmark::DoNotOptimize(compare_results(base, head, CompareOptions{.method = method}));
 }
-BENCHMARK(BM_CompareOnly)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CompareOnly)->Arg(0)->Arg(1)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace perfgate::gate

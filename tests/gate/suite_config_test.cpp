@@ -144,7 +144,7 @@ TEST(SuiteConfig, TheRegressionMethodComesFromTheWorkloadUnlessTheConfigSetsIt) 
   EXPECT_EQ(cfg->benchmarks[3].regression.method, Method::permutation);
   auto bad = parse_suite_config("benchmarks:\n  - {name: x, command: [true], regression: {method: welch}}\n", "s.yml");
   ASSERT_FALSE(bad);
-  EXPECT_NE(bad.error().message.find("'method' must be 't', 'permutation' or 'rank'"), std::string::npos)
+  EXPECT_NE(bad.error().message.find("'method' must be 't', 'permutation', 'rank' or 'trimmed'"), std::string::npos)
       << bad.error().message;
   EXPECT_NE(bad.error().message.find("s.yml:2"), std::string::npos) << bad.error().message;
 }
