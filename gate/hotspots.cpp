@@ -345,8 +345,8 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
     else if (head_profile->mode() == profiler::Mode::cpu && !head_profile->calls.empty())
       notes.push_back("calls were not counted for every hotspot (no symbol, it starts with an AVX instruction "
                       "a uprobe would corrupt, or it is a shared library's function that ran in a child process, "
-                      "where a library's calls are not counted — give `command` as a list to run the benchmark "
-                      "without a shell): score = 0.5·self % + 0.5·total %");
+                      "where a library's calls are not counted — a `command` with shell syntax runs under "
+                      "/bin/sh -c; a plain one or a list runs directly): score = 0.5·self % + 0.5·total %");
     else if (head_profile->mode() == profiler::Mode::cpu)
       notes.push_back("call counts are unknown in a sampling profile (--count-calls counts them): "
                       "score = 0.5·self % + 0.5·total %");

@@ -10,9 +10,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <iterator>
 
 namespace perfgate::gate {
 namespace {
@@ -126,6 +129,38 @@ std::expected<ProcessResult, Error> run_process(const ProcessSpec& spec) {
     result.exit_code = WEXITSTATUS(status);
   }
   return result;
+}
+
+std::vector<std::string> command_argv(std::string_view command) {
+  const std::vector<std::string> shell{"/bin/sh", "-c", std::string(command)};
+  // POSIX special builtins, regular builtins that act on the shell itself,
+  // and reserved words: as argv[0] these need the shell.
+  static constexpr std::string_view kShellWords[] = {
+      ".",     ":",        "alias", "bg",     "break",  "case",    "cd",     "command", "continue", "do",
+      "done",  "elif",     "else",  "esac",   "eval",   "exec",    "exit",   "export",  "fc",       "fg",
+      "fi",    "for",      "getopts", "hash", "if",     "in",      "jobs",   "local",   "read",     "readonly",
+      "return", "set",     "shift", "source", "then",   "times",   "trap",   "type",    "ulimit",   "umask",
+      "unalias", "unset",  "until", "wait",   "while"};
+  auto plain = [](std::string word) {
+    for (std::size_t p = word.find("{dir}"); p != std::string::npos; p = word.find("{dir}")) word.erase(p, 5);
+    return std::ranges::all_of(word, [](unsigned char c) {
+      return std::isalnum(c) || std::string_view("-_./=:,+@%").find(static_cast<char>(c)) != std::string_view::npos;
+    });
+  };
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < command.size();) {
+    if (command[i] == ' ' || command[i] == '\t') {
+      ++i;
+      continue;
+    }
+    const std::size_t end = std::min(command.find_first_of(" \t", i), command.size());
+    words.emplace_back(command.substr(i, end - i));
+    i = end;
+  }
+  if (words.empty() || words.front().find('=') != std::string::npos ||
+      std::ranges::find(kShellWords, words.front()) != std::end(kShellWords) || !std::ranges::all_of(words, plain))
+    return shell;
+  return words;
 }
 
 }  // namespace perfgate::gate

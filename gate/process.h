@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gate/error.h"
@@ -46,5 +47,15 @@ struct ProcessResult {
 // or timeout is a successful ProcessResult describing it. The child runs in
 // its own process group; on timeout the whole group is killed.
 std::expected<ProcessResult, Error> run_process(const ProcessSpec& spec);
+
+// The argv a command string runs as. A plain command — words of letters,
+// digits and -_./=:,+@% (and perfgate ab's {dir}), the first neither a
+// variable assignment nor a shell builtin or keyword — runs as its words,
+// without a shell, as GNU make runs such recipe lines: the benchmark is
+// then the process perfgate starts, so its timing holds no shell start-up
+// and the profiler's call counts of its libraries see it. Anything else
+// (quotes, variables, globs, redirections, pipes, separators, ~) runs
+// under /bin/sh -c, as written.
+std::vector<std::string> command_argv(std::string_view command);
 
 }  // namespace perfgate::gate

@@ -11,6 +11,7 @@
 #include <regex>
 #include <set>
 
+#include "gate/process.h"
 #include "workloads/registry.h"
 
 namespace perfgate::gate {
@@ -254,11 +255,12 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
   } else if (const YAML::Node& c = node["command"]) {
     base.source.kind = "command";
     if (c.IsScalar()) {
-      base.source.command = {"/bin/sh", "-c", c.as<std::string>()};
+      base.source.command = command_argv(c.as<std::string>());
     } else if (c.IsSequence() && c.size() > 0) {
       for (const auto& a : c) base.source.command.push_back(p.str(a, "command"));
     } else {
-      p.fail(c, "'command' must be a string (run by /bin/sh -c) or a non-empty list of arguments");
+      p.fail(c, "'command' must be a string (a plain command runs directly, shell syntax by /bin/sh -c) or a "
+                "non-empty list of arguments");
     }
   } else {
     base.source.kind = "gbench";

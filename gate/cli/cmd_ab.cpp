@@ -19,6 +19,7 @@
 #include "gate/cli/report_output.h"
 #include "gate/compare.h"
 #include "gate/hotspots.h"
+#include "gate/process.h"
 #include "gate/results_json.h"
 #include "gate/suite_config.h"
 
@@ -89,7 +90,7 @@ std::expected<gate::AbSide, gate::Error> make_side(const AbCliOptions& o, const 
     gate::BenchmarkSpec spec;
     spec.name = "command";
     spec.source.kind = "command";
-    spec.source.command = {"/bin/sh", "-c", what};
+    spec.source.command = gate::command_argv(what);
     spec.iterations = o.iterations;
     side.suite.name = "ab-command";
     side.suite.origin = "--base/--head";

@@ -52,4 +52,20 @@ TEST(Process, AccountsCpuTimeAndMemoryOfTheChild) {
 }
 
 }  // namespace
+// A plain command runs as its words, without a shell (as GNU make runs
+// such lines); anything the shell would interpret keeps /bin/sh -c.
+TEST(Process, CommandArgvSkipsTheShellOnlyForPlainCommands) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(command_argv("./bench --n 3"), (V{"./bench", "--n", "3"}));
+  EXPECT_EQ(command_argv("  build/bench\t-x=1,2  --out=a/b:c@d%e+f  "),
+            (V{"build/bench", "-x=1,2", "--out=a/b:c@d%e+f"}));
+  EXPECT_EQ(command_argv("{dir}/bench --data {dir}/in"), (V{"{dir}/bench", "--data", "{dir}/in"}));
+  for (const char* shell : {"echo hi | wc -c", "./bench > out", "./bench < in", "./bench; ./bench", "./bench && x",
+                            "./bench &", "FOO=1 ./bench", "./bench $HOME", "./bench 'a b'", "./bench \"a\"",
+                            "./bench *.txt", "./bench ?", "./bench [ab]", "./bench ~/x", "./bench {a,b}",
+                            "./bench `date`", "./bench a\\ b", "./bench # note", "(./bench)", "cd build",
+                            "exec ./bench", "if", ". ./env", "./bench\n./bench", ""})
+    EXPECT_EQ(command_argv(shell), (V{"/bin/sh", "-c", shell})) << shell;
+}
+
 }  // namespace perfgate::gate

@@ -116,10 +116,12 @@ TEST(SuiteConfig, MalformedYamlIsBadInputWithLine) {
   EXPECT_NE(cfg.error().message.find("s.yml:"), std::string::npos);
 }
 
-TEST(SuiteConfig, StringCommandRunsThroughTheShell) {
-  auto cfg = parse_suite_config("benchmarks:\n  - name: x\n    command: echo hi | wc -c\n", "s.yml");
+TEST(SuiteConfig, StringCommandRunsThroughTheShellOnlyWhenItNeedsOne) {
+  auto cfg = parse_suite_config(
+      "benchmarks:\n  - name: x\n    command: echo hi | wc -c\n  - name: y\n    command: ./bench --n 3\n", "s.yml");
   ASSERT_TRUE(cfg) << cfg.error().message;
   EXPECT_EQ(cfg->benchmarks[0].source.command, (std::vector<std::string>{"/bin/sh", "-c", "echo hi | wc -c"}));
+  EXPECT_EQ(cfg->benchmarks[1].source.command, (std::vector<std::string>{"./bench", "--n", "3"}));
 }
 
 // sketches' p99 is fixed work (its long documents): compared by permutation
