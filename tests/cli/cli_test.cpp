@@ -496,36 +496,57 @@ TEST_F(Cli, CheckRanksTheSlowedFunctionFirstAmongDifferentialHotspots) {
   EXPECT_NE(diff_svg.find("RequestCache::serve"), std::string::npos);
 }
 
+// Tests of `run --profile --count-calls` on a suite whose one benchmark is
+// named batcher.
+class CountCallsCli : public PerfgateCliTest {
+ protected:
+  // `run --profile --hz 999 --count-calls --count-runs RUNS -r 1`: the
+  // benchmark's profile in *profile, or the test skipped where the
+  // profiler is unavailable.
+  void run_counting_calls(const char* runs, std::optional<profiler::Profile>& profile) {
+    const Outcome o =
+        perfgate({"run", "-q", "--profile", "--hz", "999", "--count-calls", "--count-runs", runs, "-r", "1"});
+    ASSERT_EQ(o.code, 0) << o.err;
+    const auto results = gate::results_from_json(read("perfgate-out/results.json"), "results");
+    ASSERT_TRUE(results && results->benchmarks.size() == 1u);
+    ASSERT_TRUE(results->benchmarks[0].profile.has_value());
+    if (results->benchmarks[0].profile->status != "ok")
+      GTEST_SKIP() << "the eBPF profiler is unavailable here: " << results->benchmarks[0].profile->reason;
+    auto p = gate::profile_from_json(read("perfgate-out/profiles/batcher.json"));
+    ASSERT_TRUE(p) << p.error().message;
+    profile = std::move(*p);
+  }
+
+  // The batcher model's counted calls (most of its CPU time), or null.
+  static const profiler::FunctionCalls* forward_calls(const profiler::Profile& p) {
+    auto it = std::ranges::find_if(p.calls, [](const profiler::FunctionCalls& c) {
+      return c.function.starts_with("perfgate::workloads::batcher::SimulatedModel::forward(");
+    });
+    return it == p.calls.end() ? nullptr : &*it;
+  }
+};
+
 // run --profile --count-calls: each counting run is kept in the profile
 // (calls[].runs, adding up to calls and self_samples), schema-valid, and the
 // batcher's model — most of its CPU time — is counted in both. With
 // profiling.duration the profiled run (~0.15 s) is repeated and merged
 // until that much was sampled.
-TEST_F(Cli, RunCountCallsKeepsEveryCountingRunAndProfilesForTheDuration) {
+TEST_F(CountCallsCli, KeepsEveryCountingRunAndProfilesForTheDuration) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root (or CAP_BPF + CAP_PERFMON) for the eBPF profiler";
   write("perfgate.yml",
         "benchmarks:\n  - {name: batcher, workload: batcher, parameters: {ops: 2000}, profiling: {duration: 0.6}}\n");
-  const Outcome o =
-      perfgate({"run", "-q", "--profile", "--hz", "999", "--count-calls", "--count-runs", "2", "-r", "1"});
-  ASSERT_EQ(o.code, 0) << o.err;
-  const auto results = gate::results_from_json(read("perfgate-out/results.json"), "results");
-  ASSERT_TRUE(results && results->benchmarks.size() == 1u);
-  ASSERT_TRUE(results->benchmarks[0].profile.has_value());
-  if (results->benchmarks[0].profile->status != "ok")
-    GTEST_SKIP() << "the eBPF profiler is unavailable here: " << results->benchmarks[0].profile->reason;
+  std::optional<profiler::Profile> profile;
+  run_counting_calls("2", profile);
+  if (HasFatalFailure() || IsSkipped()) return;
   expect_schema_valid("profile.schema.json", dir_ / "perfgate-out/profiles/batcher.json");
-  const auto profile = gate::profile_from_json(read("perfgate-out/profiles/batcher.json"));
-  ASSERT_TRUE(profile) << profile.error().message;
   for (const auto& c : profile->calls) {
     ASSERT_EQ(c.runs.size(), 2u) << c.function;
     EXPECT_EQ(c.runs[0].calls + c.runs[1].calls, c.calls) << c.function;
     EXPECT_EQ(c.runs[0].self_samples + c.runs[1].self_samples, c.self_samples) << c.function;
   }
   EXPECT_GE(profile->stats.duration_s, 0.6);
-  auto forward = std::ranges::find_if(profile->calls, [](const profiler::FunctionCalls& c) {
-    return c.function.starts_with("perfgate::workloads::batcher::SimulatedModel::forward(");
-  });
-  ASSERT_NE(forward, profile->calls.end()) << read("perfgate-out/profiles/batcher.json").substr(0, 3000);
+  const profiler::FunctionCalls* forward = forward_calls(*profile);
+  ASSERT_NE(forward, nullptr) << read("perfgate-out/profiles/batcher.json").substr(0, 3000);
   // 2000 requests in batches of at most 8.
   EXPECT_GE(forward->runs[0].calls, 250u);
   EXPECT_LE(forward->runs[0].calls, 2000u);
@@ -533,27 +554,20 @@ TEST_F(Cli, RunCountCallsKeepsEveryCountingRunAndProfilesForTheDuration) {
   EXPECT_FALSE(profile->calls_partial);
 }
 
-// A `command` given as a string runs under /bin/sh -c, which forks it: its
-// executable's hot functions are still counted (the probes follow the
-// process tree), so calls % enters the hotspot score.
-TEST_F(Cli, CountCallsCountsACommandTheShellForks) {
+// A `command` string with shell syntax (here a redirection) runs under
+// /bin/sh -c, which forks it: its executable's hot functions are still
+// counted (the probes follow the process tree), so calls % can enter the
+// hotspot score.
+TEST_F(CountCallsCli, CountsACommandTheShellForks) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root (or CAP_BPF + CAP_PERFMON) for the eBPF profiler";
   write("perfgate.yml", fmt::format("benchmarks:\n  - name: batcher\n    command: \"{} workloads run batcher --ops 2000 "
                                     ">/dev/null\"\n    iterations: 1\n",
                                     exe_));
-  const Outcome o = perfgate({"run", "-q", "--profile", "--hz", "999", "--count-calls", "--count-runs", "1", "-r", "1"});
-  ASSERT_EQ(o.code, 0) << o.err;
-  const auto results = gate::results_from_json(read("perfgate-out/results.json"), "results");
-  ASSERT_TRUE(results && results->benchmarks.size() == 1u);
-  ASSERT_TRUE(results->benchmarks[0].profile.has_value());
-  if (results->benchmarks[0].profile->status != "ok")
-    GTEST_SKIP() << "the eBPF profiler is unavailable here: " << results->benchmarks[0].profile->reason;
-  const auto profile = gate::profile_from_json(read("perfgate-out/profiles/batcher.json"));
-  ASSERT_TRUE(profile) << profile.error().message;
-  auto forward = std::ranges::find_if(profile->calls, [](const profiler::FunctionCalls& c) {
-    return c.function.starts_with("perfgate::workloads::batcher::SimulatedModel::forward(");
-  });
-  ASSERT_NE(forward, profile->calls.end()) << read("perfgate-out/profiles/batcher.json").substr(0, 3000);
+  std::optional<profiler::Profile> profile;
+  run_counting_calls("1", profile);
+  if (HasFatalFailure() || IsSkipped()) return;
+  const profiler::FunctionCalls* forward = forward_calls(*profile);
+  ASSERT_NE(forward, nullptr) << read("perfgate-out/profiles/batcher.json").substr(0, 3000);
   EXPECT_GE(forward->calls, 250u);  // 2000 requests in batches of at most 8
   EXPECT_LE(forward->calls, 2000u);
   EXPECT_GT(forward->self_samples, 0u);
