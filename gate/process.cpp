@@ -136,11 +136,10 @@ std::vector<std::string> command_argv(std::string_view command) {
   // POSIX special builtins, regular builtins that act on the shell itself,
   // and reserved words: as argv[0] these need the shell.
   static constexpr std::string_view kShellWords[] = {
-      ".",     ":",        "alias", "bg",     "break",  "case",    "cd",     "command", "continue", "do",
-      "done",  "elif",     "else",  "esac",   "eval",   "exec",    "exit",   "export",  "fc",       "fg",
-      "fi",    "for",      "getopts", "hash", "if",     "in",      "jobs",   "local",   "read",     "readonly",
-      "return", "set",     "shift", "source", "then",   "times",   "trap",   "type",    "ulimit",   "umask",
-      "unalias", "unset",  "until", "wait",   "while"};
+      ".", ":", "alias", "bg", "break", "case", "cd", "command", "continue", "do", "done", "elif", "else",
+      "esac", "eval", "exec", "exit", "export", "fc", "fg", "fi", "for", "getopts", "hash", "if", "in",
+      "jobs", "local", "read", "readonly", "return", "set", "shift", "source", "then", "times", "trap",
+      "type", "ulimit", "umask", "unalias", "unset", "until", "wait", "while"};
   auto plain = [](std::string word) {
     for (std::size_t p = word.find("{dir}"); p != std::string::npos; p = word.find("{dir}")) word.erase(p, 5);
     return std::ranges::all_of(word, [](unsigned char c) {
