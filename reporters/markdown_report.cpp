@@ -180,8 +180,8 @@ std::string methods_phrase(const gate::GateReport& r) {
                "process down, so the fastest repetitions show the code where they agree)";
       case gate::Method::rank: return "Hodges–Lehmann with exact rank tests";
       case gate::Method::trimmed:
-        return r.mode == "ab" ? "Yuen's t on the 20 % trimmed mean of log ratios"
-                              : "Yuen's t on log values without each side's slowest 20 % of repetitions";
+        return r.mode == "ab" ? "Yuen's t on the 10 % trimmed mean of log ratios"
+                              : "Yuen's t on log values without each side's slowest 10 % of repetitions";
     }
     return "?";
   };

@@ -99,7 +99,7 @@ TEST(WelchLogRatio, DegreesOfFreedomFollowWelchSatterthwaite) {
   EXPECT_NEAR(r.ratio, std::exp(1.0), 1e-12);
 }
 
-// Logs {1, 2, 3, 4, 10}: the slowest of five cut, {1, 2, 3, 4} averaged
+// Trimming 20 %, logs {1, 2, 3, 4, 10}: the slowest of five cut, {1, 2, 3, 4} averaged
 // (2.5); winsorized {1, 2, 3, 4, 4}, squares about its mean 2.8 summing to
 // 6.8, over h(h − 1) = 12. Head is base shifted by 1 on the log scale.
 TEST(TrimmedLogRatio, CutsEachSidesSlowestAndUsesTheWinsorizedVariance) {
@@ -108,7 +108,7 @@ TEST(TrimmedLogRatio, CutsEachSidesSlowestAndUsesTheWinsorizedVariance) {
     base.push_back(std::exp(l));
     head.push_back(std::exp(l + 1));
   }
-  const RatioEstimate r = trimmed_log_ratio(base, head, 0.95);
+  const RatioEstimate r = trimmed_log_ratio(base, head, 0.95, 0.2);
   EXPECT_NEAR(r.ratio, std::exp(1.0), 1e-12);
   const double se = std::sqrt(2 * 6.8 / 12);
   EXPECT_NEAR(r.df, 6.0, 1e-12);  // Welch–Satterthwaite on h − 1 = 3 a side, equal variances
@@ -118,9 +118,14 @@ TEST(TrimmedLogRatio, CutsEachSidesSlowestAndUsesTheWinsorizedVariance) {
   const RatioEstimate t = welch_log_ratio(base, head, 0.95);
   EXPECT_GT(t.upper / t.lower, r.upper / r.lower);
   // Paired, the ratios are all e: no spread, θ = e exactly.
-  const RatioEstimate p = paired_trimmed_log_ratio(base, head, 0.95);
+  const RatioEstimate p = paired_trimmed_log_ratio(base, head, 0.95, 0.2);
   EXPECT_NEAR(p.ratio, std::exp(1.0), 1e-12);
   EXPECT_NEAR(p.lower, p.upper, 1e-12);
+  // The gate's 10 % cuts nothing below 10 repetitions: Welch's t exactly.
+  const RatioEstimate ten = trimmed_log_ratio(base, head, 0.95);
+  EXPECT_NEAR(ten.lower, t.lower, 1e-12);
+  EXPECT_NEAR(ten.upper, t.upper, 1e-12);
+  EXPECT_NEAR(ten.df, t.df, 1e-9);
 }
 
 // The machine's noise is one-sided: some processes run slow, whatever the
@@ -141,7 +146,7 @@ TEST(TrimmedLogRatio, CoversTheShiftWhenSomeProcessesRunSlow) {
     std::vector<double> base, head;
     for (int i = 0; i < 15; ++i) base.push_back(repetition(0));
     for (int i = 0; i < 15; ++i) head.push_back(repetition(std::log(kTrue)));
-    const RatioEstimate r = trimmed_log_ratio(base, head, 0.95);
+    const RatioEstimate r = trimmed_log_ratio(base, head, 0.95, 0.2);
     const RatioEstimate t = welch_log_ratio(base, head, 0.95);
     covered += r.lower <= kTrue && kTrue <= r.upper;
     t_covered += t.lower <= kTrue && kTrue <= t.upper;
@@ -171,7 +176,7 @@ TEST(PairedTrimmedLogRatio, CoversTheShiftWithAndWithoutSlowProcesses) {
         base.push_back(std::exp(std::log(1000) + machine + 0.03 * normal(rng) + slow()));
         head.push_back(std::exp(std::log(1000 * kTrue) + machine + 0.03 * normal(rng) + slow()));
       }
-      const RatioEstimate r = paired_trimmed_log_ratio(base, head, 0.95);
+      const RatioEstimate r = paired_trimmed_log_ratio(base, head, 0.95, 0.2);
       covered += r.lower <= kTrue && kTrue <= r.upper;
       EXPECT_EQ(r.df, 8.0);  // 15 pairs, 3 cut at each end
     }
