@@ -68,7 +68,8 @@ std::pair<RatioEstimate, std::optional<Location>> estimate(std::span<const doubl
       return {e.estimate, e.location};
     }
     case Method::trimmed:
-      return {o.paired ? paired_trimmed_log_ratio(base, head, o.confidence) : trimmed_log_ratio(base, head, o.confidence),
+      return {o.paired ? paired_trimmed_log_ratio(base, head, o.confidence)
+                       : trimmed_log_ratio(base, head, o.confidence),
               std::nullopt};
     case Method::t: break;
   }

@@ -43,8 +43,7 @@ constexpr const char* kRecordHelp =
     "CAP_BPF+CAP_PERFMON; without them exits 3. A target that crashes\n"
     "or exits non-zero keeps its profile and exits 3 with its status. --calls 'GLOB' also counts\n"
     "the calls of the executable's functions whose demangled names match (uprobes: exact counts,\n"
-    "0.9-10 us per call on top): an executable's in the whole process tree, a shared library's\n"
-    "in the launched or attached process only.";
+    "0.9-10 us per call on top), in the whole process tree.";
 
 gate::Error to_gate_error(const profiler::Error& e) {
   if (e.kind == profiler::Error::Kind::bad_input) return gate::Error::bad_input(e.message);
