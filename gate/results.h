@@ -83,7 +83,9 @@ struct RegressionSettings {
   bool enabled = true;
   double threshold_percent = 10.0;
   unsigned min_iterations = 3;
-  Method method = Method::t;
+  // Trimmed: a few processes a neighbour slowed must not blind the gate, and
+  // below 10 repetitions it is t (docs/gate.md, "Trimmed, the default").
+  Method method = Method::trimmed;
 };
 
 // Hotspot ranking knobs (perfgate.yml `hotspots:`, DESIGN §8).

@@ -250,7 +250,7 @@ BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
                   static_cast<unsigned>(reg.count("min_iterations")), Method::t};
   if (reg.has("method")) {  // optional: files written before it existed compared by t
     const auto m = parse_method(reg.str("method"));
-    if (!m) reg.fail("method must be \"t\", \"permutation\" or \"rank\"");
+    if (!m) reg.fail("method must be \"t\", \"permutation\", \"rank\" or \"trimmed\"");
     b.regression.method = *m;
   }
   if (r.has("hotspots")) {

@@ -41,7 +41,8 @@ CLI::Option* add_method_option(CLI::App* cmd, std::optional<gate::Method>& metho
                          [&method](const std::string& name) { method = gate::parse_method(name); },
                          "How ratios, intervals and p-values are computed: t, permutation (mean or minimum of "
                          "logs, for a p99 that undisturbed processes share), rank, or trimmed (without each side's "
-                         "slowest 10 % of repetitions) (default: each benchmark's regression.method, t)")
+                         "slowest 10 % of repetitions) (default: each benchmark's regression.method: permutation for "
+                         "sketches, trimmed otherwise)")
                      ->check(CLI::IsMember(names)));
 }
 

@@ -87,7 +87,7 @@ TEST(ResultsJson, TheRegressionMethodRoundTripsAndOlderFilesMeanT) {
   auto bad = results_from_json(j.dump(), "r.json");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, ExitCode::bad_input);
-  EXPECT_NE(bad.error().message.find("regression: method must be \"t\", \"permutation\" or \"rank\""),
+  EXPECT_NE(bad.error().message.find("regression: method must be \"t\", \"permutation\", \"rank\" or \"trimmed\""),
             std::string::npos)
       << bad.error().message;
 }

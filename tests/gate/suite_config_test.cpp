@@ -125,10 +125,11 @@ TEST(SuiteConfig, StringCommandRunsThroughTheShellOnlyWhenItNeedsOne) {
 }
 
 // sketches' p99 is fixed work (its long documents): compared by permutation
-// (mean or minimum) unless the config says otherwise; the others by t.
+// (mean or minimum) unless the config says otherwise; the others by trimmed
+// means.
 TEST(SuiteConfig, TheRegressionMethodComesFromTheWorkloadUnlessTheConfigSetsIt) {
   for (const auto& b : bundled_suite().benchmarks)
-    EXPECT_EQ(b.regression.method, b.name == "sketches" ? Method::permutation : Method::t) << b.name;
+    EXPECT_EQ(b.regression.method, b.name == "sketches" ? Method::permutation : Method::trimmed) << b.name;
   auto cfg = parse_suite_config(
       "suite: {name: m, defaults: {regression: {threshold_percent: 12}}}\n"
       "benchmarks:\n"
