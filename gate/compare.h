@@ -10,9 +10,10 @@
 // otherwise the verdict is "insufficient samples" and it is not gated.
 //
 // Baseline mode: Welch's t on log statistics (unpaired). A/B mode: pairs j in
-// run order, d_j = ln(head_j / base_j), paired t. Those are Method::t; a
-// benchmark's regression.method (or CompareOptions::method) may choose a
-// permutation test or the rank-based estimate instead. Regression: θ > 1 + T and
+// run order, d_j = ln(head_j / base_j), paired t. Those are Method::t. A
+// benchmark's regression.method (or CompareOptions::method) chooses it, its
+// trimmed form (the default: each side's slowest 10 %, or the pairs' ratios'
+// ends, left out), a permutation test or the rank-based estimate. Regression: θ > 1 + T and
 // the Holm-adjusted one-sided p-value of "head slower by more than margin·T"
 // below α/2 (the two-sided 1 − α interval's lower bound above 1 + margin·T);
 // pass: the upper bound < 1 + T; improvement: upper bound < 1 − T; else
