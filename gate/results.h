@@ -84,7 +84,7 @@ struct RegressionSettings {
   double threshold_percent = 10.0;
   unsigned min_iterations = 3;
   // Trimmed: a few processes a neighbour slowed must not blind the gate, and
-  // below 10 repetitions it is t (docs/gate.md, "Trimmed, the default").
+  // below 10 repetitions it is t (docs/gate.md, "Trimmed means").
   Method method = Method::trimmed;
 };
 

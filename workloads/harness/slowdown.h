@@ -32,12 +32,12 @@ class SlowdownScope {
   [[gnu::always_inline]] ~SlowdownScope() {
     // One TSC read ends the body and starts the spin, and the spin polls the
     // TSC without pauses (a pause is up to ~40 ns on recent cores). The scope
-    // reads the TSC at both ends whether or not it spins: those reads
-    // (~10-30 ns together on a VM) are then part of the clean function too,
-    // so the injected time is the spin alone. Taking the reads' cost off the
-    // spin instead left 5.3-6.1 % in lru's 1.6 µs batches at "+5 %": the
-    // least cost of back-to-back reads, which the correction measured, is a
-    // tick or two, since the reads overlap in the pipeline.
+    // reads the TSC at both ends whether or not it spins, so those reads are
+    // part of the clean function too and the injected time is the spin alone.
+    // Taking the reads' cost off the spin instead did not work: the least
+    // cost of two back-to-back reads, which it measured, is a tick or two
+    // (the reads overlap in the pipeline), and 5 % of a 2.2 µs call came out
+    // 5.6 ns long, where it is now within a few ns (slowdown_bench).
     const std::uint64_t end = __rdtsc();
     if (factor_ <= 0.0) return;
     const std::uint64_t until = end + static_cast<std::uint64_t>(static_cast<double>(end - start_) * factor_);
