@@ -15,14 +15,15 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <ctime>
 #include <vector>
 
+#include "workloads/harness/clock.h"
 #include "workloads/harness/rng.h"
 #include "workloads/harness/slowdown.h"
 
 namespace {
 
+using perfgate::workloads::harness::now_ns;
 using perfgate::workloads::harness::Rng;
 using perfgate::workloads::harness::Slowdown;
 using perfgate::workloads::harness::SlowdownScope;
@@ -52,16 +53,14 @@ double mean_of_fastest_90_percent(std::vector<double>& ticks) {
   return sum / static_cast<double>(kept);
 }
 
-// The TSC's rate, from 20 ms of CLOCK_MONOTONIC.
+// The TSC's rate, from 20 ms of the monotonic clock.
 double tsc_ticks_per_ns() {
-  timespec a{}, b{};
-  clock_gettime(CLOCK_MONOTONIC, &a);
+  const std::int64_t start = now_ns();
   const std::uint64_t t0 = fenced_tsc();
-  do clock_gettime(CLOCK_MONOTONIC, &b);
-  while ((b.tv_sec - a.tv_sec) * 1'000'000'000L + (b.tv_nsec - a.tv_nsec) < 20'000'000L);
-  const std::uint64_t t1 = fenced_tsc();
-  return static_cast<double>(t1 - t0) /
-         static_cast<double>((b.tv_sec - a.tv_sec) * 1'000'000'000L + (b.tv_nsec - a.tv_nsec));
+  std::int64_t elapsed = 0;
+  while ((elapsed = now_ns() - start) < 20'000'000) {
+  }
+  return static_cast<double>(fenced_tsc() - t0) / static_cast<double>(elapsed);
 }
 
 void BM_SlowdownScope(benchmark::State& state) {
