@@ -26,19 +26,32 @@ class Slowdown {
   double factor_ = 0.0;  // extra time as a fraction of the scoped time
 };
 
+// A TSC read in program order: lfence before it waits for the code ahead to
+// finish, lfence after it keeps the code behind from starting early (what the
+// kernel's rdtsc_ordered() and Intel's benchmarking note do). A plain rdtsc
+// may run while the instructions around it are still in flight.
+[[gnu::always_inline]] inline std::uint64_t ordered_tsc() {
+  _mm_lfence();
+  const std::uint64_t t = __rdtsc();
+  _mm_lfence();
+  return t;
+}
+
 class SlowdownScope {
  public:
-  [[gnu::always_inline]] explicit SlowdownScope(const Slowdown& s) : factor_(s.factor()), start_(__rdtsc()) {}
+  [[gnu::always_inline]] explicit SlowdownScope(const Slowdown& s) : factor_(s.factor()), start_(ordered_tsc()) {}
   [[gnu::always_inline]] ~SlowdownScope() {
     // One TSC read ends the body and starts the spin, and the spin polls the
     // TSC without pauses (a pause is up to ~40 ns on recent cores). The scope
     // reads the TSC at both ends whether or not it spins, so those reads are
     // part of the clean function too and the injected time is the spin alone.
-    // Taking the reads' cost off the spin instead did not work: the least
-    // cost of two back-to-back reads, which it measured, is a tick or two
-    // (the reads overlap in the pipeline), and 5 % of a 2.2 µs call came out
-    // 5.6 ns long, where it is now within a few ns (slowdown_bench).
-    const std::uint64_t end = __rdtsc();
+    //
+    // Both reads are ordered. With plain reads, lru's ~1.5 µs batches came out
+    // ~8 ns (0.5 points at 5 %) longer than the nominal (slowdown_bench, clean
+    // and slowed batches on one cache); ordering only one end did not remove
+    // it, ordering both did (docs/benchmarks.md). The fences cost every call
+    // ~45 ns, 2–3 % of an lru batch.
+    const std::uint64_t end = ordered_tsc();
     if (factor_ <= 0.0) return;
     const std::uint64_t until = end + static_cast<std::uint64_t>(static_cast<double>(end - start_) * factor_);
     while (__rdtsc() < until) {
