@@ -9,8 +9,8 @@
 // Each benchmark times the same work with and without the slowdown, in a
 // random order within one run, so that a drift of the shared machine hits
 // both alike. Each call is timed by ordered TSC reads (harness::ordered_tsc).
-// The VM's TSC advances in steps of ~10 ns, so one call's time is coarse and
-// the figures are means over the fastest 90 % of calls, not medians.
+// A TSC read takes ~10 ns on this VM, so one call's time is coarse and the
+// figures are means over the fastest 90 % of calls, not medians.
 //   ratio   slowed time / clean time; should be 1 + PCT/100
 //   excess  slowed − clean·(1 + PCT/100), in ns: what the scope adds beyond the
 //           nominal, which matters only for short scopes (why the lru workload
