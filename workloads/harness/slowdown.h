@@ -27,9 +27,10 @@ class Slowdown {
 };
 
 // A TSC read in program order: lfence before it waits for the code ahead to
-// finish, lfence after it keeps the code behind from starting early (what the
-// kernel's rdtsc_ordered() and Intel's benchmarking note do). A plain rdtsc
-// may run while the instructions around it are still in flight.
+// finish, lfence after it keeps the code behind from starting early. A plain
+// rdtsc may run while the instructions around it are still in flight. (The
+// kernel's rdtsc_ordered() fences the front only; on lru's batches that left
+// the excess in, docs/benchmarks.md.)
 [[gnu::always_inline]] inline std::uint64_t ordered_tsc() {
   _mm_lfence();
   const std::uint64_t t = __rdtsc();
