@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "workloads/harness/rng.h"
@@ -22,6 +24,9 @@ constexpr std::uint64_t kSeed = 0x7065726d75746521ull;
 // [θ/e^5, θ·e^5], not an endless search.
 constexpr double kMaxLogDistance = 5;
 constexpr double kLogTolerance = 1e-4;
+// The mean location leaves out each side's slowest 10 % (A/B: the pairs' log
+// ratios' 10 % at both ends), as the trimmed method does.
+constexpr double kTrim = 0.1;
 
 std::vector<double> logs_of(std::span<const double> v) {
   std::vector<double> out(v.size());
@@ -39,17 +44,40 @@ struct Test {
   double p_less = 1;     // P(relabelled <= observed)
 };
 
-// One relabelling, summarized so that its statistics at any shift c (head's
-// values − c) cost O(1): the difference of means is mean0 − c·head_weight,
-// and each side's minimum is the smaller of its minima over the values that
-// came from base (unshifted) and from head (shifted by c).
+// ⌊trim·n⌋ values, but never so many that fewer than two remain (as the
+// trimmed method cuts: gate/statistics.cpp).
+std::size_t cut(std::size_t n, std::size_t ends) {
+  const auto g = static_cast<std::size_t>(std::floor(kTrim * static_cast<double>(n)));
+  return std::min(g, (n - 2) / ends);
+}
+
+// The values of one side of a relabelling, at a shift c: two groups, each
+// moving by its slope·c (unpaired: the values that came from base stay, those
+// from head move by −c; paired: the pairs' log ratios that kept their sign
+// move by −c, the swapped ones by +c). Its trimmed mean at any c costs
+// O(cut): the cut values are the best split of the cut between the two
+// groups' most extreme values, whose order within a group never changes.
+struct TrimmedSide {
+  double sum = 0;        // of all values at c = 0
+  double slope_sum = 0;  // d(sum) / dc
+  std::size_t high = 0, low = 0, kept = 0;
+  // Offsets into Relabellings::extremes_ of the prefix sums of each group's
+  // largest and smallest values (entry k: the k most extreme), with how many
+  // entries each group has (min(its size, the cut) + 1).
+  std::size_t largest[2] = {0, 0}, smallest[2] = {0, 0};
+  std::size_t entries_high[2] = {1, 1}, entries_low[2] = {1, 1};
+  double slope[2] = {0, 0};
+};
+
+// The relabellings, summarized so that their statistics at any shift c
+// (head's values − c) cost O(cut) each: each side's minimum is the smaller of
+// its minima over the two groups, and its trimmed mean comes from the sum and
+// the groups' most extreme values.
 struct Relabelling {
-  double mean0 = 0;        // difference of means at c = 0
-  double head_weight = 0;  // d(difference of means) / d(−c)
+  TrimmedSide head, base;  // paired: head holds the pairs' log ratios, base is empty
   double min_head_from_base = 0, min_head_from_head = 0;
   double min_base_from_base = 0, min_base_from_head = 0;
 
-  double mean_difference(double c) const { return mean0 - c * head_weight; }
   double min_difference(double c) const {
     return std::min(min_head_from_base, min_head_from_head - c) - std::min(min_base_from_base, min_base_from_head - c);
   }
@@ -60,11 +88,22 @@ class Relabellings {
   // Unpaired: which of the pooled values are head is drawn anew; paired:
   // each pair's two values swap sides or not. The first entry is the
   // observed labelling.
-  Relabellings(std::span<const double> base, std::span<const double> head, bool paired) {
+  Relabellings(std::span<const double> base, std::span<const double> head, bool paired) : paired_(paired) {
     const std::vector<double> b = logs_of(base), h = logs_of(head);
     assert(b.size() >= 2 && h.size() >= 2 && (!paired || b.size() == h.size()));
     const std::size_t nb = b.size(), nh = h.size(), n = nb + nh;
-    std::vector<std::uint8_t> is_head(paired ? nb : n);
+    pooled_.reserve(n);
+    pooled_.insert(pooled_.end(), b.begin(), b.end());
+    pooled_.insert(pooled_.end(), h.begin(), h.end());
+    if (paired)
+      for (std::size_t j = 0; j < nb; ++j) pooled_[j] = h[j] - b[j];  // the pairs' log ratios
+    // The values' order, once: every relabelling walks it for its sides'
+    // most extreme values.
+    const std::size_t m = paired ? nb : n;
+    order_.resize(m);
+    std::iota(order_.begin(), order_.end(), 0);
+    std::ranges::sort(order_, [&](std::size_t i, std::size_t j) { return pooled_[i] > pooled_[j]; });
+    std::vector<std::uint8_t> is_head(m);
     workloads::harness::Rng rng(kSeed);
     std::vector<std::size_t> idx(n);
     all_.reserve(kPermutations + 1);
@@ -84,8 +123,14 @@ class Relabellings {
           is_head[idx[i]] = 1;
         }
       }
-      all_.push_back(summarize(b, h, is_head));
+      all_.push_back(summarize(nb, nh, is_head));
     }
+  }
+
+  // The difference of the trimmed means (paired: the trimmed mean of the
+  // pairs' log ratios) of relabelling r at shift c.
+  double trimmed_difference(const Relabelling& r, double c) const {
+    return paired_ ? trimmed_mean(r.head, c) : trimmed_mean(r.head, c) - trimmed_mean(r.base, c);
   }
 
   // Tests θ = e^shift.
@@ -93,9 +138,11 @@ class Relabellings {
     // Each difference in units of its spread over the relabellings (0: that
     // location cannot tell relabellings apart, e.g. one value is the
     // minimum of both sides in all of them).
+    std::vector<double> trimmed(all_.size());
+    for (std::size_t p = 0; p < all_.size(); ++p) trimmed[p] = trimmed_difference(all_[p], shift);
     double sm = 0, sm2 = 0, sn = 0, sn2 = 0;
     for (std::size_t p = 1; p < all_.size(); ++p) {
-      const double m = all_[p].mean_difference(shift), d = all_[p].min_difference(shift);
+      const double m = trimmed[p], d = all_[p].min_difference(shift);
       sm += m, sm2 += m * m, sn += d, sn2 += d * d;
     }
     const auto k = static_cast<double>(all_.size() - 1);
@@ -108,71 +155,136 @@ class Relabellings {
     // "faster") of the two standardized differences. Its distribution over
     // the relabellings is that of a statistic fixed by the pooled values, so
     // the test is exact whichever of the two dominates.
-    auto high = [&](const Relabelling& r) {
-      return std::max(wm * r.mean_difference(shift), wn * r.min_difference(shift));
-    };
-    auto low = [&](const Relabelling& r) {
-      return std::min(wm * r.mean_difference(shift), wn * r.min_difference(shift));
-    };
-    const Relabelling& observed = all_.front();
-    const double obs_high = high(observed), obs_low = low(observed);
+    auto high = [&](std::size_t p) { return std::max(wm * trimmed[p], wn * all_[p].min_difference(shift)); };
+    auto low = [&](std::size_t p) { return std::min(wm * trimmed[p], wn * all_[p].min_difference(shift)); };
+    const double obs_high = high(0), obs_low = low(0);
     // Ties count against the observed value (minimum differences tie often).
     constexpr double kEps = 1e-9;
     std::size_t ge = 0, le = 0;
     for (std::size_t p = 1; p < all_.size(); ++p) {
-      ge += high(all_[p]) >= obs_high - kEps;
-      le += low(all_[p]) <= obs_low + kEps;
+      ge += high(p) >= obs_high - kEps;
+      le += low(p) <= obs_low + kEps;
     }
     Test t;
     t.location = wn > wm ? Location::minimum : Location::mean;
-    t.observed = t.location == Location::minimum ? observed.min_difference(shift) : observed.mean_difference(shift);
+    t.observed = t.location == Location::minimum ? all_.front().min_difference(shift) : trimmed.front();
     t.p_greater = static_cast<double>(1 + ge) / (1 + k);
     t.p_less = static_cast<double>(1 + le) / (1 + k);
     return t;
   }
 
-  double mean_difference() const { return all_.front().mean0; }
+  // The observed difference of the trimmed means: the shift that centres it.
+  double trimmed_difference() const { return trimmed_difference(all_.front(), 0); }
 
  private:
-  static Relabelling summarize(const std::vector<double>& b, const std::vector<double>& h,
-                               const std::vector<std::uint8_t>& is_head) {
+  // The sum of the g most extreme (largest: the highest) values of a side at
+  // shift c: the best split of g between its two groups.
+  double extreme_sum(const TrimmedSide& s, bool largest, double c) const {
+    const std::size_t g = largest ? s.high : s.low;
+    if (g == 0) return 0;
+    const std::size_t* at = largest ? s.largest : s.smallest;
+    const std::size_t* entries = largest ? s.entries_high : s.entries_low;
+    const double* a = extremes_.data() + at[0];
+    const double* b = extremes_.data() + at[1];
+    const std::size_t na = entries[0] - 1, nb = entries[1] - 1;
+    double best = largest ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    for (std::size_t k = g > nb ? g - nb : 0; k <= std::min(g, na); ++k) {
+      const double v = a[k] + static_cast<double>(k) * s.slope[0] * c + b[g - k] +
+                       static_cast<double>(g - k) * s.slope[1] * c;
+      best = largest ? std::max(best, v) : std::min(best, v);
+    }
+    return best;
+  }
+
+  double trimmed_mean(const TrimmedSide& s, double c) const {
+    return (s.sum + s.slope_sum * c - extreme_sum(s, true, c) - extreme_sum(s, false, c)) /
+           static_cast<double>(s.kept);
+  }
+
+  // Appends the prefix sums of up to g values taken from `order` (most
+  // extreme first) that belong to the group; returns the offset and the
+  // number of entries.
+  template <class Belongs, class Value>
+  std::pair<std::size_t, std::size_t> prefix_sums(std::size_t g, bool descending, Belongs belongs, Value value) {
+    const std::size_t at = extremes_.size();
+    extremes_.push_back(0);
+    const std::size_t m = order_.size();
+    for (std::size_t i = 0; i < m && extremes_.size() - at <= g; ++i) {
+      const std::size_t v = order_[descending ? i : m - 1 - i];
+      if (belongs(v)) extremes_.push_back(extremes_.back() + value(v));
+    }
+    return {at, extremes_.size() - at};
+  }
+
+  Relabelling summarize(std::size_t nb, std::size_t nh, const std::vector<std::uint8_t>& is_head) {
     constexpr double kInf = std::numeric_limits<double>::infinity();
-    Relabelling r{.min_head_from_base = kInf, .min_head_from_head = kInf,
+    Relabelling r{.head = {}, .base = {}, .min_head_from_base = kInf, .min_head_from_head = kInf,
                   .min_base_from_base = kInf, .min_base_from_head = kInf};
-    const std::size_t nb = b.size();
-    const auto nh_label = static_cast<double>(h.size()), nb_label = static_cast<double>(nb);
     for (std::size_t i = 0; i < is_head.size(); ++i) {
       const bool from_head = i >= nb, to_head = is_head[i] != 0;
-      const double x = from_head ? h[i - nb] : b[i];
-      const double w = to_head ? 1 / nh_label : -1 / nb_label;
-      r.mean0 += w * x;
-      if (from_head) r.head_weight += w;
+      const double x = pooled_[i];
+      TrimmedSide& side = to_head ? r.head : r.base;
+      side.sum += x;
+      if (from_head) side.slope_sum -= 1;
       double& m = to_head ? (from_head ? r.min_head_from_head : r.min_head_from_base)
                           : (from_head ? r.min_base_from_head : r.min_base_from_base);
       m = std::min(m, x);
     }
+    // Each side leaves out its slowest ⌊0.1·n⌋ values (group 0: from base,
+    // unshifted; group 1: from head, moving by −c).
+    for (const bool to_head : {true, false}) {
+      TrimmedSide& side = to_head ? r.head : r.base;
+      const std::size_t size = to_head ? nh : nb;
+      side.high = cut(size, 1);
+      side.kept = size - side.high;
+      side.slope[0] = 0, side.slope[1] = -1;
+      for (const bool from_head : {false, true}) {
+        auto belongs = [&](std::size_t i) { return (is_head[i] != 0) == to_head && (i >= nb) == from_head; };
+        std::tie(side.largest[from_head], side.entries_high[from_head]) =
+            prefix_sums(side.high, true, belongs, [&](std::size_t i) { return pooled_[i]; });
+      }
+    }
     return r;
   }
 
-  static Relabelling summarize_pairs(const std::vector<double>& b, const std::vector<double>& h,
-                                     const std::vector<std::uint8_t>& swapped) {
+  Relabelling summarize_pairs(const std::vector<double>& b, const std::vector<double>& h,
+                              const std::vector<std::uint8_t>& swapped) {
     constexpr double kInf = std::numeric_limits<double>::infinity();
-    Relabelling r{.min_head_from_base = kInf, .min_head_from_head = kInf,
+    Relabelling r{.head = {}, .base = {}, .min_head_from_base = kInf, .min_head_from_head = kInf,
                   .min_base_from_base = kInf, .min_base_from_head = kInf};
-    const auto n = static_cast<double>(b.size());
-    for (std::size_t j = 0; j < b.size(); ++j) {
+    const std::size_t n = b.size();
+    TrimmedSide& d = r.head;
+    for (std::size_t j = 0; j < n; ++j) {
       const double sign = swapped[j] ? -1 : 1;
-      r.mean0 += sign * (h[j] - b[j]) / n;
-      r.head_weight += sign / n;
+      d.sum += sign * pooled_[j];
+      d.slope_sum -= sign;
       double& to_head = swapped[j] ? r.min_head_from_base : r.min_head_from_head;
       double& to_base = swapped[j] ? r.min_base_from_head : r.min_base_from_base;
       to_head = std::min(to_head, swapped[j] ? b[j] : h[j]);
       to_base = std::min(to_base, swapped[j] ? h[j] : b[j]);
     }
+    // The pairs' log ratios are trimmed at both ends (group 0: kept their
+    // sign, moving by −c; group 1: swapped, −ratio, moving by +c).
+    d.high = d.low = cut(n, 2);
+    d.kept = n - 2 * d.high;
+    d.slope[0] = -1, d.slope[1] = 1;
+    auto kept_sign = [&](std::size_t j) { return swapped[j] == 0; };
+    auto was_swapped = [&](std::size_t j) { return swapped[j] != 0; };
+    auto ratio = [&](std::size_t j) { return pooled_[j]; };
+    auto negated = [&](std::size_t j) { return -pooled_[j]; };
+    // The largest of the swapped values −ratio are the smallest ratios.
+    std::tie(d.largest[0], d.entries_high[0]) = prefix_sums(d.high, true, kept_sign, ratio);
+    std::tie(d.largest[1], d.entries_high[1]) = prefix_sums(d.high, false, was_swapped, negated);
+    std::tie(d.smallest[0], d.entries_low[0]) = prefix_sums(d.low, false, kept_sign, ratio);
+    std::tie(d.smallest[1], d.entries_low[1]) = prefix_sums(d.low, true, was_swapped, negated);
     return r;
   }
 
-  std::vector<Relabelling> all_;  // [0] is the observed labelling
+  bool paired_;
+  std::vector<double> pooled_;        // logs: base then head (paired: the pairs' log ratios first)
+  std::vector<std::size_t> order_;    // indices into pooled_ by value, largest first
+  std::vector<double> extremes_;      // prefix sums of the sides' groups' most extreme values
+  std::vector<Relabelling> all_;      // [0] is the observed labelling
 };
 
 // The boundary between shifts whose test rejects (p(shift) <= tail) and
@@ -205,8 +317,8 @@ PermutationEstimate permutation_log_ratio(std::span<const double> base, std::spa
                                           double confidence) {
   const Relabellings r(base, head, paired);
   // The location is the one chosen where the two sides are aligned by the
-  // pilot (mean) estimate; the estimate is that location's difference.
-  const double pilot = r.mean_difference();
+  // pilot (trimmed mean) estimate; the estimate is that location's difference.
+  const double pilot = r.trimmed_difference();
   const Test centred = r.at(pilot);
   const double estimate = centred.observed + pilot;
   const double tail = (1 - confidence) / 2;

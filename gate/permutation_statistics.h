@@ -1,6 +1,8 @@
 #pragma once
 // Permutation tests of the ratio of per-repetition statistics that use two
-// locations of each side's log values: the mean and the minimum.
+// locations of each side's log values: the trimmed mean (without each side's
+// slowest 10 %; A/B: the pairs' log ratios without 10 % at each end, as the
+// trimmed method cuts) and the minimum.
 //
 // Why: on a shared machine the noise between repetitions is one-sided. A
 // neighbour on the core's other hardware thread, or the host, can only make
@@ -10,7 +12,8 @@
 // machine (Chen & Revels 2016, "Robust benchmarking in noisy
 // environments", make the same argument for the minimum of timings). Where
 // the fast processes themselves spread (lru, compression), the mean of logs
-// is the steadier estimate.
+// is the steadier estimate; trimmed, so that one process the machine slowed
+// several-fold (consensus's pools have them) does not set its spread.
 //
 // The test statistic is the larger (for "slower"; the smaller for
 // "faster") of the two differences, each divided by its spread over the
@@ -21,7 +24,7 @@
 // sides exchangeable) its p-value is uniform (Good, Permutation, Parametric
 // and Bootstrap Tests of Hypotheses, 3rd ed., §3). The estimate is the
 // difference of the location with the narrower spread, where head is
-// shifted by the difference of means (`location`).
+// shifted by the difference of trimmed means (`location`).
 //
 // A ratio θ is a shift ln θ of head's log values; the test of θ = c
 // relabels base ∪ (head − ln c). The interval inverts those tests (the c
@@ -37,6 +40,7 @@
 
 namespace perfgate::gate {
 
+// mean: the trimmed mean of logs (below 10 repetitions nothing is cut).
 enum class Location { mean, minimum };
 std::string_view to_string(Location l);
 
