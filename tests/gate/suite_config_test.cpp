@@ -124,12 +124,12 @@ TEST(SuiteConfig, StringCommandRunsThroughTheShellOnlyWhenItNeedsOne) {
   EXPECT_EQ(cfg->benchmarks[1].source.command, (std::vector<std::string>{"./bench", "--n", "3"}));
 }
 
-// sketches' p99 is fixed work (its long documents): compared by permutation
-// (mean or minimum) unless the config says otherwise; the others by trimmed
-// means.
+// sketches' p99 (its long documents) and consensus's (the slowest of its
+// replayed rounds) are fixed work: compared by permutation (mean or minimum)
+// unless the config says otherwise; the others by trimmed means.
 TEST(SuiteConfig, TheRegressionMethodComesFromTheWorkloadUnlessTheConfigSetsIt) {
   for (const auto& b : bundled_suite().benchmarks)
-    EXPECT_EQ(b.regression.method, b.name == "sketches" ? Method::permutation : Method::trimmed) << b.name;
+    EXPECT_EQ(b.regression.method, b.name == "sketches" || b.name == "consensus" ? Method::permutation : Method::trimmed) << b.name;
   auto cfg = parse_suite_config(
       "suite: {name: m, defaults: {regression: {threshold_percent: 12}}}\n"
       "benchmarks:\n"
