@@ -68,7 +68,8 @@ struct Info {
   std::uint64_t default_ops_ci = 10'000;
   std::uint64_t default_ops_nightly = 100'000;
   // Its p99 is set by operations that do the same work in every repetition
-  // (sketches: its long documents), so every process that the machine left
+  // (sketches: its long documents; consensus: the slowest of its replayed
+  // rounds), so every process that the machine left
   // alone reaches the same p99, and slower ones were slowed by the machine.
   // The gate compares such a workload by the fastest repetitions where that
   // resolves more (docs/gate.md, "Decision rule").

@@ -39,10 +39,10 @@ CLI::Option* add_method_option(CLI::App* cmd, std::optional<gate::Method>& metho
   return with_env(cmd->add_option_function<std::string>(
                          "--method",
                          [&method](const std::string& name) { method = gate::parse_method(name); },
-                         "How ratios, intervals and p-values are computed: t, permutation (mean or minimum of "
-                         "logs, for a p99 that undisturbed processes share), rank, or trimmed (without each side's "
-                         "slowest 10 % of repetitions) (default: each benchmark's regression.method: permutation for "
-                         "sketches, trimmed otherwise)")
+                         "How ratios, intervals and p-values are computed: t, permutation (trimmed mean or minimum "
+                         "of logs, for a p99 that undisturbed processes share), rank, or trimmed (without each "
+                         "side's slowest 10 % of repetitions) (default: each benchmark's regression.method: "
+                         "permutation for sketches and consensus, trimmed otherwise)")
                      ->check(CLI::IsMember(names)));
 }
 
