@@ -177,8 +177,8 @@ class Relabellings {
   double trimmed_difference() const { return trimmed_difference(all_.front(), 0); }
 
  private:
-  // The sum of the g most extreme (largest: the highest) values of a side at
-  // shift c: the best split of g between its two groups.
+  // The sum of a side's g highest (largest) or lowest values at shift c: the
+  // best split of g between its two groups.
   double extreme_sum(const TrimmedSide& s, bool largest, double c) const {
     const std::size_t g = largest ? s.high : s.low;
     if (g == 0) return 0;
