@@ -24,9 +24,6 @@ constexpr std::uint64_t kSeed = 0x7065726d75746521ull;
 // [θ/e^5, θ·e^5], not an endless search.
 constexpr double kMaxLogDistance = 5;
 constexpr double kLogTolerance = 1e-4;
-// The mean location leaves out each side's slowest 10 % (A/B: the pairs' log
-// ratios' 10 % at both ends), as the trimmed method does.
-constexpr double kTrim = 0.1;
 
 std::vector<double> logs_of(std::span<const double> v) {
   std::vector<double> out(v.size());
@@ -43,13 +40,6 @@ struct Test {
   double p_greater = 1;  // P(relabelled >= observed)
   double p_less = 1;     // P(relabelled <= observed)
 };
-
-// ⌊trim·n⌋ values, but never so many that fewer than two remain (as the
-// trimmed method cuts: gate/statistics.cpp).
-std::size_t cut(std::size_t n, std::size_t ends) {
-  const auto g = static_cast<std::size_t>(std::floor(kTrim * static_cast<double>(n)));
-  return std::min(g, (n - 2) / ends);
-}
 
 // The values of one side of a relabelling, at a shift c: two groups, each
 // moving by its slope·c (unpaired: the values that came from base stay, those
@@ -92,14 +82,17 @@ class Relabellings {
     const std::vector<double> b = logs_of(base), h = logs_of(head);
     assert(b.size() >= 2 && h.size() >= 2 && (!paired || b.size() == h.size()));
     const std::size_t nb = b.size(), nh = h.size(), n = nb + nh;
-    pooled_.reserve(n);
-    pooled_.insert(pooled_.end(), b.begin(), b.end());
-    pooled_.insert(pooled_.end(), h.begin(), h.end());
-    if (paired)
+    if (paired) {
+      pooled_.resize(nb);
       for (std::size_t j = 0; j < nb; ++j) pooled_[j] = h[j] - b[j];  // the pairs' log ratios
+    } else {
+      pooled_.reserve(n);
+      pooled_.insert(pooled_.end(), b.begin(), b.end());
+      pooled_.insert(pooled_.end(), h.begin(), h.end());
+    }
     // The values' order, once: every relabelling walks it for its sides'
     // most extreme values.
-    const std::size_t m = paired ? nb : n;
+    const std::size_t m = pooled_.size();
     order_.resize(m);
     std::iota(order_.begin(), order_.end(), 0);
     std::ranges::sort(order_, [&](std::size_t i, std::size_t j) { return pooled_[i] > pooled_[j]; });
@@ -235,7 +228,7 @@ class Relabellings {
     for (const bool to_head : {true, false}) {
       TrimmedSide& side = to_head ? r.head : r.base;
       const std::size_t size = to_head ? nh : nb;
-      side.high = cut(size, 1);
+      side.high = trimmed_count(kTrim, size, 1);  // as the trimmed method cuts
       side.kept = size - side.high;
       side.slope[0] = 0, side.slope[1] = -1;
       for (const bool from_head : {false, true}) {
@@ -265,7 +258,7 @@ class Relabellings {
     }
     // The pairs' log ratios are trimmed at both ends (group 0: kept their
     // sign, moving by −c; group 1: swapped, −ratio, moving by +c).
-    d.high = d.low = cut(n, 2);
+    d.high = d.low = trimmed_count(kTrim, n, 2);
     d.kept = n - 2 * d.high;
     d.slope[0] = -1, d.slope[1] = 1;
     auto kept_sign = [&](std::size_t j) { return swapped[j] == 0; };
@@ -281,7 +274,7 @@ class Relabellings {
   }
 
   bool paired_;
-  std::vector<double> pooled_;        // logs: base then head (paired: the pairs' log ratios first)
+  std::vector<double> pooled_;        // logs: base then head (paired: the pairs' log ratios)
   std::vector<std::size_t> order_;    // indices into pooled_ by value, largest first
   std::vector<double> extremes_;      // prefix sums of the sides' groups' most extreme values
   std::vector<Relabelling> all_;      // [0] is the observed labelling

@@ -121,13 +121,12 @@ std::vector<double> sorted_logs(std::span<const double> v) {
   return out;
 }
 
-// ⌊trim·n⌋ values, but never so many that fewer than two remain.
-std::size_t cut(double trim, std::size_t n, std::size_t ends) {
+}  // namespace
+
+std::size_t trimmed_count(double trim, std::size_t n, std::size_t ends) {
   const auto g = static_cast<std::size_t>(std::floor(trim * static_cast<double>(n)));
   return std::min(g, (n - 2) / ends);
 }
-
-}  // namespace
 
 double regularized_incomplete_beta(double a, double b, double x) {
   if (x <= 0) return 0;
@@ -192,8 +191,8 @@ RatioEstimate welch_log_ratio(std::span<const double> base, std::span<const doub
 RatioEstimate trimmed_log_ratio(std::span<const double> base, std::span<const double> head, double confidence,
                                 double trim) {
   assert(base.size() >= 2 && head.size() >= 2 && trim >= 0 && trim < 0.5);
-  const Trimmed b = trimmed_mean(sorted_logs(base), 0, cut(trim, base.size(), 1));
-  const Trimmed h = trimmed_mean(sorted_logs(head), 0, cut(trim, head.size(), 1));
+  const Trimmed b = trimmed_mean(sorted_logs(base), 0, trimmed_count(trim, base.size(), 1));
+  const Trimmed h = trimmed_mean(sorted_logs(head), 0, trimmed_count(trim, head.size(), 1));
   const double df = welch_df(b.var, h.var, static_cast<double>(b.kept - 1), static_cast<double>(h.kept - 1));
   return from_t(h.mean - b.mean, std::sqrt(b.var + h.var), df, confidence, std::min(base.size(), head.size()));
 }
@@ -203,7 +202,7 @@ RatioEstimate paired_trimmed_log_ratio(std::span<const double> base, std::span<c
   assert(base.size() == head.size() && base.size() >= 2 && trim >= 0 && trim < 0.5);
   std::vector<double> ratios(base.size());
   for (std::size_t i = 0; i < base.size(); ++i) ratios[i] = head[i] / base[i];
-  const std::size_t g = cut(trim, ratios.size(), 2);
+  const std::size_t g = trimmed_count(trim, ratios.size(), 2);
   const Trimmed d = trimmed_mean(sorted_logs(ratios), g, g);
   return from_t(d.mean, std::sqrt(d.var), static_cast<double>(d.kept - 1), confidence, base.size());
 }

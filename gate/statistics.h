@@ -67,10 +67,15 @@ RatioEstimate welch_log_ratio(std::span<const double> base, std::span<const doub
 // and the paired t exactly), 3 of 31 — enough for the one or few processes
 // a neighbour slowed, where 20 % cost 3–6 points of power on calm pools
 // (docs/gate.md).
+inline constexpr double kTrim = 0.1;
+// How many values the trimmed methods cut from each trimmed end of n values
+// (`ends`: 1 for a side's slowest, 2 for both ends of the pairs' ratios):
+// ⌊trim·n⌋, but never so many that fewer than two remain.
+std::size_t trimmed_count(double trim, std::size_t n, std::size_t ends);
 RatioEstimate trimmed_log_ratio(std::span<const double> base, std::span<const double> head, double confidence = 0.95,
-                                double trim = 0.1);
+                                double trim = kTrim);
 RatioEstimate paired_trimmed_log_ratio(std::span<const double> base, std::span<const double> head,
-                                       double confidence = 0.95, double trim = 0.1);
+                                       double confidence = 0.95, double trim = kTrim);
 
 // Percentile bootstrap of θ = exp(mean log head − mean log base), resampling
 // each group with replacement (Efron & Tibshirani 1993, ch. 13). For checking

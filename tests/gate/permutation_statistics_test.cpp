@@ -79,7 +79,8 @@ TEST(PermutationLogRatio, SpreadFastProcessesAreComparedByTheTrimmedMean) {
 
 // One process the machine slowed fourfold (consensus's pools have them) moves
 // a mean of 20 logs by 7 %; trimmed, it is left out, and the interval stays
-// what the other processes resolve.
+// what the other processes resolve. (Untrimmed, it widened the mean's
+// relabelled spread so far that the minimum decided: estimate 1.22.)
 TEST(PermutationLogRatio, OneFarSlowerProcessDoesNotWidenTheInterval) {
   Draws d(17);
   auto base = d.lognormal(20, 1000, 0.05);
@@ -91,7 +92,7 @@ TEST(PermutationLogRatio, OneFarSlowerProcessDoesNotWidenTheInterval) {
     SCOPED_TRACE(::testing::Message() << "paired " << paired);
     EXPECT_EQ(e.location, Location::mean);
     EXPECT_NEAR(e.estimate.ratio, 1.15, 0.04);
-    EXPECT_GT(e.estimate.lower, 1.10);  // untrimmed: the far process pulls the lower bound to ~0.97
+    EXPECT_GT(e.estimate.lower, 1.10);
     EXPECT_LT(std::log(e.estimate.upper / e.estimate.lower), 2 * std::log(clean.upper / clean.lower));
   }
 }
