@@ -92,7 +92,9 @@ TEST(Recorder, KnownCostSplitIsMeasuredWithinFivePoints) {
   const double heavy = share(r.profile, "cost_split_heavy");
   const double light = share(r.profile, "cost_split_light");
   // cpu-clock at 999 Hz: one sample per ~1 ms the target spent on a CPU,
-  // however loaded the machine is (the target runs 2 s of wall time).
+  // however loaded the machine is (the target runs until it has used 2 s of
+  // CPU time: ~2 000 samples put a 5-point miss of the 30 % share about five
+  // standard errors out).
   EXPECT_GT(r.profile.stats.samples, 400u);
   EXPECT_NEAR(double(r.profile.stats.samples), cpu_s * 999, cpu_s * 999 * 0.15) << cpu_s << " s on CPU";
   EXPECT_NEAR(heavy, 0.70, 0.05) << to_folded(r.profile);
@@ -110,9 +112,9 @@ TEST(Recorder, KnownCostSplitIsMeasuredWithinFivePoints) {
 TEST(Recorder, StacksSharingAHashKeyAreStillCountedApart) {
   PG_REQUIRE_BPF();
   ASSERT_NE(setenv("PERFGATE_STACK_HASH_MASK", "0", 1), -1);
-  // 2 s as the known-split test: ~2 000 samples put a 5-point miss of the
-  // 30 % share five standard errors out (at 1 s it was 3.5, and one run in
-  // a suite beside a compile missed by 5.07 points).
+  // 2 CPU seconds as the known-split test: ~2 000 samples put a 5-point miss
+  // of the 30 % share five standard errors out (at 1 s of wall time it was
+  // 3.5, and one run in a suite beside a compile missed by 5.07 points).
   const auto r = record({PG_TARGET_COST_SPLIT, "2"});
   unsetenv("PERFGATE_STACK_HASH_MASK");
   // Only samples whose stack differs from the first one stored under their
@@ -135,7 +137,8 @@ TEST(Recorder, FramesCarryModuleBuildIdAndDemangledNames) {
   EXPECT_EQ(it->module, "pg_target_cost_split");
   EXPECT_EQ(it->build_id.size(), 40u);
   EXPECT_EQ(it->kind, FrameKind::user);
-  // A shared library frame: the chrono clock goes through libc / libstdc++.
+  // A shared library frame: the target reads its CPU time through libc's
+  // clock_gettime.
   EXPECT_TRUE(std::any_of(r.profile.frames().begin(), r.profile.frames().end(),
                           [](const Frame& f) { return f.module.starts_with("libc.so"); }));
 }
