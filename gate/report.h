@@ -19,7 +19,7 @@ inline constexpr std::string_view kReportSchema = "perfgate.report/v1";
 enum class Verdict {
   pass,                  // upper bound < 1 + T: no regression of T or more
   improvement,           // upper bound < 1 − T
-  regression,            // θ > 1 + T and the (Holm-adjusted) lower bound > 1
+  regression,            // θ > 1 + T and the (Holm-adjusted) lower bound > 1 + margin·T
   inconclusive,          // neither: more repetitions needed; a non-blocking warning
   insufficient_samples,  // too few tail samples or repetitions to decide; not gated
   failed,                // the benchmark failed on one side; not gated

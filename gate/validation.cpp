@@ -26,6 +26,30 @@ BenchmarkResult subset(const BenchmarkResult& pool, const std::vector<std::size_
   return b;
 }
 
+// See ValidationRow::pool_estimate.
+std::optional<RatioEstimate> whole_pools(const BenchmarkResult& base_pool, const BenchmarkResult& head_pool,
+                                         const ValidationOptions& o) {
+  std::vector<std::size_t> base_idx, head_idx;
+  if (&base_pool == &head_pool) {
+    for (std::size_t i = 0; i + 1 < base_pool.repetitions.size(); i += 2) {
+      base_idx.push_back(i);
+      head_idx.push_back(i + 1);
+    }
+  } else {
+    for (std::size_t i = 0; i < base_pool.repetitions.size(); ++i) base_idx.push_back(i);
+    for (std::size_t i = 0; i < head_pool.repetitions.size(); ++i) head_idx.push_back(i);
+    if (o.paired) base_idx.resize(std::min(base_idx.size(), head_idx.size())), head_idx.resize(base_idx.size());
+  }
+  Results b, h;
+  b.benchmarks = {subset(base_pool, base_idx)};
+  h.benchmarks = {subset(head_pool, head_idx)};
+  const auto report = compare_results(b, h, {.paired = o.paired, .method = o.method, .margin_fraction = o.margin_fraction});
+  if (!report) return std::nullopt;
+  const BenchmarkVerdict& v = report->benchmarks.front();
+  if (v.verdict == Verdict::insufficient_samples || v.verdict == Verdict::failed) return std::nullopt;
+  return v.estimate;
+}
+
 }  // namespace
 
 ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkResult& head_pool,
@@ -81,6 +105,7 @@ ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkRes
     std::ranges::nth_element(ratios, ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2));
     row.median_ratio = ratios[ratios.size() / 2];
   }
+  row.pool_estimate = whole_pools(base_pool, head_pool, o);
   return row;
 }
 

@@ -15,6 +15,7 @@
 // Pure and deterministic given the seed.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,15 @@ struct ValidationRow {
   unsigned comparisons = 0;
   unsigned regressions = 0, passes = 0, improvements = 0, inconclusive = 0, insufficient = 0;
   double median_ratio = 1;
+  // The whole base pool against the whole head pool, by the row's method and
+  // mode, in one comparison (paired: rounds 0 … n − 1 of both; one pool
+  // against itself: its even against its odd rounds). The draws are subsets
+  // of the same two pools, so their verdicts are not independent: where the
+  // pools themselves sit relative to 1 + margin · T is what they mostly
+  // report. A "+5 %" pool whose interval reaches past 1.05 gives the draws
+  // that call it a regression a real case. nullopt when that comparison
+  // failed.
+  std::optional<RatioEstimate> pool_estimate;
   double regression_rate() const { return comparisons ? static_cast<double>(regressions) / comparisons : 0; }
 };
 

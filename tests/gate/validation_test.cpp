@@ -78,6 +78,31 @@ TEST(Validation, PairedModeTakesBothSidesFromTheSameRounds) {
   EXPECT_EQ(paired.regressions, paired.comparisons);
   EXPECT_LT(unpaired.regression_rate(), 0.5);
   EXPECT_NEAR(paired.median_ratio, 1.15, 0.02);
+  // The whole pools, compared once: pairs cancel the drift there too.
+  ASSERT_TRUE(paired.pool_estimate && unpaired.pool_estimate);
+  EXPECT_LT(paired.pool_estimate->lower, 1.15);
+  EXPECT_GT(paired.pool_estimate->upper, 1.15);
+  EXPECT_GT(paired.pool_estimate->lower, 1.13);
+  EXPECT_LT(paired.pool_estimate->upper - paired.pool_estimate->lower,
+            (unpaired.pool_estimate->upper - unpaired.pool_estimate->lower) / 4);
+}
+
+TEST(Validation, WholePoolsAreComparedOnceBesideTheDraws) {
+  const auto clean = pool("c", 1000, 40, 2), plus15 = pool("s15", 1150, 40, 3);
+  const ValidationRow r = validate_pair(clean, plus15, 15, {.comparisons = 50});
+  ASSERT_TRUE(r.pool_estimate);
+  // 40 against 40 at a 2 % spread: the interval is about ±1 % around the
+  // pools' own ratio and holds the true one.
+  EXPECT_LT(r.pool_estimate->lower, 1.15);
+  EXPECT_GT(r.pool_estimate->upper, 1.15);
+  EXPECT_LT(r.pool_estimate->upper / r.pool_estimate->lower, 1.03);
+  EXPECT_EQ(r.pool_estimate->n, 40u);
+  // One pool against itself: its even against its odd rounds, 20 each.
+  const ValidationRow aa = validate_pair(clean, clean, 0, {.comparisons = 50});
+  ASSERT_TRUE(aa.pool_estimate);
+  EXPECT_EQ(aa.pool_estimate->n, 20u);
+  EXPECT_LT(aa.pool_estimate->lower, 1.0);
+  EXPECT_GT(aa.pool_estimate->upper, 1.0);
 }
 
 TEST(Validation, MissedBarsAreReported) {
