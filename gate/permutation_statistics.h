@@ -30,8 +30,9 @@
 // relabels base ∪ (head − ln c). The interval inverts those tests (the c
 // that are not rejected at (1 − confidence)/2 on either side). Baseline
 // mode relabels which repetitions were head; A/B mode swaps base and head
-// within pairs. Permutations are drawn from a fixed seed: the same inputs
-// always give the same verdict.
+// within pairs. Designs of at most 4 096 relabellings (7 against 7, 12
+// pairs) use all of them, so their p-values are exact; larger ones draw
+// 2 000 from a fixed seed: the same inputs always give the same verdict.
 
 #include <span>
 #include <string_view>

@@ -359,6 +359,19 @@ TEST(Compare, AnInterimLookOfBaselineModeNeedsTheExactTestToRejectToo) {
   ASSERT_TRUE(last && paired);
   EXPECT_EQ(last->benchmarks[0].verdict, Verdict::regression);
   EXPECT_LT(paired->benchmarks[0].p_margin, 0.001);
+  // A clear regression is still called at an interim look from 7 against 7:
+  // all 3 432 relabellings are counted, and only the observed one is as
+  // extreme (1 / 3 432, below the look's one-sided 0.0005). At 5 against 5
+  // (1 / 252) it waits for more repetitions.
+  const std::vector<double> b7(base.begin(), base.begin() + 7);
+  const std::vector<double> h7 = scaled(b7, 1.4), b5(b7.begin(), b7.begin() + 5), h5(h7.begin(), h7.begin() + 5);
+  auto clear7 = compare_results(run_of({bench("x", b7)}), run_of({bench("x", h7)}), interim_look);
+  auto clear5 = compare_results(run_of({bench("x", b5)}), run_of({bench("x", h5)}), interim_look);
+  ASSERT_TRUE(clear7 && clear5);
+  EXPECT_DOUBLE_EQ(clear7->benchmarks[0].p_margin, 1.0 / 3432);
+  EXPECT_EQ(clear7->benchmarks[0].verdict, Verdict::regression);
+  EXPECT_DOUBLE_EQ(clear5->benchmarks[0].p_margin, 1.0 / 252);
+  EXPECT_EQ(clear5->benchmarks[0].verdict, Verdict::inconclusive);
 }
 
 }  // namespace

@@ -139,12 +139,47 @@ TEST(PermutationLogRatio, IntervalCoversTheTrueRatioNearTheNominalRate) {
 
 TEST(PermutationLogRatio, SeparatedSidesGetTheSmallestPValueTheRelabellingsAllow) {
   const std::vector<double> base{100, 101, 102, 103, 104, 105, 106}, head{120, 121, 122, 123, 124, 125, 126};
-  // C(14, 7) = 3 432 relabellings; of the 2 000 drawn, about 0.6 equal the
-  // observed one: p = (1 + that) / 2 001.
-  EXPECT_LT(permutation_p_slower(base, head, false), 0.002);
-  EXPECT_GT(permutation_p_slower(head, base, false), 0.99);
+  // Designs of up to 4 096 relabellings use every one of them, so these
+  // p-values are exact. C(14, 7) = 3 432, one of them the observed.
+  EXPECT_DOUBLE_EQ(permutation_p_slower(base, head, false), 1.0 / 3432);
+  EXPECT_DOUBLE_EQ(permutation_p_slower(head, base, false), 1.0);
   // Paired, 7 pairs: 2^7 = 128 sign patterns, one of them all "slower".
-  EXPECT_NEAR(permutation_p_slower(base, head, true), 1.0 / 128, 0.006);
+  EXPECT_DOUBLE_EQ(permutation_p_slower(base, head, true), 1.0 / 128);
+  // 5 against 5: C(10, 5) = 252; 5 pairs: 32; 6 against 4: C(10, 4) = 210.
+  const std::vector<double> b5(base.begin(), base.begin() + 5), h5(head.begin(), head.begin() + 5);
+  EXPECT_DOUBLE_EQ(permutation_p_slower(b5, h5, false), 1.0 / 252);
+  EXPECT_DOUBLE_EQ(permutation_p_slower(b5, h5, true), 1.0 / 32);
+  const std::vector<double> b6(base.begin(), base.begin() + 6), h4(head.begin(), head.begin() + 4);
+  EXPECT_DOUBLE_EQ(permutation_p_slower(b6, h4, false), 1.0 / 210);
+  // 12 pairs (4 096) are still enumerated; 8 against 8 (12 870) and 13
+  // pairs are drawn: 2 000 relabellings, the observed one first.
+  const std::vector<double> b12{100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111};
+  std::vector<double> h12;
+  for (double x : b12) h12.push_back(x * 1.2);
+  EXPECT_DOUBLE_EQ(permutation_p_slower(b12, h12, true), 1.0 / 4096);
+  const std::vector<double> b8(b12.begin(), b12.begin() + 8), h8(h12.begin(), h12.begin() + 8);
+  const double drawn = permutation_p_slower(b8, h8, false);
+  EXPECT_GE(drawn, 1.0 / 2001);
+  EXPECT_LT(drawn, 3.0 / 2001);
+  std::vector<double> b13 = b12, h13 = h12;
+  b13.push_back(112), h13.push_back(112 * 1.2);
+  EXPECT_GE(permutation_p_slower(b13, h13, true), 1.0 / 2001);
+}
+
+// The enumeration covers each relabelling once: with all values tied, every
+// relabelling reaches the observed statistic, so the p-value is exactly 1;
+// and between ties and separation it counts the relabellings that reach it:
+// base {1, 2, 3}, head {4, 5, 6} relabelled as 3 of 6 has C(6, 3) = 20
+// labellings, and with the minimum and the mean both ranking them the
+// observed one is the only one as extreme.
+TEST(PermutationLogRatio, EnumeratedDesignsCountEachRelabellingOnce) {
+  const std::vector<double> same{100, 100, 100, 100}, also{100, 100, 100, 100};
+  EXPECT_DOUBLE_EQ(permutation_p_slower(same, also, false), 1.0);
+  EXPECT_DOUBLE_EQ(permutation_p_slower(same, also, true), 1.0);
+  const std::vector<double> base{100, 110, 121}, head{133.1, 146.41, 161.051};
+  EXPECT_DOUBLE_EQ(permutation_p_slower(base, head, false), 1.0 / 20);
+  // The reverse labelling is the least "slower" of the 20.
+  EXPECT_DOUBLE_EQ(permutation_p_slower(head, base, false), 1.0);
 }
 
 TEST(PermutationLogRatio, SameInputsGiveTheSameVerdict) {
