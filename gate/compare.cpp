@@ -223,10 +223,11 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     // repetitions is least to be trusted: in a noisy hour the rounds' speeds
     // are bimodal, and a draw whose base came from the fast rounds and head
     // from the slow ones looks tight on both sides (validation's fifteenth
-    // run: 11 a side, p 1e-5 for a 1-in-200 draw of a +4 % pool; docs/gate.md).
-    // There the exact permutation test must reject too (the larger of the
-    // two p-values is a valid p-value). A/B pairs share their rounds, and
-    // the final look's level is read where t is accurate.
+    // run: 11 a side from a +4 % pool, Yuen's t 1.2e-4 against the margin
+    // where the exact test reads 0.0025; docs/gate.md). There the exact
+    // permutation test must reject too (the larger of two valid p-values
+    // is one). A/B pairs share their rounds, and the final look's level is
+    // read where t is accurate.
     v.final_look = options.final_repetitions == 0 || v.head_repetitions >= options.final_repetitions;
     if (report.looks > 1 && !v.final_look && !options.paired && v.method != Method::permutation)
       v.p_margin = std::max(v.p_margin, permutation_p_slower(base_stat, head_over_margin, false));

@@ -168,9 +168,8 @@ TEST(PermutationLogRatio, SeparatedSidesGetTheSmallestPValueTheRelabellingsAllow
 
 // The enumeration covers each relabelling once: with all values tied, every
 // relabelling reaches the observed statistic, so the p-value is exactly 1;
-// and between ties and separation it counts the relabellings that reach it:
-// base {1, 2, 3}, head {4, 5, 6} relabelled as 3 of 6 has C(6, 3) = 20
-// labellings, and with the minimum and the mean both ranking them the
+// with the sides apart (six steps of 10 %, the lower three base) 3 of 6 has
+// C(6, 3) = 20 labellings, and by the minimum and the mean alike the
 // observed one is the only one as extreme.
 TEST(PermutationLogRatio, EnumeratedDesignsCountEachRelabellingOnce) {
   const std::vector<double> same{100, 100, 100, 100}, also{100, 100, 100, 100};
