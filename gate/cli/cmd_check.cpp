@@ -102,6 +102,14 @@ ExitCode run_check(const CheckOptions& o) {
                "  perfgate baseline save {}\n",
                o.baseline, o.run.output);
   } else {
+    // `--only` and `--shard` measure part of the suite: compare that part
+    // with the same benchmarks of the baseline. An unrestricted run whose
+    // benchmarks differ from the baseline's is a changed suite, and
+    // compare_results says so (exit 2: store a new baseline).
+    if (!o.run.only.empty() || !o.run.shard.empty())
+      std::erase_if(base->benchmarks, [&](const gate::BenchmarkResult& b) {
+        return std::ranges::none_of(results->benchmarks, [&](const auto& r) { return r.name == b.name; });
+      });
     auto report = gate::compare_results(*base, *results, co);
     if (!report) return fail(report.error());
     gate::attach_hotspots(*report, *base, parent_dir(o.baseline), *results, out_dir);

@@ -436,6 +436,25 @@ TEST_F(Cli, BaselineSaveWarnsOnceAboutFewRepetitionsAndStillSaves) {
   EXPECT_EQ(o.err, "") << "10 repetitions are enough";
 }
 
+// `check --only` compares the benchmarks it ran with the same ones of the
+// baseline; a baseline of the whole suite is not a mismatch.
+TEST_F(Cli, CheckOnlyComparesTheSelectedBenchmarksWithTheBaseline) {
+  write("perfgate.yml", "benchmarks:\n  - {name: a, command: [/bin/true], iterations: 2}\n"
+                        "  - {name: b, command: [/bin/true], iterations: 2}\n");
+  ASSERT_EQ(perfgate({"run", "-r", "3"}).code, 0);
+  ASSERT_EQ(perfgate({"baseline", "save"}).code, 0);
+  Outcome o = perfgate({"check", "-r", "3", "--max-repetitions", "0", "--only", "b"});
+  EXPECT_TRUE(o.code == 0 || o.code == 1) << o.err;
+  const std::string json = read("perfgate-out/report.json");
+  EXPECT_NE(json.find("\"name\": \"b\""), std::string::npos) << json;
+  EXPECT_EQ(json.find("\"name\": \"a\""), std::string::npos) << json;
+  // Without --only, a suite that lost a benchmark is still a mismatch.
+  write("perfgate.yml", "benchmarks:\n  - {name: a, command: [/bin/true], iterations: 2}\n");
+  o = perfgate({"check", "-r", "3", "--max-repetitions", "0"});
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("only in base: [b]"), std::string::npos) << o.err;
+}
+
 TEST_F(Cli, CheckAddsAtMostThreeTimesTheBaselinesRepetitions) {
   // Sleeps of 10-90 ms by PID: too noisy for 2 vs 3 repetitions to decide.
   write("perfgate.yml", "benchmarks:\n  - name: t\n    command: \"sleep 0.0$(( $$ % 9 + 1 ))\"\n    iterations: 1\n");
