@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <span>
 
 #include "workloads/harness/rng.h"
 
@@ -17,7 +18,7 @@ std::vector<std::size_t> draw(std::size_t n, std::size_t k, workloads::harness::
   return idx;
 }
 
-BenchmarkResult subset(const BenchmarkResult& pool, const std::vector<std::size_t>& idx) {
+BenchmarkResult subset(const BenchmarkResult& pool, std::span<const std::size_t> idx) {
   BenchmarkResult b = pool;
   b.name = "validation";
   b.repetitions.clear();
@@ -26,24 +27,38 @@ BenchmarkResult subset(const BenchmarkResult& pool, const std::vector<std::size_
   return b;
 }
 
+// The gate's verdict on the chosen repetitions of each pool.
+std::expected<GateReport, Error> compare_subsets(const BenchmarkResult& base_pool, std::span<const std::size_t> base_idx,
+                                                 const BenchmarkResult& head_pool, std::span<const std::size_t> head_idx,
+                                                 const CompareOptions& options) {
+  Results b, h;
+  b.benchmarks = {subset(base_pool, base_idx)};
+  h.benchmarks = {subset(head_pool, head_idx)};
+  return compare_results(b, h, options);
+}
+
 // See ValidationRow::pool_estimate.
 std::optional<RatioEstimate> whole_pools(const BenchmarkResult& base_pool, const BenchmarkResult& head_pool,
                                          const ValidationOptions& o) {
   std::vector<std::size_t> base_idx, head_idx;
-  if (&base_pool == &head_pool) {
+  if (&base_pool == &head_pool) {  // even against odd rounds
     for (std::size_t i = 0; i + 1 < base_pool.repetitions.size(); i += 2) {
       base_idx.push_back(i);
       head_idx.push_back(i + 1);
     }
   } else {
-    for (std::size_t i = 0; i < base_pool.repetitions.size(); ++i) base_idx.push_back(i);
-    for (std::size_t i = 0; i < head_pool.repetitions.size(); ++i) head_idx.push_back(i);
-    if (o.paired) base_idx.resize(std::min(base_idx.size(), head_idx.size())), head_idx.resize(base_idx.size());
+    base_idx.resize(base_pool.repetitions.size());
+    head_idx.resize(head_pool.repetitions.size());
+    std::iota(base_idx.begin(), base_idx.end(), 0);
+    std::iota(head_idx.begin(), head_idx.end(), 0);
+    if (o.paired) {  // rounds 0 … n − 1 of both
+      const std::size_t n = std::min(base_idx.size(), head_idx.size());
+      base_idx.resize(n);
+      head_idx.resize(n);
+    }
   }
-  Results b, h;
-  b.benchmarks = {subset(base_pool, base_idx)};
-  h.benchmarks = {subset(head_pool, head_idx)};
-  const auto report = compare_results(b, h, {.paired = o.paired, .method = o.method, .margin_fraction = o.margin_fraction});
+  const auto report = compare_subsets(base_pool, base_idx, head_pool, head_idx,
+                                      {.paired = o.paired, .method = o.method, .margin_fraction = o.margin_fraction});
   if (!report) return std::nullopt;
   const BenchmarkVerdict& v = report->benchmarks.front();
   if (v.verdict == Verdict::insufficient_samples || v.verdict == Verdict::failed) return std::nullopt;
@@ -80,13 +95,11 @@ ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkRes
     }
     std::expected<GateReport, Error> report = std::unexpected(Error::bad_input("no comparison"));
     for (std::size_t k = k0;; k = std::min(kmax, k + 2)) {
-      Results b, h;
-      b.benchmarks = {subset(base_pool, {base_idx.begin(), base_idx.begin() + static_cast<std::ptrdiff_t>(k)})};
-      h.benchmarks = {subset(head_pool, {head_idx.begin(), head_idx.begin() + static_cast<std::ptrdiff_t>(k)})};
-      report = compare_results(b, h, {.paired = o.paired, .method = o.method,
-                                       .looks = adaptive_looks(static_cast<unsigned>(k0), static_cast<unsigned>(kmax)),
-                                       .final_repetitions = kmax,
-                                       .margin_fraction = o.margin_fraction});
+      report = compare_subsets(base_pool, std::span(base_idx).first(k), head_pool, std::span(head_idx).first(k),
+                               {.paired = o.paired, .method = o.method,
+                                .looks = adaptive_looks(static_cast<unsigned>(k0), static_cast<unsigned>(kmax)),
+                                .final_repetitions = kmax,
+                                .margin_fraction = o.margin_fraction});
       if (!report || k == kmax || report->benchmarks.front().verdict != Verdict::inconclusive) break;
     }
     if (!report) continue;
