@@ -9,6 +9,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <string>
 
@@ -95,6 +97,33 @@ void BM_CompareOnly(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(compare_results(base, head, CompareOptions{.method = method}));
 }
 BENCHMARK(BM_CompareOnly)->Arg(0)->Arg(1)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond);
+
+// The decision at the first look of an adaptive `check` (7 repetitions a
+// side, the cap 31: 14 looks), by each method, against the same comparison
+// with no adaptive looks. At an interim look baseline mode's trimmed, t and
+// rank also need the exact permutation test (C(14, 7) = 3 432 relabellings,
+// every one counted); the permutation method counts them for its p-values
+// and its interval. Args: Method, adaptive (0/1).
+void BM_CompareFirstLook(benchmark::State& state) {
+  auto first7 = [](Results r) {
+    for (auto& b : r.benchmarks) b.repetitions.resize(7);
+    return r;
+  };
+  const auto base = first7(*results_from_json(files().first, "base"));
+  const auto head = first7(*results_from_json(files().second, "head"));
+  const auto method = static_cast<Method>(state.range(0));
+  const bool adaptive = state.range(1) != 0;
+  CompareOptions options{.method = method};
+  if (adaptive) {
+    options.looks = adaptive_looks(5, 31);
+    options.final_repetitions = 31;
+  }
+  state.SetLabel(fmt::format("{}, {}", to_string(method), adaptive ? "interim look" : "one look"));
+  for (auto _ : state) benchmark::DoNotOptimize(compare_results(base, head, options));
+}
+BENCHMARK(BM_CompareFirstLook)
+    ->ArgsProduct({{0, 1, 2, 3}, {0, 1}})
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace perfgate::gate
