@@ -226,7 +226,8 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     // run: 11 a side from a +4 % pool, Yuen's t 1.2e-4 against the margin
     // where the exact test reads 0.0025; docs/gate.md). There the exact
     // permutation test must reject too (the larger of two valid p-values
-    // is one). A/B pairs share their rounds, and the final look's level is
+    // is one). A/B pairs share their rounds (and n pairs' 2^n sign patterns
+    // cannot reach 0.001 before 10 pairs), and the final look's level is
     // read where t is accurate.
     v.final_look = options.final_repetitions == 0 || v.head_repetitions >= options.final_repetitions;
     if (report.looks > 1 && !v.final_look && !options.paired && v.method != Method::permutation)
