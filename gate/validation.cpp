@@ -78,6 +78,7 @@ ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkRes
     return row;
   workloads::harness::Rng rng(o.seed);
   std::vector<double> ratios;
+  double repetitions = 0;
   for (unsigned c = 0; c < o.comparisons; ++c) {
     // Every repetition this comparison may use is drawn up front; the first
     // k of each side are compared, then k + 2, ... while inconclusive.
@@ -94,7 +95,8 @@ ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkRes
       head_idx = draw(head_pool.repetitions.size(), kmax, rng);
     }
     std::expected<GateReport, Error> report = std::unexpected(Error::bad_input("no comparison"));
-    for (std::size_t k = k0;; k = std::min(kmax, k + 2)) {
+    std::size_t k = k0;
+    for (;; k = std::min(kmax, k + 2)) {
       report = compare_subsets(base_pool, std::span(base_idx).first(k), head_pool, std::span(head_idx).first(k),
                                {.paired = o.paired, .method = o.method,
                                 .looks = adaptive_looks(static_cast<unsigned>(k0), static_cast<unsigned>(kmax)),
@@ -105,6 +107,7 @@ ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkRes
     if (!report) continue;
     const BenchmarkVerdict& v = report->benchmarks.front();
     ++row.comparisons;
+    repetitions += static_cast<double>(k);
     switch (v.verdict) {
       case Verdict::regression: ++row.regressions; break;
       case Verdict::pass: ++row.passes; break;
@@ -114,6 +117,7 @@ ValidationRow validate_pair(const BenchmarkResult& base_pool, const BenchmarkRes
     }
     if (v.verdict != Verdict::insufficient_samples && v.verdict != Verdict::failed) ratios.push_back(v.estimate.ratio);
   }
+  if (row.comparisons > 0) row.mean_repetitions = repetitions / row.comparisons;
   if (!ratios.empty()) {
     std::ranges::nth_element(ratios, ratios.begin() + static_cast<std::ptrdiff_t>(ratios.size() / 2));
     row.median_ratio = ratios[ratios.size() / 2];

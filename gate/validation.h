@@ -43,6 +43,10 @@ struct ValidationRow {
   unsigned comparisons = 0;
   unsigned regressions = 0, passes = 0, improvements = 0, inconclusive = 0, insufficient = 0;
   double median_ratio = 1;
+  // Repetitions per side at the look that decided, averaged over the
+  // comparisons (the cap for those still inconclusive): what the row's
+  // verdicts cost in runs, as a CI job would pay it.
+  double mean_repetitions = 0;
   // The whole base pool against the whole head pool, by the row's method and
   // mode, in one comparison (paired: rounds 0 … n − 1 of both; one pool
   // against itself: its even against its odd rounds). The draws are subsets

@@ -63,8 +63,9 @@ ExitCode run_validate(const ValidateOptions& o) {
                  : std::string(),
              o.validation.paired ? "paired (A/B)" : "baseline",
              o.validation.method ? gate::to_string(*o.validation.method) : "each pool's regression.method");
-  fmt::print("{:<14} {:>9} {:>6} {:>11} {:>6} {:>9} {:>13} {:>12} {:>22}  {}\n", "workload", "injected", "n",
-             "regression", "pass", "improved", "inconclusive", "median ratio", "whole pools [95% CI]", "bar");
+  fmt::print("{:<14} {:>9} {:>6} {:>11} {:>6} {:>9} {:>13} {:>9} {:>12} {:>22}  {}\n", "workload", "injected", "n",
+             "regression", "pass", "improved", "inconclusive", "mean reps", "median ratio", "whole pools [95% CI]",
+             "bar");
   bool all_ok = true;
   for (const auto& [name, g] : groups) {
     if (g.clean == nullptr) {
@@ -84,9 +85,9 @@ ExitCode run_validate(const ValidateOptions& o) {
       const std::string whole = r.pool_estimate ? fmt::format("{:.3f} [{:.3f}, {:.3f}]", r.pool_estimate->ratio,
                                                                r.pool_estimate->lower, r.pool_estimate->upper)
                                                  : std::string("n/a");
-      fmt::print("{:<14} {:>8.0f}% {:>6} {:>10.1f}% {:>6} {:>9} {:>13} {:>12.3f} {:>22}  {} {}\n", name,
+      fmt::print("{:<14} {:>8.0f}% {:>6} {:>10.1f}% {:>6} {:>9} {:>13} {:>9.1f} {:>12.3f} {:>22}  {} {}\n", name,
                  r.injected_percent, r.comparisons, 100 * r.regression_rate(), r.passes, r.improvements,
-                 r.inconclusive, r.median_ratio, whole, ok ? "ok" : "MISSED", bar);
+                 r.inconclusive, r.mean_repetitions, r.median_ratio, whole, ok ? "ok" : "MISSED", bar);
     }
     // How much the machine's speed moved while each pool was measured
     // (gate/machine_noise.h): the cause when rows stay inconclusive.

@@ -118,11 +118,27 @@ TEST(Validation, TooSmallPoolsGiveNoComparisons) {
   EXPECT_FALSE(meets_quality_bars(validate_pair(small, small, 0, {.repetitions_per_side = 5})));
 }
 
-}  // namespace
-}  // namespace perfgate::gate
 
-namespace perfgate::gate {
-namespace {
+// An adaptive run's cost in repetitions: clear A/A comparisons pass at the
+// first look (5 a side); a clear regression waits for the second (7), since
+// an interim look of baseline mode needs the exact permutation test, which
+// cannot go below 1/252 at 5 against 5.
+TEST(Validation, MeanRepetitionsCountTheLookThatDecided) {
+  const auto clean = pool("x/slowdown_percent=0", 1000, 40, 11, 0.01);
+  const auto slowed = pool("x/slowdown_percent=50", 1500, 40, 12, 0.01);
+  const ValidationOptions adaptive{.comparisons = 50, .max_repetitions_per_side = 15};
+  const ValidationRow aa = validate_pair(clean, clean, 0, adaptive);
+  const ValidationRow caught = validate_pair(clean, slowed, 50, adaptive);
+  EXPECT_EQ(aa.passes, 50u);
+  EXPECT_DOUBLE_EQ(aa.mean_repetitions, 5);
+  EXPECT_EQ(caught.regressions, 50u);
+  EXPECT_DOUBLE_EQ(caught.mean_repetitions, 7);
+  EXPECT_DOUBLE_EQ(validate_pair(clean, slowed, 50, {.comparisons = 50, .max_repetitions_per_side = 15, .paired = true})
+                       .mean_repetitions,
+                   5)
+      << "A/B interim looks read t alone, so a clear regression stops at the first";
+}
+
 
 TEST(Validation, AdaptiveRepetitionsDecideWhatFiveCannot) {
   // 8 % spread: +20 % is often inconclusive with 5 repetitions per side; with
@@ -136,6 +152,12 @@ TEST(Validation, AdaptiveRepetitionsDecideWhatFiveCannot) {
   EXPECT_GT(fixed.inconclusive, 30u);
   EXPECT_LT(adaptive.inconclusive, fixed.inconclusive / 2);
   EXPECT_GT(adaptive.regressions, fixed.regressions);
+  // What that costs: every fixed comparison stops at 5; an adaptive one at
+  // 5, 7, … 15, the inconclusive ones at the cap.
+  EXPECT_DOUBLE_EQ(fixed.mean_repetitions, 5);
+  EXPECT_GE(adaptive.mean_repetitions,
+            (15.0 * adaptive.inconclusive + 5.0 * (300 - adaptive.inconclusive)) / 300);
+  EXPECT_LT(adaptive.mean_repetitions, 15);
   // A pool too small for the largest size gives no comparisons.
   EXPECT_EQ(validate_pair(clean, clean, 0, {.comparisons = 10, .max_repetitions_per_side = 25}).comparisons, 0u);
 }
