@@ -118,7 +118,6 @@ TEST(Validation, TooSmallPoolsGiveNoComparisons) {
   EXPECT_FALSE(meets_quality_bars(validate_pair(small, small, 0, {.repetitions_per_side = 5})));
 }
 
-
 // An adaptive run's cost in repetitions: clear A/A comparisons pass at the
 // first look (5 a side); a clear regression waits for the second (7), since
 // an interim look of baseline mode needs the exact permutation test, which
@@ -133,12 +132,10 @@ TEST(Validation, MeanRepetitionsCountTheLookThatDecided) {
   EXPECT_DOUBLE_EQ(aa.mean_repetitions, 5);
   EXPECT_EQ(caught.regressions, 50u);
   EXPECT_DOUBLE_EQ(caught.mean_repetitions, 7);
-  EXPECT_DOUBLE_EQ(validate_pair(clean, slowed, 50, {.comparisons = 50, .max_repetitions_per_side = 15, .paired = true})
-                       .mean_repetitions,
-                   5)
-      << "A/B interim looks read t alone, so a clear regression stops at the first";
+  const ValidationRow paired =
+      validate_pair(clean, slowed, 50, {.comparisons = 50, .max_repetitions_per_side = 15, .paired = true});
+  EXPECT_DOUBLE_EQ(paired.mean_repetitions, 5) << "A/B interim looks read t alone: a clear regression stops at once";
 }
-
 
 TEST(Validation, AdaptiveRepetitionsDecideWhatFiveCannot) {
   // 8 % spread: +20 % is often inconclusive with 5 repetitions per side; with
