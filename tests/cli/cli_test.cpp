@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <numbers>
 #include <optional>
 #include <nlohmann/json.hpp>
 
@@ -15,6 +17,7 @@
 #include "gate/profile_json.h"
 #include "gate/results_json.h"
 #include "gate/summary.h"
+#include "workloads/harness/rng.h"
 #include "tests/cli/perfgate_cli_fixture.h"
 
 namespace perfgate {
@@ -674,6 +677,74 @@ TEST_F(Cli, ValidateGatePrintsEachPoolsInterruptedOperations) {
   // above the p99, too few to gate (n/a), as they were for every draw.
   EXPECT_NE(o.out.find("whole pools [95% CI]"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("1.000                    n/a  MISSED caught >= 95 %"), std::string::npos) << o.out;
+}
+
+// scripts/validate-gate's exit status is the gate as it runs: the adaptive
+// rows (REPS >= 31), not the fixed 5 repetitions a side, which miss the
+// detection bars by design (until 2026-12-07 they failed every nightly
+// calibration). The script's measuring step is replaced by a pool built
+// here (a wrapper answers `run` by copying it); everything else is the real
+// perfgate. Per-repetition p99s spread by 5 %: five a side often cannot
+// tell +15 % from +5 %, 31 can.
+TEST_F(Cli, ValidateGateScriptFailsOnlyWhenTheGateAsItRunsMissesABar) {
+  using Variants = std::vector<std::pair<std::string, double>>;  // name, scale of p99
+  auto write_pool = [&](const std::string& file, const Variants& variants) {
+    gate::Results r;
+    r.run.started_at = "2026-12-07T01:00:00Z";
+    workloads::harness::Rng rng(42);
+    for (const auto& [name, scale] : variants) {
+      gate::BenchmarkResult b;
+      b.name = name;
+      b.source.kind = "workload";
+      b.source.workload = "lru";
+      for (int i = 0; i < 31; ++i) {  // REPS >= 31 gives the adaptive rows
+        const double z =
+            std::sqrt(-2 * std::log(1 - rng.uniform())) * std::cos(2 * std::numbers::pi * rng.uniform());
+        gate::Repetition rep;
+        rep.index = static_cast<std::uint64_t>(i);
+        // 10 000 operations: the 100 in the tail that gating needs.
+        rep.samples.assign(10'000, std::round(1000 * scale * std::exp(0.05 * z)));
+        rep.stats = gate::summarize(rep.samples, 0.01);
+        b.repetitions.push_back(std::move(rep));
+      }
+      b.stats = b.repetitions[0].stats;
+      r.benchmarks.push_back(std::move(b));
+    }
+    write(file, gate::results_to_json(r));
+  };
+  const Variants clean = {{"w/slowdown_percent=0", 1}, {"w/twin/slowdown_percent=0", 1}};
+  Variants variants = clean;
+  variants.insert(variants.end(),
+                  {{"w/slowdown_percent=5", 1.05}, {"w/slowdown_percent=15", 1.15}, {"w/slowdown_percent=30", 1.3}});
+  write_pool("pool.json", variants);
+  variants = clean;
+  variants.push_back({"w/slowdown_percent=15", 1.0});  // a "+15 %" that did nothing: the adaptive rows must miss it
+  write_pool("weak-pool.json", variants);
+  auto script = [&](const std::string& pool, int reps) {
+    write("fake-perfgate", fmt::format("#!/bin/sh\n"
+                                       "if [ \"$1\" = run ]; then\n"
+                                       "  while [ $# -gt 0 ]; do [ \"$1\" = -o ] && exec cp '{}' \"$2\"; shift; done\n"
+                                       "  exit 2\nfi\nexec '{}' \"$@\"\n",
+                                       (dir_ / pool).string(), exe_));
+    fs::permissions(dir_ / "fake-perfgate", fs::perms::owner_all);
+    // The script runs from the repository's root: absolute paths.
+    return shell(fmt::format("PERFGATE='{}' OUT='{}' REPS={} COMPARISONS=20 exec '{}'",
+                             (dir_ / "fake-perfgate").string(), (dir_ / "out").string(), reps,
+                             PERFGATE_SOURCE_DIR "/scripts/validate-gate"));
+  };
+  Outcome o = script("pool.json", 31);
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  // The fixed rows missed (that is what they are for), the adaptive ones did not.
+  EXPECT_NE(read("out/baseline-mode.txt").find("MISSED caught >= 95 %"), std::string::npos)
+      << read("out/baseline-mode.txt");
+  EXPECT_EQ(read("out/baseline-adaptive.txt").find("MISSED"), std::string::npos) << read("out/baseline-adaptive.txt");
+  EXPECT_EQ(read("out/paired-adaptive.txt").find("MISSED"), std::string::npos) << read("out/paired-adaptive.txt");
+  o = script("weak-pool.json", 31);
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(read("out/baseline-adaptive.txt").find("MISSED caught >= 95 %"), std::string::npos);
+  o = script("pool.json", 10);  // no adaptive rows: the fixed ones decide, and it says so
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.err.find("REPS=10 < 31, so no adaptive rows"), std::string::npos) << o.err;
 }
 
 TEST_F(Cli, AbRejectsMixingADirectoryAndACommand) {

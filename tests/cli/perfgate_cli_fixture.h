@@ -38,6 +38,10 @@ class PerfgateCliTest : public ::testing::Test {
   Outcome perfgate(std::vector<std::string> args, std::string env = "") {
     std::string cmd = env + " exec " + exe_;
     for (const auto& a : args) cmd += " '" + a + "'";
+    return shell(cmd);
+  }
+  // Runs a /bin/sh command line in the test's directory.
+  Outcome shell(const std::string& cmd) {
     auto r = gate::run_process({.argv = {"/bin/sh", "-c", cmd},
                                 .timeout_s = 240,
                                 .stdout_path = dir_ / ".stdout",
