@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <numbers>
 #include <optional>
 #include <nlohmann/json.hpp>
 
@@ -698,8 +697,7 @@ TEST_F(Cli, ValidateGateScriptFailsOnlyWhenTheGateAsItRunsMissesABar) {
       b.source.kind = "workload";
       b.source.workload = "lru";
       for (int i = 0; i < 31; ++i) {  // REPS >= 31 gives the adaptive rows
-        const double z =
-            std::sqrt(-2 * std::log(1 - rng.uniform())) * std::cos(2 * std::numbers::pi * rng.uniform());
+        const double z = rng.normal();
         gate::Repetition rep;
         rep.index = static_cast<std::uint64_t>(i);
         // 10 000 operations: the 100 in the tail that gating needs.

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <numbers>
 #include <vector>
 
 #include "gate/statistics.h"
@@ -15,9 +14,7 @@ namespace {
 class Draws {
  public:
   explicit Draws(std::uint64_t seed) : rng_(seed) {}
-  double normal() {
-    return std::sqrt(-2 * std::log(1 - rng_.uniform())) * std::cos(2 * std::numbers::pi * rng_.uniform());
-  }
+  double normal() { return rng_.normal(); }
   // Per-repetition p99s whose log spreads normally (lru, compression: the
   // fast processes themselves spread).
   std::vector<double> lognormal(std::size_t n, double median, double sigma) {

@@ -4,18 +4,11 @@
 
 #include <cmath>
 #include <algorithm>
-#include <numbers>
 
 #include "workloads/harness/rng.h"
 
 namespace perfgate::gate {
 namespace {
-
-// Box–Muller on the project's deterministic generator.
-double normal(workloads::harness::Rng& rng) {
-  const double u1 = 1 - rng.uniform(), u2 = rng.uniform();
-  return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
-}
 
 TEST(IncompleteBeta, MatchesClosedForms) {
   EXPECT_NEAR(regularized_incomplete_beta(2, 3, 0.5), 0.6875, 1e-12);  // 11/16
@@ -65,9 +58,9 @@ TEST(PairedLogRatio, IntervalCoversTheTrueRatioAtTheNominalRate) {
   for (int e = 0; e < kExperiments; ++e) {
     std::vector<double> base, head;
     for (int i = 0; i < 5; ++i) {
-      const double machine = 0.05 * normal(rng);  // shared by the pair: what pairing cancels
-      base.push_back(std::exp(std::log(1000) + machine + 0.03 * normal(rng)));
-      head.push_back(std::exp(std::log(1000 * kTrue) + machine + 0.03 * normal(rng)));
+      const double machine = 0.05 * rng.normal();  // shared by the pair: what pairing cancels
+      base.push_back(std::exp(std::log(1000) + machine + 0.03 * rng.normal()));
+      head.push_back(std::exp(std::log(1000 * kTrue) + machine + 0.03 * rng.normal()));
     }
     const RatioEstimate r = paired_log_ratio(base, head, 0.95);
     covered += r.lower <= kTrue && kTrue <= r.upper;
@@ -82,8 +75,8 @@ TEST(WelchLogRatio, IntervalCoversTheTrueRatioWithUnequalSpreads) {
   constexpr int kExperiments = 2000;
   for (int e = 0; e < kExperiments; ++e) {
     std::vector<double> base, head;
-    for (int i = 0; i < 6; ++i) base.push_back(std::exp(5 + 0.02 * normal(rng)));
-    for (int i = 0; i < 8; ++i) head.push_back(std::exp(5 + std::log(0.9) + 0.08 * normal(rng)));
+    for (int i = 0; i < 6; ++i) base.push_back(std::exp(5 + 0.02 * rng.normal()));
+    for (int i = 0; i < 8; ++i) head.push_back(std::exp(5 + std::log(0.9) + 0.08 * rng.normal()));
     const RatioEstimate r = welch_log_ratio(base, head, 0.95);
     covered += r.lower <= 0.9 && 0.9 <= r.upper;
   }
@@ -140,7 +133,7 @@ TEST(TrimmedLogRatio, CoversTheShiftWhenSomeProcessesRunSlow) {
   double width = 0, t_width = 0;
   auto repetition = [&](double shift) {
     const double slow = rng.uniform() < 0.2 ? std::log(1.2 + 0.6 * rng.uniform()) : 0.0;
-    return std::exp(std::log(1000) + shift + 0.05 * normal(rng) + slow);
+    return std::exp(std::log(1000) + shift + 0.05 * rng.normal() + slow);
   };
   for (int e = 0; e < kExperiments; ++e) {
     std::vector<double> base, head;
@@ -172,9 +165,9 @@ TEST(PairedTrimmedLogRatio, CoversTheShiftWithAndWithoutSlowProcesses) {
       std::vector<double> base, head;
       auto slow = [&] { return rng.uniform() < slow_share ? std::log(1.2 + 0.6 * rng.uniform()) : 0.0; };
       for (int i = 0; i < 15; ++i) {
-        const double machine = 0.05 * normal(rng);
-        base.push_back(std::exp(std::log(1000) + machine + 0.03 * normal(rng) + slow()));
-        head.push_back(std::exp(std::log(1000 * kTrue) + machine + 0.03 * normal(rng) + slow()));
+        const double machine = 0.05 * rng.normal();
+        base.push_back(std::exp(std::log(1000) + machine + 0.03 * rng.normal() + slow()));
+        head.push_back(std::exp(std::log(1000 * kTrue) + machine + 0.03 * rng.normal() + slow()));
       }
       const RatioEstimate r = paired_trimmed_log_ratio(base, head, 0.95, 0.2);
       covered += r.lower <= kTrue && kTrue <= r.upper;
@@ -192,8 +185,8 @@ TEST(BootstrapLogRatio, AgreesWithTheTIntervalOnLargeSamples) {
   workloads::harness::Rng rng(3);
   std::vector<double> base, head;
   for (int i = 0; i < 200; ++i) {
-    base.push_back(std::exp(3 + 0.1 * normal(rng)));
-    head.push_back(std::exp(3.1 + 0.1 * normal(rng)));
+    base.push_back(std::exp(3 + 0.1 * rng.normal()));
+    head.push_back(std::exp(3.1 + 0.1 * rng.normal()));
   }
   const RatioEstimate t = welch_log_ratio(base, head);
   const RatioEstimate b = bootstrap_log_ratio(base, head, 0.95, 4000, 11);

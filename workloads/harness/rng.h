@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <numbers>
 
 namespace perfgate::workloads::harness {
 
@@ -29,6 +30,11 @@ class Rng {
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   // Exponential with the given mean (inverse transform).
   double exponential(double mean) { return -mean * std::log1p(-uniform()); }
+  // Standard normal (Box–Muller, one of the pair).
+  double normal() {
+    const double u1 = 1 - uniform(), u2 = uniform();
+    return std::sqrt(-2 * std::log(u1)) * std::cos(2 * std::numbers::pi * u2);
+  }
 
  private:
   std::uint64_t state_;
