@@ -34,6 +34,18 @@ RunnerOptions options() {
   return o;
 }
 
+// The tests share options().work_dir; it goes when the test process ends
+// (ctest runs each test as a process of its own, one directory each).
+class RemoveWorkDir : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(options().work_dir, ec);
+  }
+};
+[[maybe_unused]] const ::testing::Environment* const kRemoveWorkDir =
+    ::testing::AddGlobalTestEnvironment(new RemoveWorkDir);
+
 TEST(Runner, MeasuresCommandsAndKeepsGoingPastACrash) {
   SuiteConfig suite;
   suite.name = "t";
