@@ -25,11 +25,25 @@ struct Shares {
   std::uint64_t symbol_size = 0;  // largest seen for the function (0 unknown)
 };
 
+// The candidate a frame counts for: its function, except that addresses no
+// symbol covers ("libsodium.so.23+0xf0bd", a stripped library's internal
+// functions) count together as their module's code without symbols. Ranked
+// one address at a time, a library that takes most of the time shows as
+// many entries of 1-2 % each, and a small function of the code around it
+// came first.
+FunctionKey candidate_of(const std::string& function, const std::string& module) {
+  if (function.size() > module.size() + 3 && function.starts_with(module) &&
+      std::string_view(function).substr(module.size(), 3) == "+0x")
+    return {fmt::format("[{}: code without symbols]", module), module};
+  return {function, module};
+}
+
 // Self and total share of every user-space function (see the header).
 std::map<FunctionKey, Shares> function_shares(const profiler::Profile& profile) {
   // Self as the profile defines it for user functions (kernel time charged
   // to the user frame below), which call counting uses too.
-  auto self = profile.self_by_user_function();
+  std::map<FunctionKey, std::uint64_t> self;
+  for (const auto& [key, weight] : profile.self_by_user_function()) self[candidate_of(key.first, key.second)] += weight;
   std::map<FunctionKey, std::uint64_t> total, size;
   const auto& frames = profile.frames();
   std::set<FunctionKey> on_stack;
@@ -38,7 +52,7 @@ std::map<FunctionKey, Shares> function_shares(const profiler::Profile& profile) 
     for (std::uint32_t id : stack.frames) {
       const profiler::Frame& f = frames[id];
       if (f.kind == profiler::FrameKind::kernel) continue;
-      FunctionKey key{f.function, f.module};
+      FunctionKey key = candidate_of(f.function, f.module);
       std::uint64_t& s = size[key];
       s = std::max(s, f.symbol_size);
       if (on_stack.insert(key).second) total[key] += stack.count;
@@ -315,6 +329,55 @@ bool within_sampling_noise(const DifferentialHotspot& d, std::uint64_t base_samp
   return !(share_growth_z(d, base_samples, head_samples) > kSharesNoiseZ);
 }
 
+namespace {
+
+// What the report says beside a profile's ROI table: coarse shares, and how
+// calls % entered the score.
+std::vector<std::string> roi_notes(const profiler::Profile& profile, const std::vector<Hotspot>& top) {
+  std::vector<std::string> notes;
+  if (profile.mode() != profiler::Mode::cpu) return notes;
+  if (profile.total() < kFewSamples)
+    notes.push_back(fmt::format("the profile holds only {} samples, so its shares are coarse: raise --hz or "
+                                "profiling.duration",
+                                profile.total()));
+  const bool calls_known = !top.empty() && top.front().calls_percent.has_value();
+  if (calls_known)
+    notes.push_back("calls % is each function's share of the calls counted for all of them (uprobes, in "
+                    "counting runs of their own): score = 0.4·self % + 0.4·total % + 0.2·calls %");
+  else if (profile.calls_partial)
+    notes.push_back("calls were counted over the start of the run only (a counting run stopped at its "
+                    "call budget), so calls % is left out: score = 0.5·self % + 0.5·total %");
+  else if (!profile.calls.empty())
+    notes.push_back("calls were not counted for every hotspot (no symbol, it starts with an AVX instruction "
+                    "a uprobe would corrupt, or it is a shared library's function that ran in a child process, "
+                    "where a library's calls are not counted — a `command` with shell syntax runs under "
+                    "/bin/sh -c; a plain one or a list runs directly): score = 0.5·self % + 0.5·total %");
+  else
+    notes.push_back("call counts are unknown in a sampling profile (--count-calls counts them): "
+                    "score = 0.5·self % + 0.5·total %");
+  return notes;
+}
+
+std::string joined(const std::vector<std::string>& notes) {
+  std::string out;
+  for (const auto& n : notes) out += (out.empty() ? "" : "; ") + n;
+  return out;
+}
+
+}  // namespace
+
+BenchmarkHotspots roi_hotspots(const BenchmarkResult& b, const std::filesystem::path& dir) {
+  BenchmarkHotspots out{.benchmark = b.name};
+  auto profile = load_profile(b.profile, dir);
+  if (!profile) {
+    out.note = profile.error();
+    return out;
+  }
+  out.top = rank_hotspots(*profile, b.hotspots);
+  out.note = joined(roi_notes(*profile, out.top));
+  return out;
+}
+
 void attach_hotspots(GateReport& report, const Results& base, const std::filesystem::path& base_dir,
                      const Results& head, const std::filesystem::path& head_dir) {
   std::map<std::string, const BenchmarkResult*> base_by_name;
@@ -330,26 +393,7 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
       continue;
     }
     out.top = rank_hotspots(*head_profile, hb.hotspots);
-    std::vector<std::string> notes;
-    if (head_profile->total() < kFewSamples && head_profile->mode() == profiler::Mode::cpu)
-      notes.push_back(fmt::format("the profile holds only {} samples, so its shares are coarse: raise --hz or "
-                                  "profiling.duration",
-                                  head_profile->total()));
-    const bool calls_known = !out.top.empty() && out.top.front().calls_percent.has_value();
-    if (head_profile->mode() == profiler::Mode::cpu && calls_known)
-      notes.push_back("calls % is each function's share of the calls counted for all of them (uprobes, in "
-                      "counting runs of their own): score = 0.4·self % + 0.4·total % + 0.2·calls %");
-    else if (head_profile->mode() == profiler::Mode::cpu && head_profile->calls_partial)
-      notes.push_back("calls were counted over the start of the run only (a counting run stopped at its "
-                      "call budget), so calls % is left out: score = 0.5·self % + 0.5·total %");
-    else if (head_profile->mode() == profiler::Mode::cpu && !head_profile->calls.empty())
-      notes.push_back("calls were not counted for every hotspot (no symbol, it starts with an AVX instruction "
-                      "a uprobe would corrupt, or it is a shared library's function that ran in a child process, "
-                      "where a library's calls are not counted — a `command` with shell syntax runs under "
-                      "/bin/sh -c; a plain one or a list runs directly): score = 0.5·self % + 0.5·total %");
-    else if (head_profile->mode() == profiler::Mode::cpu)
-      notes.push_back("call counts are unknown in a sampling profile (--count-calls counts them): "
-                      "score = 0.5·self % + 0.5·total %");
+    std::vector<std::string> notes = roi_notes(*head_profile, out.top);
     if (verdicts.contains(hb.name) && verdicts[hb.name] == Verdict::regression) {
       const auto it = base_by_name.find(hb.name);
       auto base_profile = it == base_by_name.end() ? std::expected<profiler::Profile, std::string>(
@@ -411,7 +455,7 @@ void attach_hotspots(GateReport& report, const Results& base, const std::filesys
       } else
         notes.push_back("no differential hotspots: base " + base_profile.error());
     }
-    for (const auto& n : notes) out.note += (out.note.empty() ? "" : "; ") + n;
+    out.note = joined(notes);
     report.hotspots.push_back(std::move(out));
   }
 }

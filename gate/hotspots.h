@@ -5,7 +5,9 @@
 // attach_hotspots, which reads the profiles a results file references.
 //
 // Per user-space function (demangled name + module; kernel frames are charged
-// to the user frame below them, since a PR cannot optimize the kernel):
+// to the user frame below them, since a PR cannot optimize the kernel;
+// addresses no symbol covers, a stripped library's internal functions, count
+// together as "[libsodium.so.23: code without symbols]"):
 //   self %   samples where it is the innermost non-inlined user frame
 //   total %  samples with it anywhere on the stack (counted once per stack)
 //   calls %  share of the calls counted for all candidates (profile.calls,
@@ -89,6 +91,12 @@ inline constexpr double kSharesNoiseZ = 2.0;
 // The larger of d's self and total share growths in those standard errors.
 double share_growth_z(const DifferentialHotspot& d, std::uint64_t base_samples, std::uint64_t head_samples);
 bool within_sampling_noise(const DifferentialHotspot& d, std::uint64_t base_samples, std::uint64_t head_samples);
+
+// One benchmark's hotspots by ROI from the profile its results reference
+// (path relative to `dir`), with the notes a report shows beside them (coarse
+// shares, how calls % entered the score), or only a note saying why there is
+// no profile. What `run --profile` reports, where there is nothing to compare.
+BenchmarkHotspots roi_hotspots(const BenchmarkResult& benchmark, const std::filesystem::path& dir);
 
 // Fills report.hotspots for every benchmark of head: top hotspots from its
 // profile, differential hotspots for regressions whose base has a profile

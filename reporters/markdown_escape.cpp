@@ -29,4 +29,6 @@ std::string escape_markdown(std::string_view text) {
   return out;
 }
 
+std::string markdown_code(std::string_view text) { return "<code>" + escape_markdown(text) + "</code>"; }
+
 }  // namespace perfgate::reporters

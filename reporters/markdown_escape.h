@@ -13,4 +13,10 @@ namespace perfgate::reporters {
 
 std::string escape_markdown(std::string_view text);
 
+// Monospace for an outside string. Not a backtick code span: inside one,
+// Markdown shows backslash escapes and entities literally ("&amp;lt;"), and
+// an unescaped string could close the span. <code> keeps the escaped text
+// rendering as the original characters.
+std::string markdown_code(std::string_view text);
+
 }  // namespace perfgate::reporters

@@ -119,11 +119,6 @@ std::string targets_section(const gate::GateReport& r) {
   return out;
 }
 
-// Monospace for an outside string. Not a backtick code span: inside one,
-// Markdown shows backslash escapes and entities literally ("&amp;lt;"), and
-// an unescaped string could close the span. <code> keeps the escaped text
-// rendering as the original characters.
-std::string code(std::string_view text) { return "<code>" + escape_markdown(text) + "</code>"; }
 
 std::string hotspots_section(const gate::GateReport& r) {
   std::string out;
@@ -140,7 +135,7 @@ std::string hotspots_section(const gate::GateReport& r) {
       for (std::size_t i = 0; i < std::min<std::size_t>(h.differential.size(), 10); ++i) {
         const auto& d = h.differential[i];
         out += fmt::format("| {} | {} | {} | {:.1f} → {:.1f} % | {:.1f} → {:.1f} % | {:+.1f} |", i + 1,
-                           code(short_function_name(d.function)), escape_markdown(d.module), d.base_self_percent,
+                           markdown_code(short_function_name(d.function)), escape_markdown(d.module), d.base_self_percent,
                            d.head_self_percent, d.base_total_percent, d.head_total_percent, d.growth);
         if (per_call)
           out += d.per_call_change_percent ? fmt::format(" {:+.0f} % |", *d.per_call_change_percent) : " — |";
@@ -149,15 +144,7 @@ std::string hotspots_section(const gate::GateReport& r) {
     }
     if (!h.top.empty()) {
       out += fmt::format("\n<details><summary>Hotspots of {} by ROI</summary>\n\n", escape_markdown(h.benchmark));
-      out += "| # | function | self % | total % | calls % | score | complexity | ROI | impact |\n"
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
-      for (std::size_t i = 0; i < std::min<std::size_t>(h.top.size(), 10); ++i) {
-        const auto& t = h.top[i];
-        out += fmt::format("| {} | {} | {:.1f} | {:.1f} | {} | {:.1f} | {:.2f} | {:.2f} | {:.0f} % |\n", i + 1,
-                           code(short_function_name(t.function)), t.self_percent, t.total_percent,
-                           t.calls_percent ? fmt::format("{:.1f}", *t.calls_percent) : "—", t.score, t.complexity,
-                           t.roi, t.impact);
-      }
+      out += roi_table(h);
       out += "\n</details>\n";
     }
     if (!h.note.empty()) out += fmt::format("\n_{}: {}_\n", escape_markdown(h.benchmark), escape_markdown(h.note));
@@ -211,8 +198,8 @@ std::string context_section(const gate::GateReport& r) {
                      hb.load_avg_5m, hb.load_avg_15m,
                      hb.load_avg_1m > hb.cores ? " — **the machine was busy; expect more noise**" : "");
   auto commit = [](const std::string& c) { return c.empty() ? std::string("unknown") : c.substr(0, 12); };
-  out += fmt::format("- Base: {} ({}) · head: {} ({})\n", code(commit(r.base_run.commit)),
-                     escape_markdown(r.base_run.started_at), code(commit(r.head_run.commit)),
+  out += fmt::format("- Base: {} ({}) · head: {} ({})\n", markdown_code(commit(r.base_run.commit)),
+                     escape_markdown(r.base_run.started_at), markdown_code(commit(r.head_run.commit)),
                      escape_markdown(r.head_run.started_at));
   out += "\n</details>\n";
   return out;
@@ -230,7 +217,7 @@ std::string artifacts_section(const gate::GateReport& r) {
   std::string out = "\nArtifacts: ";
   for (std::size_t i = 0; i < r.artifacts.size(); ++i)
     out += fmt::format("{}{} ({})", i ? " · " : "", escape_markdown(r.artifacts[i].first),
-                       code(r.artifacts[i].second));
+                       markdown_code(r.artifacts[i].second));
   return out + "\n";
 }
 
@@ -245,6 +232,19 @@ std::string format_duration_ns(double ns) {
   if (ns >= 1e6) return fmt::format("{:.3f} ms", ns / 1e6);
   if (ns >= 1e3) return fmt::format("{:.2f} µs", ns / 1e3);
   return fmt::format("{:.0f} ns", ns);
+}
+
+std::string roi_table(const gate::BenchmarkHotspots& h, std::size_t rows) {
+  std::string out = "| # | function | self % | total % | calls % | score | complexity | ROI | impact |\n"
+                    "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (std::size_t i = 0; i < std::min(h.top.size(), rows); ++i) {
+    const auto& t = h.top[i];
+    out += fmt::format("| {} | {} | {:.1f} | {:.1f} | {} | {:.1f} | {:.2f} | {:.2f} | {:.0f} % |\n", i + 1,
+                       markdown_code(short_function_name(t.function)), t.self_percent, t.total_percent,
+                       t.calls_percent ? fmt::format("{:.1f}", *t.calls_percent) : "—", t.score, t.complexity, t.roi,
+                       t.impact);
+  }
+  return out;
 }
 
 std::string render_markdown_report(const gate::GateReport& r, std::size_t max_bytes) {

@@ -24,6 +24,10 @@ inline constexpr std::size_t kFoldAbove = 20;
 
 std::string render_markdown_report(const gate::GateReport& report, std::size_t max_bytes = kMaxCommentBytes);
 
+// A benchmark's hotspots by ROI as a Markdown table, best first, at most
+// `rows` of them.
+std::string roi_table(const gate::BenchmarkHotspots& hotspots, std::size_t rows = 10);
+
 // "1.23 ms", "456 ns": a time in the most readable unit.
 std::string format_duration_ns(double ns);
 

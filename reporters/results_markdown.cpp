@@ -2,13 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "gate/targets.h"
 #include "reporters/markdown_escape.h"
 #include "reporters/markdown_report.h"
+#include "reporters/symbol_display.h"
 
 namespace perfgate::reporters {
 
-std::string render_results_markdown(const gate::Results& r) {
+std::string render_results_markdown(const gate::Results& r, const ResultsReportContext& context) {
   std::string out;
   std::size_t failed = 0;
   for (const auto& b : r.benchmarks) failed += b.status != "ok";
@@ -71,17 +75,37 @@ std::string render_results_markdown(const gate::Results& r) {
   }
   // DESIGN §7: without BPF the benchmarks still run; the report must say
   // which profiles are missing and why, not leave them silently out.
-  std::string profiles;
-  for (const auto& b : r.benchmarks)
-    if (b.profile)
-      profiles += fmt::format("| {} | {} | {} |\n", escape_markdown(b.name),
-                              b.profile->status == "ok" ? "✅ " + escape_markdown(b.profile->path)
-                                                        : "⚠️ " + escape_markdown(b.profile->status),
-                              escape_markdown(b.profile->reason));
+  std::string profiles, tables;
+  for (const auto& b : r.benchmarks) {
+    if (!b.profile) continue;
+    const auto h = std::ranges::find(context.hotspots, b.name, &gate::BenchmarkHotspots::benchmark);
+    const bool ok = b.profile->status == "ok";
+    std::string flame_graph, first;
+    if (ok) {
+      std::filesystem::path svg(b.profile->path);
+      svg.replace_extension(".svg");
+      flame_graph = markdown_code(svg.string());
+    }
+    if (h != context.hotspots.end() && !h->top.empty()) {
+      const gate::Hotspot& t = h->top.front();
+      first = fmt::format("{} (self {:.1f} %, total {:.1f} %)", markdown_code(short_function_name(t.function)),
+                          t.self_percent, t.total_percent);
+      tables += fmt::format("\n<details><summary>Hotspots of {} by ROI</summary>\n\n", escape_markdown(b.name));
+      tables += roi_table(*h);
+      if (!h->note.empty()) tables += fmt::format("\n_{}_\n", escape_markdown(h->note));
+      tables += "\n</details>\n";
+    }
+    std::string note = b.profile->reason;
+    if (ok && h != context.hotspots.end() && h->top.empty() && !h->note.empty()) note = h->note;
+    profiles += fmt::format("| {} | {} | {} | {} | {} |\n", escape_markdown(b.name),
+                            ok ? "✅ " + markdown_code(b.profile->path) : "⚠️ " + escape_markdown(b.profile->status),
+                            flame_graph, first, escape_markdown(note));
+  }
   if (!profiles.empty())
-    out += "\n### Profiles\n\n| benchmark | profile | note |\n|---|---|---|\n" + profiles;
-  out += "\nStatistics are per repetition (fresh process each); the regression verdict needs a baseline: "
-         "`perfgate compare BASE CURRENT`.\n";
+    out += "\n### Profiles and hotspots\n\n| benchmark | profile | flame graph | first by ROI | note |\n"
+           "|---|---|---|---|---|\n" +
+           profiles + tables;
+  out += "\n" + context.next_step + "\n";
   return out;
 }
 

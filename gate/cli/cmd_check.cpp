@@ -16,6 +16,7 @@
 #include "gate/cli/report_output.h"
 #include "gate/compare.h"
 #include "gate/hotspots.h"
+#include "reporters/markdown_escape.h"
 #include "reporters/results_markdown.h"
 
 namespace perfgate::cli {
@@ -93,11 +94,13 @@ ExitCode run_check(const CheckOptions& o) {
   const std::filesystem::path out_dir = output.has_parent_path() ? output.parent_path() : ".";
   ExitCode code = ExitCode::pass;
   if (!base) {
-    if (auto ok = gate::write_file_atomically(out_dir / "report.md", reporters::render_results_markdown(*results)); !ok)
-      return fail(ok.error());
-    print_results_summary(*results);
-    fmt::print("measured {} benchmarks: {} and {}\n", results->benchmarks.size(), o.run.output,
-               (out_dir / "report.md").string());
+    auto report = report_results(
+        *results, o.run.output,
+        fmt::format("No baseline yet ({}), so no verdicts: {} stores this run as the one `perfgate` compares with.",
+                    reporters::escape_markdown(o.baseline),
+                    reporters::markdown_code("perfgate baseline save " + o.run.output)));
+    if (!report) return report.error();
+    fmt::print("measured {} benchmarks: {} and {}\n", results->benchmarks.size(), o.run.output, report->string());
     fmt::print("no baseline yet ({}): nothing to compare with. Store this run as the baseline with:\n"
                "  perfgate baseline save {}\n",
                o.baseline, o.run.output);

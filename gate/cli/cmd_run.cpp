@@ -1,6 +1,5 @@
 // `perfgate run`: run the suite (perfgate.yml if present, else the bundled
-// workloads) and write results.json (DESIGN §3, §4). Also the default action
-// of `perfgate` until the baseline comparison lands.
+// workloads) and write results.json (DESIGN §3, §4) and report.md.
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 #include <memory>
 
 #include "gate/atomic_file.h"
+#include "gate/hotspots.h"
 #include "gate/cli/cmd_run.h"
 #include "gate/cli/profiling.h"
 #include "gate/results_json.h"
@@ -17,6 +17,7 @@
 #include "gate/suite_config.h"
 #include "reporters/markdown_report.h"
 #include "reporters/results_markdown.h"
+#include "reporters/symbol_display.h"
 
 namespace perfgate::cli {
 namespace {
@@ -90,7 +91,17 @@ std::expected<gate::Results, ExitCode> run_and_write(const RunOptions& o) {
   return std::move(*results);
 }
 
-void print_results_summary(const gate::Results& r) {
+std::expected<std::filesystem::path, ExitCode> report_results(const gate::Results& r, const std::string& output,
+                                                              std::string next_step) {
+  const std::filesystem::path results_file(output);
+  const std::filesystem::path dir = results_file.has_parent_path() ? results_file.parent_path() : ".";
+  reporters::ResultsReportContext context{.next_step = std::move(next_step)};
+  for (const auto& b : r.benchmarks)
+    if (b.profile && b.profile->status == "ok") context.hotspots.push_back(gate::roi_hotspots(b, dir));
+  const auto report = dir / "report.md";
+  if (auto ok = gate::write_file_atomically(report, reporters::render_results_markdown(r, context)); !ok)
+    return std::unexpected(fail(ok.error()));
+
   fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", "benchmark", "reps", "p50", "p99", "p99.9", "status");
   for (const auto& b : r.benchmarks) {
     if (b.status != "ok") {
@@ -100,6 +111,14 @@ void print_results_summary(const gate::Results& r) {
     fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", b.name, b.repetitions.size(), reporters::format_duration_ns(b.stats.p50),
                reporters::format_duration_ns(b.stats.p99), reporters::format_duration_ns(b.stats.p999), "ok");
   }
+  if (std::ranges::any_of(context.hotspots, [](const auto& h) { return !h.top.empty(); })) {
+    fmt::print("\n{:<32} {}\n", "benchmark", "first by ROI (self %, total %)");
+    for (const auto& h : context.hotspots)
+      if (!h.top.empty())
+        fmt::print("{:<32} {} ({:.1f} %, {:.1f} %)\n", h.benchmark, reporters::short_function_name(h.top.front().function),
+                   h.top.front().self_percent, h.top.front().total_percent);
+  }
+  return report;
 }
 
 std::size_t failed_benchmarks(const gate::Results& results) {
@@ -112,12 +131,9 @@ namespace {
 ExitCode run_suite_command(const RunOptions& o) {
   auto results = run_and_write(o);
   if (!results) return results.error();
-  const std::filesystem::path output(o.output);
-  const auto report = (output.has_parent_path() ? output.parent_path() : ".") / "report.md";
-  if (auto ok = gate::write_file_atomically(report, reporters::render_results_markdown(*results)); !ok)
-    return fail(ok.error());
-  print_results_summary(*results);
-  fmt::print("results: {}\nreport:  {}\n", o.output, report.string());
+  auto report = report_results(*results, o.output, reporters::ResultsReportContext{}.next_step);
+  if (!report) return report.error();
+  fmt::print("results: {}\nreport:  {}\n", o.output, report->string());
   if (const std::size_t failed = failed_benchmarks(*results); failed > 0)
     return fail(gate::Error::environment(fmt::format("{} of {} benchmarks failed; their errors are in {}", failed,
                                                      results->benchmarks.size(), o.output)));

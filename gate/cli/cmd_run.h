@@ -3,6 +3,7 @@
 // `perfgate check`, which runs the same way and then gates.
 
 #include <expected>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -38,7 +39,13 @@ std::expected<gate::Results, ExitCode> run_and_write(const RunOptions& options);
 
 std::size_t failed_benchmarks(const gate::Results& results);
 
-// The aligned per-benchmark table (reps, p50, p99, p99.9, status) on stdout.
-void print_results_summary(const gate::Results& results);
+// For a run with nothing to compare: report.md beside the results file
+// (with each profiled benchmark's hotspots by ROI, gate::roi_hotspots, whose
+// closing line is `next_step`), then the aligned per-benchmark table (reps,
+// p50, p99, p99.9, status) and the function first by ROI of each profiled
+// benchmark on stdout. The report's path, or the exit code of a failed write
+// (its message printed).
+std::expected<std::filesystem::path, ExitCode> report_results(const gate::Results& results,
+                                                              const std::string& output, std::string next_step);
 
 }  // namespace perfgate::cli

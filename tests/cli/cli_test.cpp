@@ -396,6 +396,11 @@ TEST_F(Cli, BaselineSaveValidatesAndCheckComparesAgainstIt) {
   Outcome o = perfgate({"check", "-r", "3"});
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.out.find("no baseline yet"), std::string::npos) << o.out;
+  // The report says the same, not `compare`'s advice.
+  EXPECT_NE(read("perfgate-out/report.md").find("No baseline yet (.perfgate/baseline.json), so no verdicts: "
+                                                "<code>perfgate baseline save perfgate-out/results.json</code>"),
+            std::string::npos)
+      << read("perfgate-out/report.md");
   o = perfgate({"baseline", "show"});
   EXPECT_EQ(o.code, 2);
   EXPECT_EQ(o.err.rfind("perfgate: error: no baseline at .perfgate/baseline.json; store one with 'perfgate baseline "
@@ -490,6 +495,16 @@ TEST_F(Cli, CheckRanksTheSlowedFunctionFirstAmongDifferentialHotspots) {
   ASSERT_TRUE(base->benchmarks[0].profile.has_value());
   if (base->benchmarks[0].profile->status != "ok")
     GTEST_SKIP() << "the eBPF profiler is unavailable here: " << base->benchmarks[0].profile->reason;
+  // With nothing to compare, the run's report and summary still say where
+  // the time goes: the flame graph and the hotspots by ROI, from lru's code.
+  const std::string run_md = read("perfgate-out/report.md");
+  EXPECT_NE(run_md.find("| lru | ✅ <code>profiles/lru.json</code> | <code>profiles/lru.svg</code> | "
+                        "<code>perfgate::workloads::lru::"),
+            std::string::npos)
+      << run_md;
+  EXPECT_NE(run_md.find("<summary>Hotspots of lru by ROI</summary>"), std::string::npos) << run_md;
+  EXPECT_TRUE(fs::exists(dir_ / "perfgate-out/profiles/lru.svg"));
+  EXPECT_NE(o.out.find("first by ROI (self %, total %)\nlru "), std::string::npos) << o.out;
   o = perfgate({"baseline", "save"});
   ASSERT_EQ(o.code, 0) << o.err;
   EXPECT_TRUE(fs::exists(dir_ / ".perfgate/baseline-profiles/lru.json")) << "profiles travel with the baseline";

@@ -122,6 +122,44 @@ TEST(Hotspots, CountedCallsEnterTheScoreOnlyWhenEveryCandidateHasThem) {
   EXPECT_FALSE(rank_hotspots(p, HotspotSettings{})[0].calls_percent.has_value());
 }
 
+// A stripped library's internal functions have no symbol: each sampled
+// address is its own "libz.so+0x…" frame. Ranked one address at a time, the
+// library that takes most of the time would show as entries of a few % each;
+// together they are one candidate, which differential hotspots compare too.
+TEST(Hotspots, AddressesWithoutSymbolsCountTogetherAsTheirModule) {
+  auto profile = [](std::uint64_t per_address) {
+    Profile p;
+    const auto main = p.intern(Frame{.function = "main", .module = "app", .symbol_size = 4096});
+    const auto compress = p.intern(Frame{.function = "compress_all", .module = "app", .symbol_size = 64});
+    for (const char* a : {"libz.so.1+0x1a0", "libz.so.1+0x2b4", "libz.so.1+0x3c8", "libz.so.1+0x4dc"})
+      p.add(std::vector<std::uint32_t>{main, compress, p.intern(Frame{.function = a, .module = "libz.so.1"})},
+            per_address);
+    // An address of another module: its own group.
+    p.add(std::vector<std::uint32_t>{main, p.intern(Frame{.function = "libm.so.6+0x10", .module = "libm.so.6"})}, 5);
+    p.add(std::vector<std::uint32_t>{main, compress}, 15);
+    return p;
+  };
+  const Profile base = profile(20);  // 80 of 100 samples in libz
+  const auto top = rank_hotspots(base, HotspotSettings{});
+  ASSERT_EQ(top.size(), 3u);
+  const Hotspot& libz = find(top, "[libz.so.1: code without symbols]");
+  EXPECT_EQ(libz.module, "libz.so.1");
+  EXPECT_DOUBLE_EQ(libz.self_percent, 80.0);
+  EXPECT_DOUBLE_EQ(libz.total_percent, 80.0);
+  EXPECT_DOUBLE_EQ(libz.complexity, kUnknownSizeComplexity);
+  EXPECT_DOUBLE_EQ(find(top, "[libm.so.6: code without symbols]").self_percent, 5.0);
+  EXPECT_DOUBLE_EQ(find(top, "compress_all").self_percent, 15.0);
+  for (const auto& h : top) EXPECT_EQ(h.function.find("+0x"), std::string::npos) << h.function;
+  // No entry to probe, so never counted.
+  for (const auto& [function, module] : countable_hot_functions(base))
+    EXPECT_EQ(function.find("libz.so.1"), std::string::npos) << function;
+
+  const auto diff = differential_hotspots(base, profile(40), 5);  // libz: 80 of 100 -> 160 of 180
+  ASSERT_FALSE(diff.empty());
+  EXPECT_EQ(diff[0].function, "[libz.so.1: code without symbols]");
+  EXPECT_NEAR(diff[0].head_self_percent, 100.0 * 160 / 180, 1e-9);
+}
+
 TEST(Hotspots, ConfigPatternsOverrideComplexityAndSpeedup) {
   Profile p;
   add(p, {{"main", 100}, {"big_loop", 4096}}, 70);
@@ -421,6 +459,21 @@ TEST(Hotspots, AttachReadsProfilesBesideTheResultsAndNotesMissingOnes) {
   EXPECT_NE(report.hotspots[0].note.find("call counts are unknown"), std::string::npos);
   EXPECT_TRUE(report.hotspots[1].top.empty());
   EXPECT_NE(report.hotspots[1].note.find("no permission"), std::string::npos);
+
+  // One run, nothing to compare (`run --profile`): the same ranking and notes
+  // as the head's above, from that benchmark's profile alone.
+  const BenchmarkHotspots alone = roi_hotspots(h.benchmarks[0], dir);
+  EXPECT_EQ(alone.benchmark, "slow");
+  ASSERT_EQ(alone.top.size(), report.hotspots[0].top.size());
+  EXPECT_EQ(alone.top[0].function, "work");
+  EXPECT_DOUBLE_EQ(alone.top[0].roi, report.hotspots[0].top[0].roi);
+  EXPECT_TRUE(alone.differential.empty());
+  EXPECT_EQ(alone.note,
+            "the profile holds only 100 samples, so its shares are coarse: raise --hz or profiling.duration; call "
+            "counts are unknown in a sampling profile (--count-calls counts them): score = 0.5·self % + 0.5·total %");
+  const BenchmarkHotspots missing = roi_hotspots(h.benchmarks[1], dir);
+  EXPECT_TRUE(missing.top.empty());
+  EXPECT_NE(missing.note.find("no permission"), std::string::npos) << missing.note;
   std::filesystem::remove_all(dir);
 }
 

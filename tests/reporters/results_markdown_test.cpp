@@ -23,13 +23,55 @@ TEST(ResultsMarkdown, SaysWhichProfilesAreMissingAndWhy) {
                               "cannot load the BPF sampler: permission denied — grant CAP_BPF"}));
   r.benchmarks.push_back(benchmark("plain", std::nullopt));
   const std::string md = render_results_markdown(r);
-  EXPECT_NE(md.find("### Profiles"), std::string::npos) << md;
-  EXPECT_NE(md.find("| lru | ✅ profiles/lru.json |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| hll | ⚠️ missing | cannot load the BPF sampler: permission denied — grant "
+  EXPECT_NE(md.find("### Profiles and hotspots"), std::string::npos) << md;
+  EXPECT_NE(md.find("| lru | ✅ <code>profiles/lru.json</code> | <code>profiles/lru.svg</code> |  |  |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| hll | ⚠️ missing |  |  | cannot load the BPF sampler: permission denied — grant "
                     "CAP\\_BPF |"),
             std::string::npos)
       << md;
-  EXPECT_EQ(md.find("| plain | ✅"), std::string::npos) << md;
+  EXPECT_EQ(md.find("| plain |", md.find("### Profiles")), std::string::npos) << "not profiled, not listed";
+  EXPECT_NE(md.find("the regression verdict needs a baseline: `perfgate compare BASE CURRENT`."), std::string::npos);
+}
+
+// Where the time goes without a comparison: each profiled benchmark's
+// function first by ROI in the table, its ROI table folded below with the
+// note on how the score was formed, outside strings escaped.
+TEST(ResultsMarkdown, ShowsEachProfiledBenchmarksHotspotsByRoi) {
+  gate::Results r;
+  r.benchmarks.push_back(benchmark("lru", gate::ProfileRef{"ok", "profiles/lru.json", ""}));
+  r.benchmarks.push_back(benchmark("tiny", gate::ProfileRef{"ok", "profiles/tiny.json", ""}));
+  ResultsReportContext context;
+  gate::BenchmarkHotspots lru{.benchmark = "lru", .note = "call counts are unknown"};
+  lru.top.push_back({.function = "Cache::serve(int)", .self_percent = 41.25, .total_percent = 60.0, .score = 50.6,
+                     .complexity = 2.2, .roi = 23.0, .impact = 120.0});
+  lru.top.push_back({.function = "operator|<script>", .self_percent = 9.0, .total_percent = 9.0, .score = 9.0,
+                     .complexity = 1.3, .roi = 6.9, .impact = 18.0});
+  context.hotspots.push_back(lru);
+  context.hotspots.push_back({.benchmark = "tiny", .note = "no function has 0.5 % of the samples"});
+  context.next_step = "Next: store a baseline.";
+  const std::string md = render_results_markdown(r, context);
+  EXPECT_NE(md.find("| lru | ✅ <code>profiles/lru.json</code> | <code>profiles/lru.svg</code> | "
+                    "<code>Cache::serve\\(int\\)</code> (self 41.2 %, total 60.0 %) |  |"),
+            std::string::npos)
+      << md;
+  // Without a ranked function the row carries the ranking's note instead.
+  EXPECT_NE(md.find("| tiny | ✅ <code>profiles/tiny.json</code> | <code>profiles/tiny.svg</code> |  | no function "
+                    "has 0.5 % of the samples |"),
+            std::string::npos)
+      << md;
+  const auto table = md.find("<summary>Hotspots of lru by ROI</summary>");
+  ASSERT_NE(table, std::string::npos) << md;
+  const auto first = md.find("| 1 | <code>Cache::serve\\(int\\)</code> | 41.2 | 60.0 | — | 50.6 | 2.20 | 23.00 | 120 % |", table);
+  const auto second = md.find("| 2 | <code>operator&#124;&lt;script&gt;</code>", table);
+  ASSERT_NE(second, std::string::npos) << md;
+  EXPECT_LT(first, second) << md;
+  EXPECT_EQ(md.find("<script>"), std::string::npos) << "escaped";
+  EXPECT_NE(md.find("_call counts are unknown_", table), std::string::npos) << md;
+  EXPECT_EQ(md.find("Hotspots of tiny by ROI"), std::string::npos) << "no table without hotspots";
+  EXPECT_NE(md.find("\nNext: store a baseline.\n"), std::string::npos);
+  EXPECT_EQ(md.find("perfgate compare BASE CURRENT"), std::string::npos);
 }
 
 TEST(ResultsMarkdown, HasNoProfilesSectionWithoutProfiling) {
