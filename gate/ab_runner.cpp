@@ -96,6 +96,21 @@ std::expected<AbOutcome, Error> run_ab(const AbSide& base, const AbSide& head, c
       target = std::min(options.max_pairs, pairs + 2);
       progress(fmt::format("  {}: inconclusive after {} pairs, measuring more", bs.name, pairs));
     }
+    // The side whose process ran first in a pair failed, so the other side
+    // measured nothing of it: it is "failed" there too, saying why, and the
+    // benchmark is reported failed (exit 3) rather than missing from one
+    // side (a suite mismatch, exit 2).
+    auto unmeasured = [](const std::vector<BenchmarkResult>& done, std::vector<BenchmarkResult>& other,
+                         const BenchmarkSpec& other_spec, std::string_view side) {
+      for (const auto& d : done)
+        if (d.status != "ok" && std::ranges::find(other, d.name, &BenchmarkResult::name) == other.end()) {
+          BenchmarkResult r{.name = d.name, .unit = d.unit, .source = other_spec.source, .status = "failed"};
+          r.error = fmt::format("not measured: the {} side failed first ({})", side, d.error);
+          other.push_back(std::move(r));
+        }
+    };
+    unmeasured(base_done, head_done, hs, "base");
+    unmeasured(head_done, base_done, bs, "head");
     for (auto& b : base_done) {
       auto h = std::ranges::find(head_done, b.name, &BenchmarkResult::name);
       if (h == head_done.end())

@@ -197,8 +197,12 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     v.head_value = geometric_mean(head_stat);
     std::string why = insufficiency(b, "base", h.regression.min_iterations);
     if (why.empty()) why = insufficiency(h, "current", h.regression.min_iterations);
-    if (why.empty() && options.paired && base_stat.size() != head_stat.size())
-      why = fmt::format("A/B pairs need equal repetitions, got {} and {}", base_stat.size(), head_stat.size());
+    // Paired files whose counts differ are not pairs: a wrong pair of files
+    // (or the wrong flag), which no verdict should pass.
+    if (options.paired && base_stat.size() != head_stat.size())
+      return std::unexpected(Error::bad_input(
+          fmt::format("benchmark '{}': paired repetitions need as many in base as in current, got {} and {}",
+                      h.name, base_stat.size(), head_stat.size())));
     if (!why.empty()) {
       v.verdict = Verdict::insufficient_samples;
       v.note = why;

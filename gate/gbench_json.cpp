@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -16,7 +17,7 @@ std::expected<std::vector<GbenchBenchmark>, Error> parse_gbench_json(std::string
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error; out_of_range for a number beyond a double (1e400)
     return bad(fmt::format("not valid JSON: {}", e.what()));
   }
   if (!j.is_object() || !j.contains("benchmarks") || !j["benchmarks"].is_array())
@@ -28,6 +29,8 @@ std::expected<std::vector<GbenchBenchmark>, Error> parse_gbench_json(std::string
       return bad(fmt::format("benchmarks[{}] has no name", i));
     if (b.value("run_type", "iteration") == "aggregate") continue;
     const std::string name = b.value("run_name", b["name"].get<std::string>());
+    if (name.empty() || std::ranges::any_of(name, [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+      return bad(fmt::format("benchmarks[{}]: name {} is empty or holds a control character", i, json(name).dump()));
     auto it = std::ranges::find(out, name, &GbenchBenchmark::name);
     if (it == out.end()) it = out.insert(out.end(), GbenchBenchmark{name, {}, {}, {}});
     if (b.value("error_occurred", false)) {
@@ -43,6 +46,8 @@ std::expected<std::vector<GbenchBenchmark>, Error> parse_gbench_json(std::string
     const double real = b["real_time"].get<double>(), cpu = b["cpu_time"].get<double>();
     if (!std::isfinite(real) || real < 0 || !std::isfinite(cpu) || cpu < 0)
       return bad(fmt::format("benchmarks[{}] '{}': times must be finite and >= 0", i, name));
+    if (!std::isfinite(real * scale) || !std::isfinite(cpu * scale))
+      return bad(fmt::format("benchmarks[{}] '{}': times beyond a double in ns", i, name));
     it->real_ns.push_back(real * scale);
     it->cpu_ns.push_back(cpu * scale);
   }

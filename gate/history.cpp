@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 namespace perfgate::gate {
 namespace {
@@ -105,6 +106,11 @@ std::expected<HistoryEntry, Error> history_entry_from_results(const Results& res
         Error::bad_input("the results name no commit; pass --commit (e.g. $GITHUB_SHA)"));
   if (e.date.empty())
     return std::unexpected(Error::bad_input("the results carry no start time; pass --date"));
+  // The trend orders nights by this text: ISO 8601 sorts as time does.
+  static const std::regex iso8601(R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)");
+  if (!std::regex_match(e.date, iso8601))
+    return std::unexpected(Error::bad_input(
+        fmt::format("date '{}' is not ISO 8601 (2026-11-29 or 2026-11-29T03:12:00Z)", e.date)));
   for (const auto& b : results.benchmarks) {
     if (b.status != "ok" || b.repetitions.empty()) continue;
     // The median of per-repetition p99s: one noisy repetition (a neighbour's

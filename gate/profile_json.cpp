@@ -54,6 +54,24 @@ std::string profile_to_json(const profiler::Profile& profile) {
   return doc.dump(1) + "\n";
 }
 
+namespace {
+
+// A malformed field, with the path that locates it.
+struct BadProfileField {
+  std::string message;
+};
+
+// A count: a JSON integer ≥ 0. nlohmann's get<std::uint64_t>() would wrap
+// -5 to 2^64 - 5 and truncate 1.5 to 1.
+std::uint64_t count_at(const json& object, const char* key, std::string_view where) {
+  const json& v = object.at(key);
+  if (!v.is_number_unsigned())
+    throw BadProfileField{fmt::format("{}.{} must be a whole number ≥ 0, got {}", where, key, v.dump())};
+  return v.get<std::uint64_t>();
+}
+
+}  // namespace
+
 std::expected<profiler::Profile, Error> profile_from_json(std::string_view text) {
   try {
     const json doc = json::parse(text);
@@ -65,10 +83,10 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
       return std::unexpected(Error::bad_input(fmt::format("profile: unknown mode '{}'", mode)));
     profiler::Profile profile(mode == "cpu" ? profiler::Mode::cpu : profiler::Mode::offcpu);
     const json& st = doc.at("stats");
-    profile.stats.samples = st.at("samples").get<std::uint64_t>();
-    profile.stats.lost = st.at("lost").get<std::uint64_t>();
-    profile.stats.truncated = st.at("truncated").get<std::uint64_t>();
-    profile.stats.missing_user_stacks = st.at("missing_user_stacks").get<std::uint64_t>();
+    profile.stats.samples = count_at(st, "samples", "stats");
+    profile.stats.lost = count_at(st, "lost", "stats");
+    profile.stats.truncated = count_at(st, "truncated", "stats");
+    profile.stats.missing_user_stacks = count_at(st, "missing_user_stacks", "stats");
     profile.stats.hz = st.at("hz").get<unsigned>();
     profile.stats.duration_s = st.at("duration_s").get<double>();
     if (doc.contains("warnings")) profile.warnings = doc.at("warnings").get<std::vector<std::string>>();
@@ -76,10 +94,10 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
     if (doc.contains("calls"))
       for (const auto& c : doc.at("calls")) {
         profiler::FunctionCalls fc{c.at("function").get<std::string>(), c.at("module").get<std::string>(),
-                                   c.at("calls").get<std::uint64_t>(), c.at("self_samples").get<std::uint64_t>()};
+                                   count_at(c, "calls", "calls[]"), count_at(c, "self_samples", "calls[]")};
         if (c.contains("runs"))
           for (const auto& r : c.at("runs"))
-            fc.runs.push_back({r.at("calls").get<std::uint64_t>(), r.at("self_samples").get<std::uint64_t>()});
+            fc.runs.push_back({count_at(r, "calls", "calls[].runs[]"), count_at(r, "self_samples", "calls[].runs[]")});
         profile.calls.push_back(std::move(fc));
       }
     std::vector<std::uint32_t> ids;
@@ -95,6 +113,7 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
       ids.push_back(profile.intern(frame));
     }
     std::size_t n = 0;
+    std::uint64_t total = 0;
     for (const auto& s : doc.at("stacks")) {
       std::vector<std::uint32_t> stack;
       for (const auto& i : s.at("frames")) {
@@ -104,10 +123,15 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
               fmt::format("profile: stack {} refers to frame {} of {}", n, index, ids.size())));
         stack.push_back(ids[index]);
       }
-      profile.add(stack, s.at("count").get<std::uint64_t>());
+      const std::uint64_t count = count_at(s, "count", fmt::format("stacks[{}]", n));
+      if (__builtin_add_overflow(total, count, &total))
+        return std::unexpected(Error::bad_input("profile: the stacks' counts add up beyond 2^64"));
+      profile.add(stack, count);
       ++n;
     }
     return profile;
+  } catch (const BadProfileField& e) {
+    return std::unexpected(Error::bad_input("profile: " + e.message));
   } catch (const json::exception& e) {
     return std::unexpected(Error::bad_input(fmt::format("profile: {}", e.what())));
   }

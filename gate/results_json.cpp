@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "gate/machine_noise.h"
@@ -178,6 +180,10 @@ BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
   BenchmarkResult b;
   b.name = r.str("name");
   if (b.name.empty()) r.fail("name must not be empty");
+  // A line break or escape in a name would reach terminals and, under
+  // GitHub Actions, stdout, where a line of its own is a workflow command.
+  if (std::ranges::any_of(b.name, [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+    r.fail(fmt::format("name {} holds a control character", json(b.name).dump()));
   b.description = r.str_or("description", "");
   b.category = r.str_or("category", "");
   b.unit = r.str("unit");
@@ -266,6 +272,11 @@ BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
   if (r.has("profile") && !r.at("profile").is_null()) {
     const Reader p = r.child("profile");
     b.profile = ProfileRef{p.str("status"), p.str_or("path", ""), p.str_or("reason", "")};
+    // Relative to the results file and inside its directory: `baseline save`
+    // copies it, reports read it.
+    const std::filesystem::path path(b.profile->path);
+    if (path.is_absolute() || std::ranges::any_of(path, [](const auto& part) { return part == ".."; }))
+      p.fail(fmt::format("path '{}' must be relative to the results file, inside its directory", b.profile->path));
   }
   return b;
 }
@@ -389,7 +400,7 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
         return !(event == json::parse_event_t::key && parsed.is_string() && parsed.get_ref<const std::string&>() == "samples");
       });
     }
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error; out_of_range for a number beyond a double (1e400)
     return std::unexpected(Error::bad_input(fmt::format("{}: not valid JSON: {}", origin, e.what())));
   }
   try {
@@ -420,7 +431,12 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
     res.run.host.load_avg_5m = la[1].get<double>();
     res.run.host.load_avg_15m = la[2].get<double>();
     res.run.host.memory_bytes = host.count("memory_bytes");
-    root.each("benchmarks", [&](const Reader& b) { res.benchmarks.push_back(read_benchmark(b, samples)); });
+    root.each("benchmarks", [&](const Reader& b) {
+      res.benchmarks.push_back(read_benchmark(b, samples));
+      const std::string& name = res.benchmarks.back().name;
+      if (std::ranges::count(res.benchmarks, name, &BenchmarkResult::name) > 1)
+        b.fail(fmt::format("benchmark '{}' appears twice", name));
+    });
     return res;
   } catch (const BadField& e) {
     return std::unexpected(Error::bad_input(e.message));

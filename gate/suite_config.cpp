@@ -241,7 +241,17 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
     if (const workloads::Workload* workload = workloads::find(w.Scalar())) base.regression = regression_for(*workload);
   if (defaults) apply_benchmark_fields(p, defaults, base);
   apply_benchmark_fields(p, node, base);
-  if (base.name.empty() || base.name.find_first_of("\n\r\t") != std::string::npos)
+  // No control characters: a line break would reach terminals and, under
+  // GitHub Actions, stdout, where a line of its own is a workflow command.
+  auto has_control = [](const std::string& name) {
+    return std::ranges::any_of(name, [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+  };
+  auto printable = [](std::string name) {
+    for (char& c : name)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    return name;
+  };
+  if (base.name.empty() || has_control(base.name))
     p.fail(node["name"], "'name' must be a non-empty single line");
 
   if (const YAML::Node& w = node["workload"]) {
@@ -254,13 +264,13 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
     }
   } else if (const YAML::Node& c = node["command"]) {
     base.source.kind = "command";
-    if (c.IsScalar()) {
+    if (c.IsScalar() && c.Scalar().find_first_not_of(" \t") != std::string::npos) {
       base.source.command = command_argv(c.as<std::string>());
     } else if (c.IsSequence() && c.size() > 0) {
       for (const auto& a : c) base.source.command.push_back(p.str(a, "command"));
     } else {
-      p.fail(c, "'command' must be a string (a plain command runs directly, shell syntax by /bin/sh -c) or a "
-                "non-empty list of arguments");
+      p.fail(c, "'command' must be a non-blank string (a plain command runs directly, shell syntax by /bin/sh -c) "
+                "or a non-empty list of arguments");
     }
   } else {
     base.source.kind = "gbench";
@@ -273,6 +283,9 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
   for (const auto& [assignments, suffix] : expand_parameters(p, params)) {
     BenchmarkSpec spec = base;
     if (!suffix.empty()) spec.name += "/" + suffix;
+    if (has_control(spec.name))
+      p.fail(params, fmt::format("parameter values make a benchmark name with a control character: '{}'",
+                                 printable(spec.name)));
     apply_parameters(p, assignments, spec);
     if (spec.source.kind == "workload") {
       const workloads::Params wp{.variant = spec.source.variant,

@@ -50,6 +50,7 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 std::expected<Profile, std::string> parse_folded(std::string_view text, Mode mode) {
   Profile profile(mode);
   std::size_t line_no = 0;
+  std::uint64_t total = 0;
   while (!text.empty()) {
     const auto nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
@@ -66,6 +67,8 @@ std::expected<Profile, std::string> parse_folded(std::string_view text, Mode mod
     if (ec != std::errc{} || ptr != count_text.data() + count_text.size())
       return std::unexpected("line " + std::to_string(line_no) + ": bad count '" +
                              std::string(count_text) + "'");
+    if (__builtin_add_overflow(total, count, &total))
+      return std::unexpected("line " + std::to_string(line_no) + ": the counts add up beyond 2^64");
     std::string_view stack = line.substr(0, space);
     std::vector<std::uint32_t> ids;
     while (true) {

@@ -46,6 +46,12 @@ std::expected<void, std::string> validate(const Workload& workload, const Params
     return std::unexpected(fmt::format("workload '{}' has no variant '{}' (variants: {})",
                                        info.name, params.variant, known));
   }
+  // Every workload keeps its operations' latencies, and the batcher numbers
+  // its requests in 32 bits.
+  constexpr std::uint64_t kMaxOps = 4'000'000'000;
+  if (params.ops > kMaxOps || params.warmup_ops > kMaxOps - params.ops)
+    return std::unexpected(fmt::format("ops and warm-up operations must add up to at most {}, got {} and {}", kMaxOps,
+                                       params.ops, params.warmup_ops));
   if (!(params.slowdown_percent >= 0.0 && params.slowdown_percent <= 1000.0))
     return std::unexpected(
         fmt::format("slowdown must be between 0 and 1000 percent, got {}", params.slowdown_percent));

@@ -35,6 +35,7 @@ struct AbCliOptions {
   std::vector<std::string> only;
   std::string out = "perfgate-out";
   unsigned pairs = 5, max_pairs = 31, iterations = 10, hz = 0;
+  bool max_pairs_given = false;  // else a --pairs above the default cap raises it
   double threshold = 0;
   double margin = gate::CompareOptions{}.margin_fraction;
   std::optional<gate::Method> method;
@@ -103,6 +104,13 @@ std::expected<gate::AbSide, gate::Error> make_side(const AbCliOptions& o, const 
 }
 
 ExitCode run_ab_command(const AbCliOptions& o) {
+  for (const auto& [flag, what] : {std::pair{"--base", &o.base}, {"--head", &o.head}})
+    if (what->find_first_not_of(" \t") == std::string::npos)
+      return fail(gate::Error::bad_input(fmt::format("{} is blank: give a build directory or a command", flag)));
+  if (o.max_pairs_given && o.max_pairs < o.pairs)
+    return fail(gate::Error::bad_input(
+        fmt::format("--max-pairs {} is below --pairs {}: the cap must leave room for the first pairs", o.max_pairs,
+                    o.pairs)));
   if (fs::is_directory(o.base) != fs::is_directory(o.head))
     return fail(gate::Error::bad_input("--base and --head must both be build directories or both be commands"));
   // Each side may read its own suite file: the one in its own checkout, so a
@@ -160,20 +168,21 @@ void add_ab_command(CLI::App& app, Action& action) {
   with_env(cmd->add_option("--pairs", opts->pairs, "Initial A/B pairs per benchmark")
                ->check(CLI::Range(2u, 1000u))
                ->capture_default_str());
-  with_env(cmd->add_option("--max-pairs", opts->max_pairs, "Cap for adaptive extra pairs when inconclusive")
+  auto* max_pairs = with_env(cmd->add_option("--max-pairs", opts->max_pairs, "Cap for adaptive extra pairs when inconclusive")
                ->check(CLI::Range(2u, 1000u))
                ->capture_default_str());
   with_env(cmd->add_option("--iterations", opts->iterations, "Command mode: runs per repetition")
                ->check(CLI::Range(1u, 100000u))
                ->capture_default_str());
   with_env(cmd->add_option("--threshold", opts->threshold, "Regression threshold in percent (default: per benchmark, 10)")
-               ->check(CLI::Range(0.1, 1000.0)));
+               ->check(number_in(0.1, 1000.0)));
   add_margin_option(cmd, opts->margin);
   add_method_option(cmd, opts->method);
-  with_env(cmd->add_flag("--profile", opts->profile, "Profile each benchmark on both sides (extra repetitions)"));
+  auto* profile = with_env(cmd->add_flag("--profile", opts->profile, "Profile each benchmark on both sides (extra repetitions)"));
   with_env(cmd->add_flag("--count-calls", opts->count_calls,
                          "With --profile: more runs per side and benchmark count the calls of both sides' hot "
-                         "functions (uprobes), for the hotspots' calls share and time per call"));
+                         "functions (uprobes), for the hotspots' calls share and time per call"))
+      ->needs(profile);
   with_env(cmd->add_option("--count-runs", opts->count_runs,
                            "With --count-calls: counting runs per side and benchmark, the sides alternating "
                            "(their spread is the noise of time per call)")
@@ -181,7 +190,10 @@ void add_ab_command(CLI::App& app, Action& action) {
                ->capture_default_str());
   with_env(cmd->add_option("--hz", opts->hz, "Profiler sampling frequency")->check(CLI::Range(1u, 10000u)));
   with_env(cmd->add_option("--size", opts->size, "Bundled workload sizes")->check(CLI::IsMember({"ci", "nightly"})));
-  cmd->callback([opts, &action] { action = [opts] { return run_ab_command(*opts); }; });
+  cmd->callback([opts, max_pairs, &action] {
+    opts->max_pairs_given = max_pairs->count() > 0;
+    action = [opts] { return run_ab_command(*opts); };
+  });
 }
 
 }  // namespace perfgate::cli

@@ -13,6 +13,7 @@
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
 #include "gate/compare.h"
+#include "gate/profile_json.h"
 #include "gate/results_json.h"
 #include "reporters/markdown_report.h"
 
@@ -50,6 +51,8 @@ void warn_about_few_repetitions(const gate::Results& baseline) {
 ExitCode save(const BaselineOptions& o) {
   auto results = load_results(o.results);
   if (!results) return fail(results.error());
+  if (results->benchmarks.empty())
+    return fail(gate::Error::bad_input(fmt::format("{} holds no benchmarks; a baseline must hold some", o.results)));
   if (const auto failed = std::ranges::count_if(results->benchmarks, [](const auto& b) { return b.status != "ok"; });
       failed > 0)
     return fail(gate::Error::bad_input(fmt::format(
@@ -62,8 +65,13 @@ ExitCode save(const BaselineOptions& o) {
     const std::filesystem::path rel = std::filesystem::path("baseline-profiles") /
                                       std::filesystem::path(b.profile->path).filename();
     auto text = gate::read_file(from / b.profile->path, std::uintmax_t{1} << 30);
-    auto ok = text ? gate::write_file_atomically(to / rel, *text) : std::expected<void, gate::Error>(
-                                                                        std::unexpected(text.error()));
+    std::expected<void, gate::Error> ok;
+    if (!text)
+      ok = std::unexpected(text.error());
+    else if (auto profile = gate::profile_from_json(*text); !profile)  // only a profile is copied
+      ok = std::unexpected(profile.error());
+    else
+      ok = gate::write_file_atomically(to / rel, *text);
     if (!ok) {
       warn(fmt::format("baseline keeps no profile for {}: {}", b.name, ok.error().message));
       b.profile = gate::ProfileRef{"missing", "", "not copied into the baseline: " + ok.error().message};

@@ -48,6 +48,28 @@ unsigned adaptive_cap(const gate::Results& base, unsigned max_repetitions) {
   return static_cast<unsigned>(std::min<std::size_t>(max_repetitions, kBaselineRepetitionFactor * least));
 }
 
+// A suite that changed since its baseline was stored (a benchmark added,
+// renamed or removed) is exit 2 — store a new baseline — found before
+// minutes of measuring, as far as the suite names its benchmarks: a gbench
+// binary names its own when it runs, so such a suite is checked after
+// (compare_results).
+std::expected<void, gate::Error> suite_matches_baseline(const std::vector<gate::BenchmarkSpec>& specs,
+                                                        const gate::Results& base, bool restricted) {
+  if (std::ranges::any_of(specs, [](const auto& s) { return s.source.kind == "gbench"; })) return {};
+  std::vector<std::string> only_base, only_suite;
+  for (const auto& s : specs)
+    if (std::ranges::none_of(base.benchmarks, [&](const auto& b) { return b.name == s.name; }))
+      only_suite.push_back(s.name);
+  if (!restricted)
+    for (const auto& b : base.benchmarks)
+      if (std::ranges::none_of(specs, [&](const auto& s) { return s.name == b.name; })) only_base.push_back(b.name);
+  if (only_base.empty() && only_suite.empty()) return {};
+  return std::unexpected(gate::Error::bad_input(
+      fmt::format("the suite and the baseline hold different benchmarks (only in the baseline: [{}]; only in the "
+                  "suite: [{}]); store a new baseline with `perfgate run` and `perfgate baseline save`",
+                  fmt::join(only_base, ", "), fmt::join(only_suite, ", "))));
+}
+
 ExitCode run_check(const CheckOptions& o) {
   gate::CompareOptions co{.method = o.method, .margin_fraction = o.margin};
   if (o.threshold > 0) co.threshold_percent = o.threshold;
@@ -88,6 +110,11 @@ ExitCode run_check(const CheckOptions& o) {
              });
     };
   }
+  if (base)
+    run.before_measuring = [&base, restricted = !o.run.only.empty() || !o.run.shard.empty()](
+                               const std::vector<gate::BenchmarkSpec>& specs) {
+      return suite_matches_baseline(specs, *base, restricted);
+    };
   auto results = run_and_write(run);
   if (!results) return results.error();
   const std::filesystem::path output(o.run.output);
@@ -133,7 +160,7 @@ void add_check_command(CLI::App& app, Action& action) {
   add_run_options(cmd, opts->run);
   with_env(cmd->add_option("--baseline", opts->baseline, "Baseline results")->capture_default_str());
   with_env(cmd->add_option("--threshold", opts->threshold, "Regression threshold in percent (default: per benchmark, 10)")
-               ->check(CLI::Range(0.1, 1000.0)));
+               ->check(number_in(0.1, 1000.0)));
   add_margin_option(cmd, opts->margin);
   add_method_option(cmd, opts->method);
   with_env(cmd->add_option("--max-repetitions", opts->max_repetitions,

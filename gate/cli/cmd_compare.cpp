@@ -53,7 +53,18 @@ ExitCode run_compare(const CompareOptions& o) {
   if (!report) return fail(report.error());
   gate::attach_hotspots(*report, *base, parent_dir(o.base), *current, parent_dir(o.current));
   add_flamegraph_artifacts(*report, *base, parent_dir(o.base), *current, parent_dir(o.current), o.out);
-  return publish_report(std::move(*report), o.out);
+  const ExitCode code = publish_report(std::move(*report), o.out);
+  // As `check` and `ab` do with the runs they make: a benchmark that failed
+  // to run has no verdict, and a gate that passed it would hide a change
+  // that broke it.
+  std::vector<std::string> failed;
+  for (const auto& [results, file] : {std::pair{&*base, &o.base}, {&*current, &o.current}})
+    for (const auto& b : results->benchmarks)
+      if (b.status != "ok") failed.push_back(fmt::format("{} in {}", b.name, *file));
+  if (!failed.empty())
+    return fail(gate::Error::environment(
+        fmt::format("benchmarks that failed to run: {}; their errors are in the files", fmt::join(failed, ", "))));
+  return code;
 }
 
 }  // namespace
@@ -66,10 +77,10 @@ void add_compare_command(CLI::App& app, Action& action) {
   with_env(cmd->add_option("--out", opts->out, "Directory for report.md and report.json")->capture_default_str());
   with_env(cmd->add_option("--threshold", opts->threshold, "Regression threshold in percent for every benchmark "
                                                            "(default: per benchmark, 10)")
-               ->check(CLI::Range(0.1, 1000.0)));
+               ->check(number_in(0.1, 1000.0)));
   with_env(cmd->add_flag("--paired", opts->paired, "Repetition j of both files form a pair (interleaved A/B runs)"));
   with_env(cmd->add_option("--confidence", opts->confidence, "Confidence level of the intervals")
-               ->check(CLI::Range(0.5, 0.9999))
+               ->check(number_in(0.5, 0.9999))
                ->capture_default_str());
   add_margin_option(cmd, opts->margin);
   add_method_option(cmd, opts->method);

@@ -61,7 +61,7 @@ void add_flamegraph_command(CLI::App& app, Action& action) {
   with_env(cmd->add_option(
                   "--min-width", opts->min_width_percent,
                   "Leave out frames narrower than PCT % of the total (default 0.1; 0 keeps all)")
-               ->check(CLI::Range(0.0, 100.0)));
+               ->check(number_in(0.0, 100.0)));
   with_env(cmd->add_option("--mode", opts->mode,
                            "What folded counts are: cpu samples or offcpu ns (default cpu; "
                            "a JSON profile says its own)")

@@ -177,7 +177,7 @@ void add_record_command(CLI::App& app, Action& action) {
                ->check(CLI::Range(1u, 100000u)));
   with_env(cmd->add_option("--duration", opts->duration_s,
                            "Stop sampling after S seconds (default: when the target exits, or Ctrl-C)")
-               ->check(CLI::PositiveNumber));
+               ->check(number_in(0.0, std::numeric_limits<double>::infinity(), true)));
   with_env(cmd->add_option("--mode", opts->mode,
                            "cpu: where time is spent on CPU; offcpu: where threads block, weighted by ns")
                ->check(CLI::IsMember({"cpu", "offcpu"})));

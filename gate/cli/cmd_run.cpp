@@ -45,9 +45,11 @@ std::expected<std::pair<unsigned, unsigned>, gate::Error> parse_shard(std::strin
     return std::unexpected(gate::Error::bad_input(fmt::format("--shard '{}': expected i/n with 1 <= i <= n, e.g. 2/4", s)));
   };
   if (slash == std::string_view::npos) return bad();
-  if (std::from_chars(s.data(), s.data() + slash, i).ec != std::errc{} ||
-      std::from_chars(s.data() + slash + 1, s.data() + s.size(), n).ec != std::errc{} || i < 1 || i > n)
-    return bad();
+  const auto whole = [](std::string_view text, unsigned& v) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    return ec == std::errc{} && end == text.data() + text.size();
+  };
+  if (!whole(s.substr(0, slash), i) || !whole(s.substr(slash + 1), n) || i < 1 || i > n) return bad();
   return std::pair{i - 1, n};
 }
 
@@ -80,9 +82,17 @@ std::expected<gate::Results, ExitCode> run_and_write(const RunOptions& o) {
     if (!shard) return std::unexpected(fail(shard.error()));
     std::tie(ro.shard_index, ro.shard_count) = *shard;
   }
+  if (o.before_measuring) {
+    auto specs = gate::select_benchmarks(*suite, ro);
+    if (!specs) return std::unexpected(fail(specs.error()));
+    if (auto ok = o.before_measuring(*specs); !ok) return std::unexpected(fail(ok.error()));
+  }
   const bool wants_profiles =
       o.profile || std::ranges::any_of(suite->benchmarks, [](const auto& b) { return b.profiling.enabled; });
   if (wants_profiles) use_profiler(ro, o.count_calls ? o.count_runs : 0);
+  if (o.count_calls && !wants_profiles)
+    warn("--count-calls counts the hot functions of a profile: without --profile (or profiling.enabled) it does "
+         "nothing");
 
   auto results = gate::run_suite(*suite, ro);
   if (!results) return std::unexpected(fail(results.error()));

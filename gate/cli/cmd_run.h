@@ -10,6 +10,7 @@
 
 #include "gate/cli/command.h"
 #include "gate/results.h"
+#include "gate/suite_config.h"
 
 namespace perfgate::cli {
 
@@ -28,6 +29,10 @@ struct RunOptions {
   // Adaptive repetitions (gate::RunnerOptions::wants_more), set by `check`.
   std::function<bool(const std::vector<gate::BenchmarkResult>&)> wants_more;
   unsigned max_repetitions = 15;
+  // Called with the selected benchmarks before anything is measured; an
+  // error ends the run there, nothing written (`check`: a suite that no
+  // longer matches its baseline).
+  std::function<std::expected<void, gate::Error>(const std::vector<gate::BenchmarkSpec>&)> before_measuring;
 };
 
 // Registers the options above on a subcommand.

@@ -110,7 +110,7 @@ void add_trend_command(CLI::App& app, Action& action) {
                ->capture_default_str());
   with_env(cmd->add_option("--max-p", opts->max_p,
                            "Significance level (default 0.01 permutation, 0.001 ttest)")
-               ->check(CLI::Range(1e-9, 0.5)));
+               ->check(number_in(1e-9, 0.5)));
   with_env(cmd->add_option("--permutations", opts->permutations, "Permutations per test")
                ->check(CLI::Range(19, 100000))
                ->capture_default_str());
@@ -122,7 +122,7 @@ void add_trend_command(CLI::App& app, Action& action) {
                ->capture_default_str());
   with_env(cmd->add_option("--min-change", opts->min_change_percent,
                            "Ignore shifts smaller than this (percent)")
-               ->check(CLI::Range(0.0, 1000.0))
+               ->check(number_in(0.0, 1000.0))
                ->capture_default_str());
   cmd->callback([opts, &action] { action = [opts] { return run_trend(*opts); }; });
 }

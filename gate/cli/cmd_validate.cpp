@@ -131,7 +131,7 @@ void add_validate_command(CLI::App& app, Action& action) {
   add_method_option(cmd, opts->validation.method);
   cmd->add_option("--margin", opts->validation.margin_fraction,
                   "A regression needs the interval's lower bound above 1 + MARGIN x threshold (0: above 1)")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(number_in(0.0, 1.0))
       ->capture_default_str();
   cmd->add_option("--seed", opts->validation.seed, "Seed of the random draws")->capture_default_str();
   cmd->callback([opts, &action] { action = [opts] { return run_validate(*opts); }; });

@@ -96,10 +96,14 @@ void add_workloads_command(CLI::App& app, Action& action) {
   run->add_option("--variant", opts->params.variant, "Regression variant (default: clean)");
   run->add_option("--slowdown", opts->params.slowdown_percent,
                   "Extra work in percent inside the workload's slowdown function");
-  run->add_option("--ops", opts->params.ops, "Measured operations (default: per workload and size)");
-  run->add_option("--warmup", opts->params.warmup_ops, "Discarded warm-up operations");
+  // Ranges on the text's value: CLI11 reads "-1" into an unsigned as 2^64 - 1.
+  run->add_option("--ops", opts->params.ops, "Measured operations (default: per workload and size)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{4'000'000'000}));
+  run->add_option("--warmup", opts->params.warmup_ops, "Discarded warm-up operations")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{4'000'000'000}));
   run->add_option("--size", opts->size, "Input sizes")->check(CLI::IsMember({"ci", "nightly"}));
-  run->add_option("--seed", opts->params.seed, "Seed of the generated inputs");
+  run->add_option("--seed", opts->params.seed, "Seed of the generated inputs")
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{4'000'000'000}));
   run->add_option("--json", opts->json_path, "Write samples and invariants to FILE (JSON)");
   run->callback([opts, &action] { action = [opts] { return run_workload(*opts); }; });
 }

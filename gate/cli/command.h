@@ -9,6 +9,7 @@
 #include <expected>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <string_view>
 
 #include "gate/error.h"
@@ -23,6 +24,11 @@ using Action = std::function<ExitCode()>;
 // Gives an option its environment twin PERFGATE_<NAME> (upper-cased, '-' → '_'),
 // as google/benchmark does for every flag. Returns the option for chaining.
 CLI::Option* with_env(CLI::Option* option);
+
+// A finite number in [lo, hi] (in (lo, hi] with above_lo), checked on the
+// option's text: CLI::Range lets "nan" through, and says "Value abc not in
+// range" of a word.
+CLI::Validator number_in(double lo, double hi = std::numeric_limits<double>::infinity(), bool above_lo = false);
 
 // Prints "perfgate: error: <message>" as one line on stderr; returns the code.
 ExitCode fail(const gate::Error& error);

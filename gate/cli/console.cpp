@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
 #include "gate/cli/command.h"
@@ -18,6 +20,22 @@ CLI::Option* with_env(CLI::Option* option) {
     return c == '-' ? '_' : static_cast<char>(std::toupper(c));
   });
   return option->envname("PERFGATE_" + name);
+}
+
+CLI::Validator number_in(double lo, double hi, bool above_lo) {
+  const std::string range = std::isinf(hi) ? fmt::format("a number {} {:g}", above_lo ? "above" : "of at least", lo)
+                                           : fmt::format("a number from {:g} to {:g}", lo, hi);
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        // On the text, before CLI11 converts it: "nan" compares false with
+        // every bound, so a range check on the value lets it through.
+        double v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        const bool ok = ec == std::errc{} && end == text.data() + text.size() && std::isfinite(v) &&
+                        (above_lo ? v > lo : v >= lo) && v <= hi;
+        return ok ? "" : fmt::format("must be {}, got '{}'", range, text);
+      },
+      range);
 }
 
 ExitCode fail(const gate::Error& error) {

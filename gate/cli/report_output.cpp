@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -47,8 +48,14 @@ void print_terminal_summary(const gate::GateReport& r) {
     fmt::print("targets: {}/{} passed ({:.1f} %)\n", r.targets.passed, r.targets.outcomes.size(),
                100 * r.targets.pass_rate());
   for (const auto& w : r.warnings) warn(w);
-  fmt::print("{}\n", paint(r.overall == gate::Verdict::regression ? "perfgate: REGRESSION" : "perfgate: pass",
-                           r.overall));
+  const auto failed = std::ranges::count(r.benchmarks, gate::Verdict::failed, &gate::BenchmarkVerdict::verdict);
+  if (r.overall != gate::Verdict::regression && failed > 0)
+    fmt::print("{}\n", paint(fmt::format("perfgate: FAILED ({} of {} benchmarks could not be measured)", failed,
+                                         r.benchmarks.size()),
+                             gate::Verdict::regression));
+  else
+    fmt::print("{}\n", paint(r.overall == gate::Verdict::regression ? "perfgate: REGRESSION" : "perfgate: pass",
+                             r.overall));
 }
 
 // Step outputs for later steps and for the composite action's `outputs:`

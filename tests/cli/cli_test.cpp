@@ -391,6 +391,90 @@ TEST_F(Cli, CompareOfMismatchedOrMalformedFilesExitsTwoAndWritesNothing) {
   EXPECT_FALSE(fs::exists(dir_ / "perfgate-out"));
 }
 
+// Inputs that once got past the checks (a smoke test of the whole CLI,
+// 2026-12-07): each is one error line and exit 2, and nothing is written.
+TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
+  write("base.json", results_with_p99(1000));
+  write("head.json", results_with_p99(1000));
+  auto mutated = [&](const std::string& file, auto change) {
+    auto j = nlohmann::json::parse(results_with_p99(1000));
+    change(j);
+    write(file, j.dump());
+  };
+  mutated("dup.json", [](auto& j) { j["benchmarks"].push_back(j["benchmarks"][0]); });
+  mutated("newline.json", [](auto& j) { j["benchmarks"][0]["name"] = "lru\n::error title=forged::pwned"; });
+  mutated("abs-profile.json",
+          [](auto& j) { j["benchmarks"][0]["profile"] = {{"status", "ok"}, {"path", "/etc/passwd"}, {"reason", ""}}; });
+  mutated("up-profile.json",
+          [](auto& j) { j["benchmarks"][0]["profile"] = {{"status", "ok"}, {"path", "../x.json"}, {"reason", ""}}; });
+  mutated("seven.json", [](auto& j) {
+    for (int i = 0; i < 2; ++i) j["benchmarks"][0]["repetitions"].push_back(j["benchmarks"][0]["repetitions"][0]);
+  });
+  mutated("empty.json", [](auto& j) { j["benchmarks"] = nlohmann::json::array(); });
+  std::string huge = results_with_p99(1000);
+  huge.replace(huge.find("\"p99\":"), 6, "\"p99\": 1e400, \"x\":");
+  write("huge.json", huge);
+  write("suite-blank.yml", "benchmarks:\n  - {name: t, command: \"  \"}\n");
+  write("gb-newline.json", R"({"benchmarks": [{"name": "BM_a\n::error::x", "real_time": 1, "cpu_time": 1}]})");
+  write("gb-inf.json", R"({"benchmarks": [{"name": "BM_a", "real_time": 1e308, "cpu_time": 1, "time_unit": "s"}]})");
+
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"compare", "base.json", "huge.json"}, "huge.json: not valid JSON: "},
+      {{"compare", "base.json", "dup.json"}, "benchmark 'lru' appears twice"},
+      {{"compare", "base.json", "newline.json"}, "holds a control character"},
+      {{"compare", "base.json", "abs-profile.json"}, "path '/etc/passwd' must be relative to the results file"},
+      {{"baseline", "save", "up-profile.json"}, "path '../x.json' must be relative to the results file"},
+      {{"compare", "base.json", "seven.json", "--paired"},
+       "benchmark 'lru': paired repetitions need as many in base as in current, got 5 and 7"},
+      {{"compare", "base.json", "head.json", "--confidence", "nan"}, "--confidence: must be a number from 0.5 to "
+                                                                      "0.9999, got 'nan'"},
+      {{"compare", "base.json", "head.json", "--threshold", "nan"}, "--threshold: must be a number from 0.1 to 1000"},
+      {{"baseline", "save", "empty.json"}, "empty.json holds no benchmarks"},
+      {{"run", "-c", "suite-blank.yml"}, "'command' must be a non-blank string"},
+      {{"run", "--shard", "1/1x"}, "--shard '1/1x': expected i/n"},
+      {{"ab", "--base", " ", "--head", "true"}, "--base is blank"},
+      {{"ab", "--base", "true", "--head", "true", "--pairs", "5", "--max-pairs", "2"}, "--max-pairs 2 is below --pairs 5"},
+      {{"ab", "--base", "true", "--head", "true", "--count-calls"}, "--count-calls requires --profile"},
+      {{"history", "append", "h.jsonl", "base.json", "--commit", "abc", "--date", "notadate"},
+       "date 'notadate' is not ISO 8601"},
+      {{"workloads", "run", "lru", "--ops", "-1"}, "--ops: Value -1 not in range"},
+      {{"import", "gbench", "gb-newline.json", "-o", "gb.json"}, "is empty or holds a control character"},
+      {{"import", "gbench", "gb-inf.json", "-o", "gb.json"}, "times beyond a double in ns"},
+  };
+  ASSERT_EQ(perfgate({"baseline", "save", "base.json"}).code, 0);
+  const std::string baseline = read(".perfgate/baseline.json");
+  for (const auto& [args, message] : cases) {
+    SCOPED_TRACE(fmt::format("{}", fmt::join(args, " ")));
+    const Outcome o = perfgate(args);
+    EXPECT_EQ(o.code, 2) << o.err << o.out;
+    EXPECT_EQ(o.err.rfind("perfgate: error: ", 0), 0u) << o.err;
+    EXPECT_NE(o.err.find(message), std::string::npos) << o.err;
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+    EXPECT_EQ(o.out.find("::error"), std::string::npos) << o.out;
+  }
+  EXPECT_EQ(read(".perfgate/baseline.json"), baseline) << "a refused baseline leaves the stored one";
+  EXPECT_FALSE(fs::exists(dir_ / "perfgate-out"));
+  EXPECT_FALSE(fs::exists(dir_ / "gb.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "h.jsonl"));
+}
+
+// The side whose process runs first in a pair failed, so the other measured
+// nothing: a failed benchmark (exit 3, both results written), not two
+// suites that differ (exit 2, nothing written).
+TEST_F(Cli, AbWhoseBaseFailsFirstReportsTheFailure) {
+  const Outcome o = perfgate({"ab", "--base", "/bin/false", "--head", "/bin/true", "--pairs", "2", "--max-pairs", "2",
+                              "--iterations", "2"});
+  EXPECT_EQ(o.code, 3) << o.err << o.out;
+  EXPECT_NE(o.out.find("perfgate: FAILED (1 of 1 benchmarks could not be measured)"), std::string::npos) << o.out;
+  const auto head = gate::results_from_json(read("perfgate-out/head-results.json"), "head");
+  ASSERT_TRUE(head && head->benchmarks.size() == 1u);
+  EXPECT_EQ(head->benchmarks[0].status, "failed");
+  EXPECT_EQ(head->benchmarks[0].error.rfind("not measured: the base side failed first (", 0), 0u)
+      << head->benchmarks[0].error;
+  EXPECT_NE(read("perfgate-out/report.md").find("## 💥 perfgate: the benchmark failed to run — no verdict"),
+            std::string::npos);
+}
+
 TEST_F(Cli, BaselineSaveValidatesAndCheckComparesAgainstIt) {
   write("perfgate.yml", "benchmarks:\n  - name: t\n    command: [/bin/true]\n    iterations: 3\n");
   Outcome o = perfgate({"check", "-r", "3"});
@@ -455,11 +539,16 @@ TEST_F(Cli, CheckOnlyComparesTheSelectedBenchmarksWithTheBaseline) {
   const std::string json = read("perfgate-out/report.json");
   EXPECT_NE(json.find("\"name\": \"b\""), std::string::npos) << json;
   EXPECT_EQ(json.find("\"name\": \"a\""), std::string::npos) << json;
-  // Without --only, a suite that lost a benchmark is still a mismatch.
+  // Without --only, a suite that lost a benchmark is still a mismatch, found
+  // before measuring: the last run's results stay as they were.
+  const std::string before = read("perfgate-out/results.json");
   write("perfgate.yml", "benchmarks:\n  - {name: a, command: [/bin/true], iterations: 2}\n");
   o = perfgate({"check", "-r", "3", "--max-repetitions", "0"});
   EXPECT_EQ(o.code, 2) << o.err;
-  EXPECT_NE(o.err.find("only in base: [b]"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err, "perfgate: error: the suite and the baseline hold different benchmarks (only in the baseline: "
+                   "[b]; only in the suite: []); store a new baseline with `perfgate run` and `perfgate baseline "
+                   "save`\n");
+  EXPECT_EQ(read("perfgate-out/results.json"), before);
 }
 
 TEST_F(Cli, CheckAddsAtMostThreeTimesTheBaselinesRepetitions) {
@@ -802,8 +891,16 @@ TEST_F(Cli, ImportsGoogleBenchmarkJsonKeepingEveryRepetition) {
   EXPECT_EQ(r->benchmarks[2].error, "deliberate failure");
   // Gated on per-repetition times: two imports of the same binary compare.
   EXPECT_EQ(perfgate({"import", "gbench", "gbench.json", "-o", "again.json"}).code, 0);
+  // BM_Fails has no verdict: the others pass, and the gate says it failed
+  // (exit 3, as `check` and `ab` do for a benchmark that failed to run).
   const Outcome c = perfgate({"compare", "imported.json", "again.json"});
-  EXPECT_EQ(c.code, 0) << c.err << c.out;
+  EXPECT_EQ(c.code, 3) << c.err << c.out;
+  EXPECT_NE(c.out.find("BM_Sum/64    mean"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("perfgate: FAILED (1 of 3 benchmarks could not be measured)"), std::string::npos) << c.out;
+  EXPECT_NE(c.err.find("perfgate: error: benchmarks that failed to run: BM_Fails in imported.json, BM_Fails in "
+                       "again.json"),
+            std::string::npos)
+      << c.err;
 }
 
 TEST_F(Cli, RunsGoogleBenchmarkBinariesFromTheSuite) {

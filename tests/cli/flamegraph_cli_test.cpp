@@ -2,6 +2,7 @@
 // both input formats, exit codes, one-line errors, atomic outputs, the
 // vanished paths on stdout.
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -80,6 +81,20 @@ TEST_F(FlamegraphCli, BadInputIsOneErrorLineExitTwoAndTheOldOutputStays) {
   write("bad.json", "{\"schema\": \"perfgate.profile/v1\", \"mode\": \"cpu\"");
   expect_one_error_line(perfgate({"flamegraph", "bad.json", "-o", "out.svg"}));
   expect_one_error_line(perfgate({"flamegraph", "bad.folded", "--min-width", "-1"}));
+  expect_one_error_line(perfgate({"flamegraph", "bad.folded", "--min-width", "nan"}));
+  // A JSON profile's counts are whole numbers >= 0: nlohmann would wrap -5
+  // to 2^64 - 5 (and the total with it) and truncate 1.5.
+  for (const char* count : {"-5", "1.5"}) {
+    write("count.json", fmt::format(R"({{"schema": "perfgate.profile/v1", "mode": "cpu", "stats": {{"samples": 1,
+        "lost": 0, "truncated": 0, "missing_user_stacks": 0, "hz": 99, "duration_s": 1}},
+        "frames": [{{"function": "main", "module": "app"}}], "stacks": [{{"frames": [0], "count": {}}}]}})",
+                                    count));
+    o = perfgate({"flamegraph", "count.json", "-o", "out.svg"});
+    expect_one_error_line(o);
+    EXPECT_NE(o.err.find(fmt::format("stacks[0].count must be a whole number ≥ 0, got {}", count)),
+              std::string::npos)
+        << o.err;
+  }
   EXPECT_EQ(read("out.svg"), "previous");
 }
 

@@ -146,6 +146,13 @@ TEST(Folded, ParseNamesTheBadLine) {
   EXPECT_EQ(parsed.error(), "line 2: bad count 'x'");
 }
 
+// Counts that add up past 2^64 would wrap the total to a small number.
+TEST(Folded, ParseRefusesCountsThatAddUpBeyond64Bits) {
+  auto parsed = parse_folded("a;b 18446744073709551615\na;c 18446744073709551615\n");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error(), "line 2: the counts add up beyond 2^64");
+}
+
 TEST(Folded, ReplacesSemicolonsInNames) {
   EXPECT_EQ(folded_name({"a;b", "", "", 0, false, FrameKind::user}), "a:b");
 }

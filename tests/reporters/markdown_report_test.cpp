@@ -35,6 +35,15 @@ TEST(MarkdownReport, FirstLinesAreTheMarkerAndTheOverallVerdict) {
       << md.substr(0, 200);
   const std::string ok = render_markdown_report(report({verdict("hll", Verdict::pass), verdict("x", Verdict::improvement, 0.7)}));
   EXPECT_NE(ok.find("## ✅ perfgate: no regression in 2 benchmarks (1 improved)"), std::string::npos) << ok;
+  // A benchmark that failed to run has no verdict: never a ✅.
+  const std::string broken =
+      render_markdown_report(report({verdict("hll", Verdict::pass), verdict("lru", Verdict::failed)}));
+  EXPECT_NE(broken.find("\n## 💥 perfgate: 1 of 2 benchmarks failed to run; no regression in the others\n"),
+            std::string::npos)
+      << broken;
+  EXPECT_EQ(broken.find("✅ perfgate"), std::string::npos) << broken;
+  const std::string all = render_markdown_report(report({verdict("lru", Verdict::failed)}));
+  EXPECT_NE(all.find("\n## 💥 perfgate: the benchmark failed to run — no verdict\n"), std::string::npos) << all;
 }
 
 TEST(MarkdownReport, TableRowCarriesRatioIntervalNoiseAndVerdict) {
