@@ -12,6 +12,7 @@
 #include <set>
 
 #include "gate/process.h"
+#include "gate/targets.h"
 #include "workloads/registry.h"
 
 namespace perfgate::gate {
@@ -48,11 +49,14 @@ class Parser {
   void only_keys(const YAML::Node& map, std::string_view where,
                  std::span<const std::string_view> known) const {
     if (!map.IsMap()) fail(map, fmt::format("{} must be a mapping", where));
+    std::set<std::string> seen;
     for (const auto& kv : map) {
       const std::string key = kv.first.as<std::string>();
       if (std::ranges::find(known, key) == known.end())
         fail(kv.first, fmt::format("unknown key '{}' in {} (known: {})", key, where,
                                    fmt::join(known, ", ")));
+      // YAML forbids it; yaml-cpp keeps both and a lookup finds one of them.
+      if (!seen.insert(key).second) fail(kv.first, fmt::format("key '{}' appears twice in {}", key, where));
     }
   }
 
@@ -287,6 +291,14 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
       p.fail(params, fmt::format("parameter values make a benchmark name with a control character: '{}'",
                                  printable(spec.name)));
     apply_parameters(p, assignments, spec);
+    const std::vector<std::string> no_metrics;
+    const std::vector<std::string>& metrics =
+        spec.source.kind == "workload" ? workloads::find(spec.source.workload)->info().metrics : no_metrics;
+    for (const Target& t : spec.targets)
+      if (!is_known_metric(t.metric, metrics))
+        p.fail(node["targets"] ? node["targets"] : node,
+               fmt::format("benchmark '{}' has a target on '{}', which it does not measure (metrics: {})", spec.name,
+                           t.metric, known_metrics_phrase(metrics)));
     if (spec.source.kind == "workload") {
       const workloads::Params wp{.variant = spec.source.variant,
                                  .slowdown_percent = spec.source.slowdown_percent,

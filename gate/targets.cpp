@@ -1,5 +1,6 @@
 #include "gate/targets.h"
 
+#include <algorithm>
 #include <array>
 
 namespace perfgate::gate {
@@ -48,6 +49,18 @@ std::optional<double> metric_value(const BenchmarkResult& b, std::string_view me
   if (metric == "peak_rss_mb") return static_cast<double>(b.peak_rss_bytes) / (1 << 20);
   if (auto it = b.metrics.find(std::string(metric)); it != b.metrics.end()) return it->second;
   return std::nullopt;
+}
+
+bool is_known_metric(std::string_view metric, const std::vector<std::string>& workload_metrics) {
+  return latency_stat(Summary{}, metric).has_value() || metric == "throughput_per_s" || metric == "cpu_percent" ||
+         metric == "peak_rss_mb" || std::ranges::find(workload_metrics, metric) != workload_metrics.end();
+}
+
+std::string known_metrics_phrase(const std::vector<std::string>& workload_metrics) {
+  std::string out = "<stat>_<unit> (stat: mean, stddev, min, p50, p90, p95, p99, p999, max; unit: ns, us, ms, s), "
+                    "throughput_per_s, cpu_percent, peak_rss_mb";
+  for (const auto& m : workload_metrics) out += ", " + m;
+  return out;
 }
 
 TargetOutcome evaluate_target(const BenchmarkResult& b, const Target& t) {

@@ -30,6 +30,15 @@ std::optional<double> metric_value(const BenchmarkResult& benchmark, std::string
 
 TargetOutcome evaluate_target(const BenchmarkResult& benchmark, const Target& target);
 
+// Whether a target may name the metric: a latency statistic,
+// throughput_per_s, cpu_percent, peak_rss_mb, or one of the workload's
+// metrics (workload_metrics: workloads::Info::metrics; empty for a command
+// or a Google Benchmark binary). A typo would otherwise fail its target as
+// "not measured" on every run.
+bool is_known_metric(std::string_view metric, const std::vector<std::string>& workload_metrics);
+// "p99_ms (or another <stat>_<unit>), throughput_per_s, …": for the error.
+std::string known_metrics_phrase(const std::vector<std::string>& workload_metrics);
+
 struct TargetSummary {
   std::vector<std::pair<std::string, TargetOutcome>> outcomes;  // benchmark name, outcome
   std::size_t passed = 0;

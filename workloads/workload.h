@@ -74,6 +74,9 @@ struct Info {
   // The gate compares such a workload by the fastest repetitions where that
   // resolves more (docs/gate.md, "Decision rule").
   bool fixed_work_tail = false;
+  // The names of Run::metrics every run reports: what a perfgate.yml target
+  // may name besides the latency statistics (checked when the suite loads).
+  std::vector<std::string> metrics;
 };
 
 class Workload {

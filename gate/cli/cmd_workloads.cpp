@@ -33,6 +33,7 @@ ExitCode run_list() {
     fmt::print("{:<12} {}\n", info.name, info.description);
     fmt::print("{:<12} operation: {}; category: {}\n", "", info.operation, info.category);
     fmt::print("{:<12} --slowdown acts in: {}\n", "", info.slowdown_function);
+    fmt::print("{:<12} metrics (for targets): {}\n", "", fmt::join(info.metrics, ", "));
     for (const auto& v : info.variants)
       fmt::print("{:<12} --variant {:<16} {}\n", "", v.name, v.description);
   }

@@ -1,5 +1,6 @@
 #include "gate/suite_config.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace perfgate::gate {
@@ -59,6 +60,38 @@ TEST(SuiteConfig, BadValueNamesKeyAndLine) {
   ASSERT_FALSE(cfg);
   EXPECT_NE(cfg.error().message.find("s.yml:4:"), std::string::npos) << cfg.error().message;
   EXPECT_NE(cfg.error().message.find("'repetitions'"), std::string::npos) << cfg.error().message;
+}
+
+TEST(SuiteConfig, ADuplicateKeyIsRejectedWithItsLine) {
+  auto cfg = parse_suite_config("benchmarks:\n  - name: t\n    command: [true]\n    name: u\n", "s.yml");
+  ASSERT_FALSE(cfg);
+  EXPECT_EQ(cfg.error().message.rfind("s.yml:4:", 0), 0u) << cfg.error().message;
+  EXPECT_NE(cfg.error().message.find("key 'name' appears twice"), std::string::npos) << cfg.error().message;
+}
+
+// A typo in a target's metric would fail that target as "not measured" on
+// every run; a workload's own metrics are known from its Info.
+TEST(SuiteConfig, TargetsNameOnlyMetricsTheBenchmarkMeasures) {
+  auto cfg = parse_suite_config("benchmarks:\n  - name: c\n    workload: lru\n    targets:\n"
+                                "      hit_ratio: {target: 0.5}\n      p99_us: {target: 10}\n"
+                                "      peak_rss_mb: {target: 100}\n",
+                                "s.yml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  for (const char* typo : {"hit_ratoi: {target: 0.5}", "p99_xs: {target: 1}"}) {
+    cfg = parse_suite_config(fmt::format("benchmarks:\n  - name: c\n    workload: lru\n    targets:\n      {}\n", typo),
+                             "s.yml");
+    ASSERT_FALSE(cfg) << typo;
+    EXPECT_EQ(cfg.error().code, ExitCode::bad_input);
+    EXPECT_NE(cfg.error().message.find("which it does not measure"), std::string::npos) << cfg.error().message;
+    EXPECT_NE(cfg.error().message.find("peak_rss_mb, hit_ratio, eviction_ratio, requests_per_s)"), std::string::npos)
+        << cfg.error().message;
+  }
+  // A command measures no workload metrics.
+  cfg = parse_suite_config("benchmarks:\n  - name: c\n    command: [true]\n    targets: {hit_ratio: {target: 1}}\n",
+                           "s.yml");
+  ASSERT_FALSE(cfg);
+  EXPECT_NE(cfg.error().message.find("benchmark 'c' has a target on 'hit_ratio'"), std::string::npos)
+      << cfg.error().message;
 }
 
 TEST(SuiteConfig, OutOfRangeThresholdIsRejected) {

@@ -128,7 +128,9 @@ class BatcherWorkload final : public Workload {
                                    "the first request, even when a full batch is queued"}},
       .slowdown_function = "perfgate::workloads::batcher::SimulatedModel::forward",
       .default_ops_ci = 10'000,
-      .default_ops_nightly = 100'000};
+      .default_ops_nightly = 100'000,
+      .metrics = {"offered_rate_per_s", "mean_batch_size", "mean_batch_service_us", "mean_idle_hold_us",
+                  "max_wait_us"}};
 };
 
 }  // namespace

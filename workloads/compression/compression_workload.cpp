@@ -159,7 +159,9 @@ class CompressionWorkload final : public Workload {
       .slowdown_function =
           "perfgate::workloads::compression::ChunkedCompressor::compress_chunk",
       .default_ops_ci = 10'000,
-      .default_ops_nightly = 100'000};
+      .default_ops_nightly = 100'000,
+      .metrics = {"compression_ratio", "throughput_mb_per_s", "parallel_batch_share", "break_even_bytes",
+                  "dispatch_overhead_us", "sequential_mb_per_s"}};
 };
 
 }  // namespace

@@ -176,7 +176,8 @@ class LruWorkload final : public Workload {
       // one (the spread of log p99 over repetitions was 0.38 at 12 500
       // batches, 0.16 at 100 000, 0.08 at 300 000).
       .default_ops_ci = 100'000,
-      .default_ops_nightly = 300'000};
+      .default_ops_nightly = 300'000,
+      .metrics = {"hit_ratio", "eviction_ratio", "requests_per_s"}};
 };
 
 }  // namespace

@@ -298,7 +298,9 @@ class SketchesWorkload final : public Workload {
       .slowdown_function = "perfgate::workloads::sketches::StreamSketches::ingest",
       .default_ops_ci = 10'000,
       .default_ops_nightly = 100'000,
-      .fixed_work_tail = true};
+      .fixed_work_tail = true,
+      .metrics = {"events_per_s", "distinct_keys", "hll_relative_error", "bloom_false_positive_rate", "lsh_recall",
+                  "cms_max_overestimate"}};
 };
 
 }  // namespace
