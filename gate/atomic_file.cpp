@@ -1,27 +1,34 @@
 #include "gate/atomic_file.h"
-#include "gate/unique_fd.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <vector>
+
+#include "gate/unique_fd.h"
 
 namespace perfgate::gate {
 namespace {
 
 Error io_error(std::string_view what, const std::filesystem::path& path) {
-  return Error::environment(fmt::format("cannot {} '{}': {}", what, path.string(), std::strerror(errno)));
+  return Error::environment(
+      fmt::format("cannot {} '{}': {}", what, path.string(), std::strerror(errno)));
 }
 
 }  // namespace
 
-std::expected<void, Error> write_file_atomically(const std::filesystem::path& path,
-                                                 std::string_view content) {
+namespace {
+
+// The content in a flushed temporary file beside `path` (creating missing
+// parent directories): its name. Nothing is left behind on failure.
+std::expected<std::string, Error> stage(const std::filesystem::path& path,
+                                        std::string_view content) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -48,7 +55,67 @@ std::expected<void, Error> write_file_atomically(const std::filesystem::path& pa
   }
   if (::fsync(fd.get()) != 0) return fail("flush");
   if (fd.close() != 0) return fail("close");
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("replace");
+  return tmp;
+}
+
+}  // namespace
+
+std::expected<void, Error> write_file_atomically(const std::filesystem::path& path,
+                                                 std::string_view content) {
+  auto tmp = stage(path, content);
+  if (!tmp) return std::unexpected(tmp.error());
+  if (::rename(tmp->c_str(), path.c_str()) != 0) {
+    auto err = io_error("replace", path);
+    ::unlink(tmp->c_str());
+    return std::unexpected(std::move(err));
+  }
+  return {};
+}
+
+std::expected<void, Error> write_files_atomically(std::span<const FileContent> files) {
+  std::vector<std::string> staged;
+  auto discard = [&](std::size_t from) {
+    for (std::size_t i = from; i < staged.size(); ++i) ::unlink(staged[i].c_str());
+  };
+  for (const auto& f : files) {
+    auto tmp = stage(f.path, f.content);
+    if (!tmp) {
+      discard(0);
+      return std::unexpected(tmp.error());
+    }
+    staged.push_back(std::move(*tmp));
+  }
+  // Each previous file stays reachable under a second name (a hard link)
+  // until every file is replaced, so a rename that fails midway can put the
+  // replaced ones back.
+  enum class Previous { none, kept, unknown };
+  std::vector<Previous> previous(files.size(), Previous::none);
+  std::vector<std::string> kept(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    kept[i] = staged[i] + ".previous";
+    if (::link(files[i].path.c_str(), kept[i].c_str()) == 0)
+      previous[i] = Previous::kept;
+    else if (errno != ENOENT)
+      previous[i] = Previous::unknown;  // a directory, or a file system without hard links
+  }
+  auto drop_kept = [&] {
+    for (std::size_t i = 0; i < files.size(); ++i)
+      if (previous[i] == Previous::kept) ::unlink(kept[i].c_str());
+  };
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (::rename(staged[i].c_str(), files[i].path.c_str()) == 0) continue;
+    auto err = io_error("replace", files[i].path);
+    for (std::size_t j = 0; j < i; ++j) {
+      if (previous[j] == Previous::kept)
+        ::rename(kept[j].c_str(), files[j].path.c_str());
+      else if (previous[j] == Previous::none)
+        ::unlink(files[j].path.c_str());
+    }
+    discard(i);
+    drop_kept();
+    return std::unexpected(std::move(err));
+  }
+  drop_kept();
   return {};
 }
 
@@ -63,8 +130,7 @@ std::expected<std::string, Error> read_file(const std::filesystem::path& path,
     return std::unexpected(Error::bad_input(fmt::format(
         "'{}' is {} bytes, larger than the {} byte limit", path.string(), size, max_bytes)));
   std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return std::unexpected(Error::bad_input(fmt::format("cannot open '{}'", path.string())));
+  if (!in) return std::unexpected(Error::bad_input(fmt::format("cannot open '{}'", path.string())));
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();

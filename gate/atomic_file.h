@@ -6,6 +6,7 @@
 
 #include <expected>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,17 @@ namespace perfgate::gate {
 
 std::expected<void, Error> write_file_atomically(const std::filesystem::path& path,
                                                  std::string_view content);
+
+struct FileContent {
+  std::filesystem::path path;
+  std::string_view content;
+};
+// Replaces several files as one (a report's Markdown and JSON): all of them
+// or none. Every content is staged beside its target first, where a full
+// disk or a missing permission shows; should a replacing rename then fail
+// (the target is a directory), the files already replaced get their previous
+// content back.
+std::expected<void, Error> write_files_atomically(std::span<const FileContent> files);
 
 // Reads a whole file. Missing/unreadable → bad_input (the user named it);
 // larger than max_bytes → bad_input naming the limit.

@@ -164,7 +164,9 @@ void add_ab_command(CLI::App& app, Action& action) {
   with_env(cmd->add_option("--base-config", opts->base_config, "Suite config for the base side (default: --config)"));
   with_env(cmd->add_option("--head-config", opts->head_config, "Suite config for the head side (default: --config)"));
   with_env(cmd->add_option("--only", opts->only, "Only these benchmarks (names or prefixes)")->delimiter(','));
-  with_env(cmd->add_option("--out", opts->out, "Output directory")->capture_default_str());
+  with_env(cmd->add_option("--out", opts->out, "Output directory")
+               ->check(non_empty_path())
+               ->capture_default_str());
   with_env(cmd->add_option("--pairs", opts->pairs, "Initial A/B pairs per benchmark")
                ->check(CLI::Range(2u, 1000u))
                ->capture_default_str());

@@ -38,7 +38,9 @@ void add_merge_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<MergeOptions>();
   auto* cmd = app.add_subcommand("merge", "Merge sharded results files into one");
   cmd->add_option("FILES", opts->files, "Results files (disjoint benchmarks)")->required()->expected(1, -1);
-  with_env(cmd->add_option("-o,--output", opts->output, "Merged results file")->capture_default_str());
+  with_env(cmd->add_option("-o,--output", opts->output, "Merged results file")
+               ->check(non_empty_path())
+               ->capture_default_str());
   cmd->callback([opts, &action] { action = [opts] { return run_merge(*opts); }; });
 }
 

@@ -181,9 +181,11 @@ void add_record_command(CLI::App& app, Action& action) {
   with_env(cmd->add_option("--mode", opts->mode,
                            "cpu: where time is spent on CPU; offcpu: where threads block, weighted by ns")
                ->check(CLI::IsMember({"cpu", "offcpu"})));
-  with_env(cmd->add_option("-o,--output", opts->output,
-                           "FILE.json: JSON profile; FILE.svg: flame graph; other names: folded stacks "
-                           "(default: folded on stdout)"));
+  with_env(
+      cmd->add_option("-o,--output", opts->output,
+                      "FILE.json: JSON profile; FILE.svg: flame graph; other names: folded stacks "
+                      "(default: folded on stdout)")
+          ->check(non_empty_path()));
   // One glob per --calls: a vector option takes values up to the next
   // option and then eats a `--` (CLI11), so `--calls G -- CMD --flag` would
   // hand --flag to record.

@@ -154,7 +154,9 @@ ExitCode run_suite_command(const RunOptions& o) {
 
 
 void add_run_options(CLI::App* cmd, RunOptions& o) {
-  with_env(cmd->add_option("-o,--output", o.output, "Results file")->capture_default_str());
+  with_env(cmd->add_option("-o,--output", o.output, "Results file")
+               ->check(non_empty_path())
+               ->capture_default_str());
   with_env(cmd->add_option("-c,--config", o.config, "Suite config (default: ./perfgate.yml, else the bundled workloads)"));
   with_env(cmd->add_option("--only", o.only, "Run only these benchmarks (names or name prefixes)")->delimiter(','));
   with_env(cmd->add_option("-r,--repetitions", o.repetitions, "Repetitions per benchmark (default: per config, 5)")

@@ -28,7 +28,13 @@ CLI::Option* with_env(CLI::Option* option);
 // A finite number in [lo, hi] (in (lo, hi] with above_lo), checked on the
 // option's text: CLI::Range lets "nan" through, and says "Value abc not in
 // range" of a word.
-CLI::Validator number_in(double lo, double hi = std::numeric_limits<double>::infinity(), bool above_lo = false);
+CLI::Validator number_in(double lo, double hi = std::numeric_limits<double>::infinity(),
+                         bool above_lo = false);
+
+// An output path that is not blank: caught before the work, not when the
+// result cannot be written (an empty --out would write into the current
+// directory).
+CLI::Validator non_empty_path();
 
 // Prints "perfgate: error: <message>" as one line on stderr; returns the code.
 ExitCode fail(const gate::Error& error);
@@ -46,8 +52,8 @@ inline constexpr unsigned kMaxRepetitions = 31;
 inline constexpr unsigned kBaselineRepetitionFactor = 3;
 
 // Reads and validates a results file (bad_input naming the field on error).
-std::expected<gate::Results, gate::Error> load_results(const std::string& path,
-                                                       gate::SampleReading samples = gate::SampleReading::read);
+std::expected<gate::Results, gate::Error> load_results(
+    const std::string& path, gate::SampleReading samples = gate::SampleReading::read);
 // The directory a file lies in ("." for a bare name): what paths inside it are relative to.
 inline std::filesystem::path parent_dir(const std::string& file) {
   const std::filesystem::path p(file);

@@ -23,8 +23,9 @@ CLI::Option* with_env(CLI::Option* option) {
 }
 
 CLI::Validator number_in(double lo, double hi, bool above_lo) {
-  const std::string range = std::isinf(hi) ? fmt::format("a number {} {:g}", above_lo ? "above" : "of at least", lo)
-                                           : fmt::format("a number from {:g} to {:g}", lo, hi);
+  const std::string range =
+      std::isinf(hi) ? fmt::format("a number {} {:g}", above_lo ? "above" : "of at least", lo)
+                     : fmt::format("a number from {:g} to {:g}", lo, hi);
   return CLI::Validator(
       [=](std::string& text) -> std::string {
         // On the text, before CLI11 converts it: "nan" compares false with
@@ -38,12 +39,24 @@ CLI::Validator number_in(double lo, double hi, bool above_lo) {
       range);
 }
 
+CLI::Validator non_empty_path() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        return text.find_first_not_of(" \t") == std::string::npos
+                   ? "must name a file or directory, got ''"
+                   : "";
+      },
+      "PATH");
+}
+
 ExitCode fail(const gate::Error& error) {
   fmt::print(stderr, "perfgate: error: {}\n", error.message);
   return error.code;
 }
 
-void warn(std::string_view message) { fmt::print(stderr, "perfgate: warning: {}\n", message); }
+void warn(std::string_view message) {
+  fmt::print(stderr, "perfgate: warning: {}\n", message);
+}
 
 void progress(std::string_view message) {
   static const bool tty = isatty(STDERR_FILENO) != 0;
@@ -51,6 +64,8 @@ void progress(std::string_view message) {
   fmt::print(stderr, "{}\n", message);
 }
 
-void set_quiet(bool quiet) { g_quiet = quiet; }
+void set_quiet(bool quiet) {
+  g_quiet = quiet;
+}
 
 }  // namespace perfgate::cli

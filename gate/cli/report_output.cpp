@@ -88,9 +88,12 @@ ExitCode publish_report(gate::GateReport report, const std::filesystem::path& ou
   report.artifacts.emplace_back("Markdown report", "report.md");
   report.artifacts.emplace_back("JSON report", "report.json");
   const std::string markdown = reporters::render_markdown_report(report);
-  if (auto ok = gate::write_file_atomically(out_dir / "report.md", markdown); !ok) return fail(ok.error());
-  if (auto ok = gate::write_file_atomically(out_dir / "report.json", reporters::render_json_report(report)); !ok)
-    return fail(ok.error());
+  const std::string json = reporters::render_json_report(report);
+  // Both or neither: a report.md with the new verdict beside the last run's
+  // report.json would contradict itself.
+  const gate::FileContent files[] = {{out_dir / "report.md", markdown},
+                                     {out_dir / "report.json", json}};
+  if (auto ok = gate::write_files_atomically(files); !ok) return fail(ok.error());
   if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary != nullptr && *summary != '\0') {
     std::ofstream out(summary, std::ios::app);  // GitHub's contract is append
     out << markdown << '\n';

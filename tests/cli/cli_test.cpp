@@ -440,6 +440,8 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
       {{"workloads", "run", "lru", "--ops", "-1"}, "--ops: Value -1 not in range"},
       {{"import", "gbench", "gb-newline.json", "-o", "gb.json"}, "is empty or holds a control character"},
       {{"import", "gbench", "gb-inf.json", "-o", "gb.json"}, "times beyond a double in ns"},
+      {{"compare", "base.json", "head.json", "--out", ""}, "--out: must name a file or directory"},
+      {{"run", "-o", " "}, "--output: must name a file or directory"},
   };
   ASSERT_EQ(perfgate({"baseline", "save", "base.json"}).code, 0);
   const std::string baseline = read(".perfgate/baseline.json");

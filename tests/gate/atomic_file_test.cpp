@@ -18,7 +18,9 @@ class AtomicFile : public ::testing::Test {
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
-  std::size_t entries() const { return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_), {})); }
+  std::size_t entries() const {
+    return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir_), {}));
+  }
   fs::path dir_;
 };
 
@@ -38,6 +40,31 @@ TEST_F(AtomicFile, FailedReplaceKeepsThePreviousTargetAndLeavesNoTemporary) {
   EXPECT_EQ(r.error().code, ExitCode::environment);
   EXPECT_TRUE(fs::is_directory(p / "keep"));
   EXPECT_EQ(entries(), 1u) << "temporary file left behind";
+}
+
+// A report's two files: when the second cannot be replaced, the first gets
+// its previous content back, a file that did not exist is gone again, and
+// no temporary or kept copy is left.
+TEST_F(AtomicFile, SeveralFilesAreReplacedAllOrNone) {
+  ASSERT_TRUE(write_file_atomically(dir_ / "report.md", "old md"));
+  fs::create_directories(dir_ / "report.json" / "keep");  // the rename over it fails
+  const FileContent files[] = {
+      {dir_ / "report.md", "new md"}, {dir_ / "new.txt", "new"}, {dir_ / "report.json", "{}"}};
+  auto r = write_files_atomically(files);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ExitCode::environment);
+  EXPECT_NE(r.error().message.find("report.json"), std::string::npos) << r.error().message;
+  EXPECT_EQ(*read_file(dir_ / "report.md"), "old md");
+  EXPECT_FALSE(fs::exists(dir_ / "new.txt"));
+  EXPECT_TRUE(fs::is_directory(dir_ / "report.json" / "keep"));
+  EXPECT_EQ(entries(), 2u) << "report.md and report.json only";
+
+  fs::remove_all(dir_ / "report.json");
+  ASSERT_TRUE(write_files_atomically(files));
+  EXPECT_EQ(*read_file(dir_ / "report.md"), "new md");
+  EXPECT_EQ(*read_file(dir_ / "new.txt"), "new");
+  EXPECT_EQ(*read_file(dir_ / "report.json"), "{}");
+  EXPECT_EQ(entries(), 3u);
 }
 
 TEST_F(AtomicFile, UnwritableParentIsAnEnvironmentError) {
