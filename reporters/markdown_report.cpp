@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <vector>
 
@@ -35,8 +36,6 @@ std::string_view label(Verdict v) {
     default: return gate::to_string(v);
   }
 }
-
-std::string signed_percent(double ratio) { return fmt::format("{:+.1f}", 100.0 * (ratio - 1)); }
 
 std::string change_cell(const gate::BenchmarkVerdict& v) {
   if (v.verdict == Verdict::failed || v.verdict == Verdict::insufficient_samples) return "—";
@@ -233,7 +232,15 @@ std::string statistic_label(const gate::BenchmarkVerdict& v) {
   return v.location == gate::Location::minimum ? v.statistic + ", fastest" : v.statistic;
 }
 
+std::string signed_percent(double ratio) {
+  const double percent = 100.0 * (ratio - 1);
+  return std::abs(percent) < 1e6 ? fmt::format("{:+.1f}", percent)
+                                 : fmt::format("{:+.4g}", percent);
+}
+
 std::string format_duration_ns(double ns) {
+  if (ns >= 1e15)
+    return fmt::format("{:.4g} s", ns / 1e9);  // past 11 days: no one reads the digits
   if (ns >= 1e9) return fmt::format("{:.3f} s", ns / 1e9);
   if (ns >= 1e6) return fmt::format("{:.3f} ms", ns / 1e6);
   if (ns >= 1e3) return fmt::format("{:.2f} µs", ns / 1e3);

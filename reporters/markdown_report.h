@@ -28,6 +28,10 @@ std::string render_markdown_report(const gate::GateReport& report, std::size_t m
 // `rows` of them.
 std::string roi_table(const gate::BenchmarkHotspots& hotspots, std::size_t rows = 10);
 
+// A ratio as a signed percent change, "+12.3"; beyond ±10⁶ % (a file with
+// absurd values) in 4 significant digits, not hundreds of fixed ones.
+std::string signed_percent(double ratio);
+
 // "1.23 ms", "456 ns": a time in the most readable unit.
 std::string format_duration_ns(double ns);
 

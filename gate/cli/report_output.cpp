@@ -36,8 +36,9 @@ void print_terminal_summary(const gate::GateReport& r) {
   for (const auto& v : r.benchmarks) {
     const bool decided = v.verdict != gate::Verdict::failed && v.verdict != gate::Verdict::insufficient_samples;
     const std::string change =
-        decided ? fmt::format("{:+.1f}% [{:+.1f}, {:+.1f}]", 100 * (v.estimate.ratio - 1),
-                              100 * (v.estimate.lower - 1), 100 * (v.estimate.upper - 1))
+        decided ? fmt::format("{}% [{}, {}]", reporters::signed_percent(v.estimate.ratio),
+                              reporters::signed_percent(v.estimate.lower),
+                              reporters::signed_percent(v.estimate.upper))
                 : "-";
     fmt::print("{:<{}}  {:>{}}  {:>11}  {:>11}  {:>26}  {}\n", v.name, width, reporters::statistic_label(v), stat_width,
                v.base_value > 0 ? reporters::format_duration_ns(v.base_value) : "-",

@@ -126,6 +126,10 @@ TEST(FormatDuration, PicksAReadableUnit) {
   EXPECT_EQ(format_duration_ns(1500), "1.50 µs");
   EXPECT_EQ(format_duration_ns(2.5e6), "2.500 ms");
   EXPECT_EQ(format_duration_ns(3e9), "3.000 s");
+  // A file with absurd values: a few digits, not three hundred.
+  EXPECT_EQ(format_duration_ns(1e308), "1e+299 s");
+  EXPECT_EQ(signed_percent(1.234), "+23.4");
+  EXPECT_EQ(signed_percent(5e304), "+5e+306");
 }
 
 }  // namespace
