@@ -122,6 +122,9 @@ std::expected<void, Error> write_files_atomically(std::span<const FileContent> f
 std::expected<std::string, Error> read_file(const std::filesystem::path& path,
                                             std::uintmax_t max_bytes) {
   std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    return std::unexpected(
+        Error::bad_input(fmt::format("cannot read '{}': not a regular file", path.string())));
   const auto size = std::filesystem::file_size(path, ec);
   if (ec)
     return std::unexpected(

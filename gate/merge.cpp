@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <set>
+#include <tuple>
 
 namespace perfgate::gate {
 
@@ -13,6 +14,14 @@ std::expected<Results, Error> merge_results(std::vector<Results> parts) {
   out.run.duration_s = 0;
   std::set<std::string> names;
   for (Results& p : parts) {
+    // Shards of one run: the same commit and suite. Anything else would be
+    // reported under the first file's commit.
+    for (const auto& [what, first, mine] : {std::tuple{"commits", &out.run.commit, &p.run.commit},
+                                            std::tuple{"suites", &out.run.suite, &p.run.suite}})
+      if (*first != *mine)
+        return std::unexpected(Error::bad_input(fmt::format(
+            "the files come from different {} ('{}' and '{}'); shards of one run share them", what,
+            *first, *mine)));
     out.run.duration_s += p.run.duration_s;
     for (BenchmarkResult& b : p.benchmarks) {
       if (!names.insert(b.name).second)

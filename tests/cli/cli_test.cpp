@@ -869,10 +869,52 @@ TEST_F(Cli, ShardsMergeBackIntoOneResultsFile) {
   std::vector<std::string> names;
   for (const auto& b : merged->benchmarks) names.push_back(b.name);
   EXPECT_EQ(names, (std::vector<std::string>{"a", "c", "b"}));
+  EXPECT_NE(read("report.md").find("## perfgate results: 3 benchmarks, all ran ✅"),
+            std::string::npos)
+      << "the merged night's report beside it";
   o = perfgate({"merge", "s1.json", "s1.json"});
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.err.find("shards must be disjoint"), std::string::npos) << o.err;
   EXPECT_EQ(perfgate({"run", "--shard", "3/2"}).code, 2);
+  // Not a shard of the same run: it would be reported under s1's commit.
+  write("other.yml",
+        "suite: {name: other}\nbenchmarks:\n  - {name: d, command: [/bin/true], iterations: 2}\n");
+  ASSERT_EQ(perfgate({"run", "-r", "2", "-c", "other.yml", "-o", "s3.json"}).code, 0);
+  o = perfgate({"merge", "s1.json", "s3.json", "-o", "mixed.json"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("the files come from different suites"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(dir_ / "mixed.json"));
+}
+
+// Profile paths are relative to each shard's file: merged into another
+// directory they are rebased, and a profile outside it is copied in with
+// its flame graph, so the merged file never points outside its directory.
+TEST_F(Cli, MergeKeepsEachShardsProfileReachableFromTheMergedFile) {
+  profiler::Profile p;
+  p.add(std::vector<std::uint32_t>{p.intern(
+            profiler::Frame{.function = "work", .module = "app", .symbol_size = 64})},
+        500);
+  for (const std::string shard : {"x", "y"}) {
+    fs::create_directories(dir_ / shard / "profiles");
+    auto r = gate::results_from_json(results_with_p99(1000, "b" + shard), "r");
+    r->benchmarks[0].profile = gate::ProfileRef{"ok", "profiles/b" + shard + ".json", ""};
+    write(shard + "/s.json", gate::results_to_json(*r));
+    write(shard + "/profiles/b" + shard + ".json", gate::profile_to_json(p));
+    write(shard + "/profiles/b" + shard + ".svg", "<svg/>");
+  }
+  const Outcome o = perfgate({"merge", "x/s.json", "y/s.json", "-o", "x/all.json"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  auto merged = gate::results_from_json(read("x/all.json"), "all");
+  ASSERT_TRUE(merged) << merged.error().message;
+  EXPECT_EQ(merged->benchmarks[0].profile->path, "profiles/bx.json");  // beside it already
+  EXPECT_EQ(merged->benchmarks[1].profile->path, "profiles/by.json");  // copied in
+  EXPECT_EQ(read("x/profiles/by.json"), read("y/profiles/by.json"));
+  EXPECT_EQ(read("x/profiles/by.svg"), "<svg/>");
+  const std::string md = read("x/report.md");
+  EXPECT_NE(md.find("| by | ✅ <code>profiles/by.json</code> | <code>profiles/by.svg</code> | "
+                    "<code>work</code>"),
+            std::string::npos)
+      << md;
 }
 
 #ifdef PERFGATE_TINY_GBENCH

@@ -76,6 +76,9 @@ TEST_F(AtomicFile, UnwritableParentIsAnEnvironmentError) {
 
 TEST_F(AtomicFile, ReadRejectsMissingAndOversizedFiles) {
   EXPECT_EQ(read_file(dir_ / "missing").error().code, ExitCode::bad_input);
+  EXPECT_EQ(read_file("/dev/null").error().message, "cannot read '/dev/null': not a regular file");
+  EXPECT_EQ(read_file(dir_).error().message,
+            "cannot read '" + dir_.string() + "': not a regular file");
   ASSERT_TRUE(write_file_atomically(dir_ / "big", std::string(100, 'x')));
   auto r = read_file(dir_ / "big", 10);
   ASSERT_FALSE(r);
