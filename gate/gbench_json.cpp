@@ -18,7 +18,7 @@ std::expected<std::vector<GbenchBenchmark>, Error> parse_gbench_json(std::string
   try {
     j = json::parse(text);
   } catch (const json::exception& e) {  // parse_error; out_of_range for a number beyond a double (1e400)
-    return bad(fmt::format("not valid JSON: {}", e.what()));
+    return bad(fmt::format("not valid JSON: {}", json_error_text(e.what())));
   }
   if (!j.is_object() || !j.contains("benchmarks") || !j["benchmarks"].is_array())
     return bad("not Google Benchmark JSON output (no 'benchmarks' array)");

@@ -133,7 +133,7 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
   } catch (const BadProfileField& e) {
     return std::unexpected(Error::bad_input("profile: " + e.message));
   } catch (const json::exception& e) {
-    return std::unexpected(Error::bad_input(fmt::format("profile: {}", e.what())));
+    return std::unexpected(Error::bad_input(fmt::format("profile: {}", json_error_text(e.what()))));
   }
 }
 

@@ -401,7 +401,8 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
       });
     }
   } catch (const json::exception& e) {  // parse_error; out_of_range for a number beyond a double (1e400)
-    return std::unexpected(Error::bad_input(fmt::format("{}: not valid JSON: {}", origin, e.what())));
+    return std::unexpected(
+        Error::bad_input(fmt::format("{}: not valid JSON: {}", origin, json_error_text(e.what()))));
   }
   try {
     if (!j.is_object()) throw BadField{fmt::format("{}: must be a JSON object", origin)};
@@ -441,7 +442,8 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
   } catch (const BadField& e) {
     return std::unexpected(Error::bad_input(e.message));
   } catch (const json::exception& e) {
-    return std::unexpected(Error::bad_input(fmt::format("{}: {}", origin, e.what())));
+    return std::unexpected(
+        Error::bad_input(fmt::format("{}: {}", origin, json_error_text(e.what()))));
   }
 }
 

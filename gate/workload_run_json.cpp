@@ -44,7 +44,8 @@ std::expected<workloads::Run, Error> workload_run_from_json(std::string_view tex
     run.metrics = j.at("metrics").get<std::map<std::string, double>>();
     return run;
   } catch (const json::exception& e) {
-    return std::unexpected(Error::bad_input(fmt::format("malformed workload run file: {}", e.what())));
+    return std::unexpected(Error::bad_input(
+        fmt::format("malformed workload run file: {}", json_error_text(e.what()))));
   }
 }
 

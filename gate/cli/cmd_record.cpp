@@ -2,13 +2,14 @@
 // into folded stacks or a JSON profile (DESIGN §3, §7).
 
 #include <fmt/format.h>
-#include <unistd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <expected>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -172,7 +173,9 @@ ExitCode run_record(const RecordOptions& opts) {
 void add_record_command(CLI::App& app, Action& action) {
   auto opts = std::make_shared<RecordOptions>();
   auto* cmd = app.add_subcommand("record", kRecordHelp);
-  with_env(cmd->add_option("-p,--pid", opts->pid, "Attach to this running process (and its children)"));
+  with_env(
+      cmd->add_option("-p,--pid", opts->pid, "Attach to this running process (and its children)")
+          ->check(CLI::Range(1, std::numeric_limits<int>::max())));
   with_env(cmd->add_option("--hz", opts->hz, "Samples per second per CPU (cpu mode; default 99)")
                ->check(CLI::Range(1u, 100000u)));
   with_env(cmd->add_option("--duration", opts->duration_s,
