@@ -1,6 +1,8 @@
 // `perfgate run`: run the suite (perfgate.yml if present, else the bundled
 // workloads) and write results.json (DESIGN §3, §4) and report.md.
 
+#include "gate/cli/cmd_run.h"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -9,9 +11,8 @@
 #include <memory>
 
 #include "gate/atomic_file.h"
-#include "gate/hotspots.h"
-#include "gate/cli/cmd_run.h"
 #include "gate/cli/profiling.h"
+#include "gate/hotspots.h"
 #include "gate/results_json.h"
 #include "gate/runner.h"
 #include "gate/suite_config.h"

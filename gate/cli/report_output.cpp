@@ -74,8 +74,13 @@ void write_github_outputs(const gate::GateReport& r, const std::filesystem::path
     warn("the output directory's path holds a line break; no step outputs written");
     return;
   }
+  // A benchmark that could not be measured is not a pass (exit 3 says so too).
+  const bool failed = std::ranges::any_of(
+      r.benchmarks, [](const auto& v) { return v.verdict == gate::Verdict::failed; });
   std::ofstream out(path, std::ios::app);
-  out << "verdict=" << gate::to_string(r.overall) << '\n'
+  out << "verdict="
+      << (r.overall != gate::Verdict::regression && failed ? "failed" : gate::to_string(r.overall))
+      << '\n'
       << "regressions=" << regressions << '\n'
       << "out-dir=" << dir.string() << '\n'
       << "report-md=" << (dir / "report.md").string() << '\n'

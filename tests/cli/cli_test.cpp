@@ -464,9 +464,11 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
 // nothing: a failed benchmark (exit 3, both results written), not two
 // suites that differ (exit 2, nothing written).
 TEST_F(Cli, AbWhoseBaseFailsFirstReportsTheFailure) {
-  const Outcome o = perfgate({"ab", "--base", "/bin/false", "--head", "/bin/true", "--pairs", "2", "--max-pairs", "2",
-                              "--iterations", "2"});
+  const Outcome o = perfgate({"ab", "--base", "/bin/false", "--head", "/bin/true", "--pairs", "2",
+                              "--max-pairs", "2", "--iterations", "2"},
+                             "GITHUB_OUTPUT=" + (dir_ / "out.txt").string());
   EXPECT_EQ(o.code, 3) << o.err << o.out;
+  EXPECT_NE(read("out.txt").find("verdict=failed\n"), std::string::npos) << read("out.txt");
   EXPECT_NE(o.out.find("perfgate: FAILED (1 of 1 benchmarks could not be measured)"), std::string::npos) << o.out;
   const auto head = gate::results_from_json(read("perfgate-out/head-results.json"), "head");
   ASSERT_TRUE(head && head->benchmarks.size() == 1u);

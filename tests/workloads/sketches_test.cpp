@@ -159,6 +159,24 @@ TEST(MinHash, EstimatesJaccardSimilarity) {
   EXPECT_NEAR(sum / 40, 0.6, 0.015);
 }
 
+// h_i(x) = (a_i·x + b_i) >> 32 with a_i odd, a_i and b_i drawn from the
+// seed in turn; the signature is each h_i's minimum over the tokens. 37
+// permutations: sign() works in blocks, and the last one is partial.
+TEST(MinHash, SignatureIsEachPermutationsMinimumOverTheTokens) {
+  const MinHasher m(37, 9);
+  const auto t = tokens(0, 300);
+  harness::Rng rng(9);
+  std::vector<std::uint32_t> expected;
+  for (int i = 0; i < 37; ++i) {
+    const std::uint64_t a = rng.next() | 1, b = rng.next();
+    std::uint32_t least = UINT32_MAX;
+    for (std::uint64_t x : t)
+      least = std::min(least, static_cast<std::uint32_t>((a * x + b) >> 32));
+    expected.push_back(least);
+  }
+  EXPECT_EQ(sign(m, t), expected);
+}
+
 TEST(Lsh, FindsNearDuplicatesOnceEachAndSkipsUnrelated) {
   const MinHasher m(128, 3);
   LshIndex lsh(32, 4);
