@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "gate/atomic_file.h"
@@ -56,18 +57,20 @@ void rebase_profile(gate::ProfileRef& profile, const std::filesystem::path& from
 }
 
 ExitCode run_merge(const MergeOptions& o) {
-  const std::filesystem::path out_dir = parent_dir(o.output);
   std::vector<gate::Results> parts;
+  std::map<std::string, std::filesystem::path> shard_dir;  // benchmark -> its file's directory
   for (const auto& f : o.files) {
     auto r = load_results(f);
     if (!r) return fail(r.error());
-    for (auto& b : r->benchmarks)
-      if (b.profile && b.profile->status == "ok")
-        rebase_profile(*b.profile, parent_dir(f), out_dir);
+    for (const auto& b : r->benchmarks) shard_dir.emplace(b.name, parent_dir(f));
     parts.push_back(std::move(*r));
   }
   auto merged = gate::merge_results(std::move(parts));
   if (!merged) return fail(merged.error());
+  // Only once the files merge: a refused merge (exit 2) writes nothing.
+  for (auto& b : merged->benchmarks)
+    if (b.profile && b.profile->status == "ok")
+      rebase_profile(*b.profile, shard_dir.at(b.name), parent_dir(o.output));
   if (auto ok = gate::write_file_atomically(o.output, gate::results_to_json(*merged)); !ok) return fail(ok.error());
   // The night's report, as `run` writes one: each benchmark's figures and,
   // where profiled, its flame graph and hotspots by ROI.

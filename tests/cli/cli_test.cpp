@@ -917,6 +917,14 @@ TEST_F(Cli, MergeKeepsEachShardsProfileReachableFromTheMergedFile) {
                     "<code>work</code>"),
             std::string::npos)
       << md;
+  // A merge it refuses copies nothing either.
+  auto other = gate::results_from_json(read("y/s.json"), "y");
+  other->run.suite = "another";
+  other->benchmarks[0].name = "bz";
+  write("y/other.json", gate::results_to_json(*other));
+  const Outcome refused = perfgate({"merge", "x/s.json", "y/other.json", "-o", "w/all.json"});
+  EXPECT_EQ(refused.code, 2) << refused.err;
+  EXPECT_FALSE(fs::exists(dir_ / "w"));
 }
 
 #ifdef PERFGATE_TINY_GBENCH
