@@ -6,6 +6,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "gate/results.h"
+
 namespace perfgate::gate {
 
 std::expected<std::vector<GbenchBenchmark>, Error> parse_gbench_json(std::string_view text,
@@ -29,7 +31,7 @@ std::expected<std::vector<GbenchBenchmark>, Error> parse_gbench_json(std::string
       return bad(fmt::format("benchmarks[{}] has no name", i));
     if (b.value("run_type", "iteration") == "aggregate") continue;
     const std::string name = b.value("run_name", b["name"].get<std::string>());
-    if (name.empty() || std::ranges::any_of(name, [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+    if (name.empty() || has_control_character(name))
       return bad(fmt::format("benchmarks[{}]: name {} is empty or holds a control character", i, json(name).dump()));
     auto it = std::ranges::find(out, name, &GbenchBenchmark::name);
     if (it == out.end()) it = out.insert(out.end(), GbenchBenchmark{name, {}, {}, {}});

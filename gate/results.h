@@ -3,10 +3,12 @@
 // measured. Pure data; JSON I/O is in results_json.h, the schema in
 // docs/schema/results.schema.json.
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -123,6 +125,14 @@ struct ProfileRef {
   std::string path;    // relative to the results file, when ok
   std::string reason;  // when missing / failed
 };
+
+// A benchmark name holds no control characters: a line break would reach
+// terminals and, under GitHub Actions, stdout, where a line of its own is a
+// workflow command (`::error::…`). Checked wherever names come in: suite
+// configs, results files, Google Benchmark output.
+inline bool has_control_character(std::string_view name) {
+  return std::ranges::any_of(name, [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
 
 struct BenchmarkResult {
   std::string name;

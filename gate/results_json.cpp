@@ -180,9 +180,7 @@ BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
   BenchmarkResult b;
   b.name = r.str("name");
   if (b.name.empty()) r.fail("name must not be empty");
-  // A line break or escape in a name would reach terminals and, under
-  // GitHub Actions, stdout, where a line of its own is a workflow command.
-  if (std::ranges::any_of(b.name, [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+  if (has_control_character(b.name))
     r.fail(fmt::format("name {} holds a control character", json(b.name).dump()));
   b.description = r.str_or("description", "");
   b.category = r.str_or("category", "");

@@ -245,17 +245,12 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
     if (const workloads::Workload* workload = workloads::find(w.Scalar())) base.regression = regression_for(*workload);
   if (defaults) apply_benchmark_fields(p, defaults, base);
   apply_benchmark_fields(p, node, base);
-  // No control characters: a line break would reach terminals and, under
-  // GitHub Actions, stdout, where a line of its own is a workflow command.
-  auto has_control = [](const std::string& name) {
-    return std::ranges::any_of(name, [](unsigned char c) { return c < 0x20 || c == 0x7f; });
-  };
   auto printable = [](std::string name) {
     for (char& c : name)
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+      if (has_control_character(std::string_view(&c, 1))) c = '?';
     return name;
   };
-  if (base.name.empty() || has_control(base.name))
+  if (base.name.empty() || has_control_character(base.name))
     p.fail(node["name"], "'name' must be a non-empty single line");
 
   if (const YAML::Node& w = node["workload"]) {
@@ -287,7 +282,7 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
   for (const auto& [assignments, suffix] : expand_parameters(p, params)) {
     BenchmarkSpec spec = base;
     if (!suffix.empty()) spec.name += "/" + suffix;
-    if (has_control(spec.name))
+    if (has_control_character(spec.name))
       p.fail(params, fmt::format("parameter values make a benchmark name with a control character: '{}'",
                                  printable(spec.name)));
     apply_parameters(p, assignments, spec);
