@@ -1,5 +1,4 @@
 #include "gate/process.h"
-#include "gate/unique_fd.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -11,15 +10,44 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <iterator>
 
+#include "gate/unique_fd.h"
+
 namespace perfgate::gate {
 namespace {
 
+// The process groups of the children running now (run_process may run on
+// several threads), for the termination handler: lock-free slots, as only
+// async-signal-safe work may happen in it.
+constexpr std::size_t kChildSlots = 64;
+std::atomic<pid_t> g_child_groups[kChildSlots];
+
+void track_child(pid_t group) {
+  for (auto& slot : g_child_groups) {
+    pid_t empty = 0;
+    if (slot.compare_exchange_strong(empty, group)) return;
+  }
+}
+
+void untrack_child(pid_t group) {
+  for (auto& slot : g_child_groups) {
+    pid_t mine = group;
+    if (slot.compare_exchange_strong(mine, 0)) return;
+  }
+}
+
+extern "C" void kill_children_and_die(int sig) {
+  for (auto& slot : g_child_groups)
+    if (const pid_t group = slot.load(); group > 0) ::kill(-group, SIGKILL);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
 
 double seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6; }
 
@@ -35,6 +63,19 @@ void drain(int fd, std::string& tail, std::size_t limit) {
 }
 
 }  // namespace
+
+void take_children_down_on_termination() {
+  struct sigaction sa {};
+  sa.sa_handler = kill_children_and_die;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    // A signal ignored on entry stays ignored (nohup; a shell's background
+    // job ignores SIGINT): it was not meant for perfgate.
+    struct sigaction old {};
+    if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    ::sigaction(sig, &sa, nullptr);
+  }
+}
 
 std::string ProcessResult::describe() const {
   if (timed_out) return fmt::format("timed out after {:.3g} s and was killed", wall_s);
@@ -82,6 +123,11 @@ std::expected<ProcessResult, Error> run_process(const ProcessSpec& spec) {
     ::_exit(127);
   }
   ::setpgid(pid, pid);  // also from the parent: no race with a timeout kill
+  track_child(pid);
+  struct Untrack {
+    pid_t group;
+    ~Untrack() { untrack_child(group); }
+  } untrack{pid};
   err_write.reset();
   exec_write.reset();
 

@@ -48,6 +48,17 @@ struct ProcessResult {
 // its own process group; on timeout the whole group is killed.
 std::expected<ProcessResult, Error> run_process(const ProcessSpec& spec);
 
+// Makes SIGINT, SIGTERM and SIGHUP kill the process groups of the children
+// run_process is running before perfgate dies of the signal. Those groups
+// are their own (for the timeout), so a terminal's Ctrl-C, sent to
+// perfgate's group, never reached them: the benchmark ran on, orphaned.
+// A signal ignored when perfgate started (nohup; SIGINT of a shell's
+// background job) stays ignored. Installed once by main(); a handler that a
+// command installs later (the
+// recorder's SIGINT, which ends a recording) takes precedence while it is
+// in place.
+void take_children_down_on_termination();
+
 // The argv a command string runs as. A plain command — words of letters,
 // digits and -_./=:,+@% (and perfgate ab's {dir}), the first neither a
 // variable assignment nor a shell builtin or keyword — runs as its words,

@@ -10,9 +10,11 @@
 #include <vector>
 
 #include "gate/cli/command.h"
+#include "gate/process.h"
 #include "gate/version.h"
 
 int main(int argc, char** argv) {
+  perfgate::gate::take_children_down_on_termination();
   using namespace perfgate;
   CLI::App app{"perfgate — performance-regression gate with an eBPF sampling profiler.\n"
                "Exit codes: 0 pass, 1 regression, 2 usage or bad input, 3 environment error.",

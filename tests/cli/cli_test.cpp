@@ -853,6 +853,27 @@ TEST_F(Cli, ValidateGateScriptFailsOnlyWhenTheGateAsItRunsMissesABar) {
   EXPECT_NE(o.err.find("REPS=10 < 31, so no adaptive rows"), std::string::npos) << o.err;
 }
 
+// Ctrl-C or a CI job's cancellation (SIGINT, SIGTERM to perfgate) takes
+// the benchmark it is running with it. The child runs in a process group of
+// its own (for the timeout), so the signal never reached it, and it ran on,
+// orphaned. SIGTERM here: a shell's background job ignores SIGINT, and
+// perfgate leaves a signal ignored on entry ignored.
+TEST_F(Cli, InterruptingARunEndsTheBenchmarkItIsRunning) {
+  write("perfgate.yml",
+        "benchmarks:\n  - name: long\n    command: \"echo $$ > child.pid; exec sleep 30\"\n"
+        "    iterations: 1\n    repetitions: 1\n");
+  const Outcome o =
+      shell(exe_ +
+            " run > run.log 2>&1 & pg=$!; i=0; while [ ! -s child.pid ] && [ $i -lt 100 ]; do "
+            "sleep 0.05; i=$((i+1)); done; kill -TERM $pg; wait $pg; echo \"status $?\"; "
+            "sleep 0.2; state=$(awk '{print $3}' /proc/$(cat child.pid)/stat 2>/dev/null); "
+            "if [ -n \"$state\" ] && [ \"$state\" != Z ]; then echo \"alive ($state)\"; "
+            "kill \"$(cat child.pid)\"; else echo gone; fi");  // a zombie awaits init
+  EXPECT_NE(o.out.find("status 143"), std::string::npos)
+      << o.out << o.err;  // died of SIGTERM, as it would have
+  EXPECT_NE(o.out.find("gone"), std::string::npos) << o.out << o.err;
+}
+
 TEST_F(Cli, AbRejectsMixingADirectoryAndACommand) {
   const Outcome o = perfgate({"ab", "--base", ".", "--head", "true"});
   EXPECT_EQ(o.code, 2);
