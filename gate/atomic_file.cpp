@@ -21,10 +21,6 @@ Error io_error(std::string_view what, const std::filesystem::path& path) {
       fmt::format("cannot {} '{}': {}", what, path.string(), std::strerror(errno)));
 }
 
-}  // namespace
-
-namespace {
-
 // The content in a flushed temporary file beside `path` (creating missing
 // parent directories): its name. Nothing is left behind on failure.
 std::expected<std::string, Error> stage(const std::filesystem::path& path,

@@ -264,9 +264,13 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     v.verdict = decide(v.estimate, v.p_adjusted, report.alpha, v.threshold_percent);
   }
 
+  // A benchmark that could not be measured has no verdict, and may be the
+  // change that broke it: never a pass. A regression elsewhere still says more.
   report.overall = Verdict::pass;
   for (auto& v : report.benchmarks) {
     if (v.verdict == Verdict::regression) report.overall = Verdict::regression;
+    if (v.verdict == Verdict::failed && report.overall == Verdict::pass)
+      report.overall = Verdict::failed;
     if (v.verdict == Verdict::inconclusive) {
       v.note = machine_noise_note(v);
       report.warnings.push_back(fmt::format(

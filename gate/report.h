@@ -103,7 +103,9 @@ struct GateReport {
   double interim_alpha = 0.05, final_alpha = 0.05;  // α spent at each interim look, at the final look
   double margin_fraction = 0;  // CompareOptions::margin_fraction
   std::vector<BenchmarkVerdict> benchmarks;
-  Verdict overall = Verdict::pass;  // regression when any gated benchmark regressed
+  // regression when any gated benchmark regressed, else failed when one
+  // could not be measured, else pass
+  Verdict overall = Verdict::pass;
   TargetSummary targets;            // of the head run
   std::vector<BenchmarkHotspots> hotspots;
   std::vector<std::string> warnings;

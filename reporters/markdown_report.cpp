@@ -79,9 +79,8 @@ std::string headline(const gate::GateReport& r) {
   add(Verdict::improvement, "improved");
   add(Verdict::inconclusive, "inconclusive");
   add(Verdict::insufficient_samples, "not gated (insufficient samples)");
-  // A benchmark that could not be measured is not a pass: it may be the
-  // change that broke it.
-  if (const std::size_t failed = counts[static_cast<int>(Verdict::failed)]) {
+  if (r.overall == Verdict::failed) {
+    const std::size_t failed = counts[static_cast<int>(Verdict::failed)];
     if (failed == n) return fmt::format("## 💥 perfgate: {} failed to run — no verdict\n", n == 1 ? "the benchmark" : fmt::format("all {} benchmarks", n));
     return fmt::format("## 💥 perfgate: {} of {} benchmarks failed to run; no regression in the others{}\n", failed, n,
                        extras.empty() ? "" : fmt::format(" ({})", fmt::join(extras, ", ")));

@@ -49,14 +49,16 @@ void print_terminal_summary(const gate::GateReport& r) {
     fmt::print("targets: {}/{} passed ({:.1f} %)\n", r.targets.passed, r.targets.outcomes.size(),
                100 * r.targets.pass_rate());
   for (const auto& w : r.warnings) warn(w);
-  const auto failed = std::ranges::count(r.benchmarks, gate::Verdict::failed, &gate::BenchmarkVerdict::verdict);
-  if (r.overall != gate::Verdict::regression && failed > 0)
-    fmt::print("{}\n", paint(fmt::format("perfgate: FAILED ({} of {} benchmarks could not be measured)", failed,
-                                         r.benchmarks.size()),
-                             gate::Verdict::regression));
-  else
-    fmt::print("{}\n", paint(r.overall == gate::Verdict::regression ? "perfgate: REGRESSION" : "perfgate: pass",
-                             r.overall));
+  const std::string overall =
+      r.overall == gate::Verdict::regression ? "perfgate: REGRESSION"
+      : r.overall == gate::Verdict::failed
+          ? fmt::format("perfgate: FAILED ({} of {} benchmarks could not be measured)",
+                        std::ranges::count(r.benchmarks, gate::Verdict::failed,
+                                           &gate::BenchmarkVerdict::verdict),
+                        r.benchmarks.size())
+          : "perfgate: pass";
+  fmt::print("{}\n", paint(overall, r.overall == gate::Verdict::failed ? gate::Verdict::regression
+                                                                       : r.overall));
 }
 
 // Step outputs for later steps and for the composite action's `outputs:`
@@ -74,13 +76,8 @@ void write_github_outputs(const gate::GateReport& r, const std::filesystem::path
     warn("the output directory's path holds a line break; no step outputs written");
     return;
   }
-  // A benchmark that could not be measured is not a pass (exit 3 says so too).
-  const bool failed = std::ranges::any_of(
-      r.benchmarks, [](const auto& v) { return v.verdict == gate::Verdict::failed; });
   std::ofstream out(path, std::ios::app);
-  out << "verdict="
-      << (r.overall != gate::Verdict::regression && failed ? "failed" : gate::to_string(r.overall))
-      << '\n'
+  out << "verdict=" << gate::to_string(r.overall) << '\n'
       << "regressions=" << regressions << '\n'
       << "out-dir=" << dir.string() << '\n'
       << "report-md=" << (dir / "report.md").string() << '\n'

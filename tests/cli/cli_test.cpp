@@ -477,6 +477,7 @@ TEST_F(Cli, AbWhoseBaseFailsFirstReportsTheFailure) {
       << head->benchmarks[0].error;
   EXPECT_NE(read("perfgate-out/report.md").find("## 💥 perfgate: the benchmark failed to run — no verdict"),
             std::string::npos);
+  expect_schema_valid("report.schema.json", dir_ / "perfgate-out/report.json");  // "verdict": "failed"
 }
 
 TEST_F(Cli, BaselineSaveValidatesAndCheckComparesAgainstIt) {

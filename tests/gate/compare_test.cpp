@@ -180,6 +180,11 @@ TEST(Compare, FailedBenchmarkIsReportedNotGated) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->benchmarks[0].verdict, Verdict::failed);
   EXPECT_NE(r->benchmarks[0].note.find("signal 11"), std::string::npos);
+  EXPECT_EQ(r->overall, Verdict::failed) << "no verdict is not a pass";
+  auto both = compare_results(run_of({bench("x", kBase), bench("y", kBase)}),
+                              run_of({h, bench("y", scaled(kBase, 1.5))}), {});
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->overall, Verdict::regression) << "a regression says more";
 }
 
 TEST(Compare, NoiseFloorGrowsWithTheBaseSpread) {

@@ -26,6 +26,8 @@ gate::GateReport report(std::vector<gate::BenchmarkVerdict> b) {
   r.benchmarks = std::move(b);
   for (const auto& v : r.benchmarks)
     if (v.verdict == Verdict::regression) r.overall = Verdict::regression;
+  for (const auto& v : r.benchmarks)  // as compare_results decides it
+    if (v.verdict == Verdict::failed && r.overall == Verdict::pass) r.overall = Verdict::failed;
   return r;
 }
 

@@ -29,9 +29,9 @@ void MinHasher::sign(std::span<const std::uint64_t> token_hashes,
   // the next token, and how long those loads waited depended on where the
   // arrays happened to lie: the workload's p99 moved 77 -> 108 us between two
   // builds that did not touch it, and between processes of one build
-  // (ASLR), 2026-12-07. Blocked, it is 86 us in every process of either
-  // build; one permutation at a time is as stable but 112 us (its minimum is
-  // one serial chain), eight at a time 88 us.
+  // (ASLR), 2026-12-07. Blocked, it is 86 us in every process, with ASLR on
+  // or off; one permutation at a time is as stable but 112 us (its minimum
+  // is one serial chain), eight at a time 88 us.
   constexpr std::size_t kBlock = 16;
   const std::size_t k = mul_.size();
   for (std::size_t first = 0; first < k; first += kBlock) {
