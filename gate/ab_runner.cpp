@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "gate/process.h"
+
 namespace perfgate::gate {
 namespace {
 
@@ -53,12 +55,11 @@ std::expected<AbOutcome, Error> run_ab(const AbSide& base, const AbSide& head, c
     if ((*base_specs)[i].name != (*head_specs)[i].name)
       return std::unexpected(Error::bad_input(fmt::format("base has '{}' where head has '{}'", (*base_specs)[i].name,
                                                           (*head_specs)[i].name)));
+  std::vector<ScratchDirectory> scratch_dirs;
   for (const AbSide* side : {&base, &head}) {
-    std::error_code ec;
-    std::filesystem::create_directories(side->runner.work_dir / ".scratch", ec);
-    if (ec)
-      return std::unexpected(Error::environment(
-          fmt::format("cannot create '{}': {}", (side->runner.work_dir / ".scratch").string(), ec.message())));
+    auto dir = ScratchDirectory::create(side->runner.work_dir / ".scratch");
+    if (!dir) return std::unexpected(dir.error());
+    scratch_dirs.push_back(std::move(*dir));
   }
 
   AbOutcome out;
@@ -129,10 +130,7 @@ std::expected<AbOutcome, Error> run_ab(const AbSide& base, const AbSide& head, c
   }
   const double duration = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out.base.run.duration_s = out.head.run.duration_s = duration;
-  for (const AbSide* side : {&base, &head}) {
-    std::error_code ec;
-    std::filesystem::remove_all(side->runner.work_dir / ".scratch", ec);
-  }
+  scratch_dirs.clear();
   auto report = compare_results(out.base, out.head, options.compare);
   if (!report) return std::unexpected(report.error());
   out.report = std::move(*report);

@@ -1,5 +1,6 @@
 #include "gate/process.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <poll.h>
@@ -14,8 +15,10 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstring>
 #include <iterator>
+#include <utility>
 
 #include "gate/unique_fd.h"
 
@@ -42,9 +45,43 @@ void untrack_child(pid_t group) {
   }
 }
 
+// The scratch directories to remove (ScratchDirectory): a path is written
+// while its slot is not `registered`, then published.
+struct ScratchSlot {
+  std::atomic<bool> claimed{false}, registered{false};
+  char path[PATH_MAX];
+};
+constexpr std::size_t kScratchSlots = 4;
+ScratchSlot g_scratch[kScratchSlots];
+
+// Unlinks the files in dir and then dir itself, with async-signal-safe
+// calls only (no opendir: it allocates).
+void remove_flat_directory(const char* dir) {
+  const int fd = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  alignas(8) char buf[4096];
+  for (;;) {
+    const long n = ::syscall(SYS_getdents64, fd, buf, sizeof buf);
+    if (n <= 0) break;
+    for (long at = 0; at < n;) {
+      const auto* entry = reinterpret_cast<const struct dirent64*>(buf + at);
+      const char* name = entry->d_name;
+      if (!(name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))))
+        ::unlinkat(fd, name, 0);
+      at += entry->d_reclen;
+    }
+  }
+  ::close(fd);
+  ::rmdir(dir);
+}
+
 extern "C" void kill_children_and_die(int sig) {
   for (auto& slot : g_child_groups)
     if (const pid_t group = slot.load(); group > 0) ::kill(-group, SIGKILL);
+  // A killed child may still be closing a file: it is gone from the
+  // directory all the same, and its data with the last reference.
+  for (auto& slot : g_scratch)
+    if (slot.registered.load()) remove_flat_directory(slot.path);
   ::signal(sig, SIG_DFL);
   ::raise(sig);
 }
@@ -75,6 +112,45 @@ void take_children_down_on_termination() {
     if (::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
     ::sigaction(sig, &sa, nullptr);
   }
+}
+
+void track_child_group(pid_t group) {
+  track_child(group);
+}
+void untrack_child_group(pid_t group) {
+  untrack_child(group);
+}
+
+std::expected<ScratchDirectory, Error> ScratchDirectory::create(std::filesystem::path dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return std::unexpected(
+        Error::environment(fmt::format("cannot create '{}': {}", dir.string(), ec.message())));
+  const std::string& path = dir.native();
+  int slot = -1;
+  if (path.size() < PATH_MAX)
+    for (std::size_t i = 0; i < kScratchSlots && slot < 0; ++i) {
+      bool free = false;
+      if (!g_scratch[i].claimed.compare_exchange_strong(free, true)) continue;
+      std::memcpy(g_scratch[i].path, path.c_str(), path.size() + 1);
+      g_scratch[i].registered.store(true);
+      slot = static_cast<int>(i);
+    }
+  return ScratchDirectory(std::move(dir), slot);
+}
+
+ScratchDirectory::ScratchDirectory(ScratchDirectory&& other) noexcept
+    : dir_(std::exchange(other.dir_, {})), slot_(std::exchange(other.slot_, -1)) {}
+
+ScratchDirectory::~ScratchDirectory() {
+  if (dir_.empty()) return;
+  if (slot_ >= 0) {
+    g_scratch[slot_].registered.store(false);
+    g_scratch[slot_].claimed.store(false);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
 }
 
 std::string ProcessResult::describe() const {

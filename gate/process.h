@@ -59,6 +59,34 @@ std::expected<ProcessResult, Error> run_process(const ProcessSpec& spec);
 // in place.
 void take_children_down_on_termination();
 
+// A child that run_process did not start (the recorder's profiled runs),
+// in a process group of its own (`group`), for that handler to kill too.
+void track_child_group(pid_t group);
+void untrack_child_group(pid_t group);
+
+// The runner's scratch directory (OUT/.scratch): the files of the
+// repetitions it is running. Made on create(), removed with its files when
+// the object goes, or, if perfgate dies of SIGINT, SIGTERM or SIGHUP first,
+// by that handler, after it killed the children that write there: an
+// interrupted run leaves no scratch behind. Holds files only, no
+// subdirectories. At most 4 at a time.
+class ScratchDirectory {
+ public:
+  // Errors: environment (the directory cannot be made).
+  static std::expected<ScratchDirectory, Error> create(std::filesystem::path dir);
+  ScratchDirectory(ScratchDirectory&& other) noexcept;
+  ScratchDirectory& operator=(ScratchDirectory&&) = delete;
+  ScratchDirectory(const ScratchDirectory&) = delete;
+  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+  ~ScratchDirectory();
+
+ private:
+  explicit ScratchDirectory(std::filesystem::path dir, int slot)
+      : dir_(std::move(dir)), slot_(slot) {}
+  std::filesystem::path dir_;  // empty once moved from
+  int slot_;                   // in the handler's table, or -1 (path too long to register)
+};
+
 // The argv a command string runs as. A plain command — words of letters,
 // digits and -_./=:,+@% (and perfgate ab's {dir}), the first neither a
 // variable assignment nor a shell builtin or keyword — runs as its words,

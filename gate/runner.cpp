@@ -435,19 +435,16 @@ void run_interleaved(const std::vector<BenchmarkSpec>& specs, const RunnerOption
 std::expected<Results, Error> run_suite(const SuiteConfig& suite, const RunnerOptions& options) {
   auto selected = select_benchmarks(suite, options);
   if (!selected) return std::unexpected(selected.error());
-  std::error_code ec;
-  std::filesystem::create_directories(options.work_dir / ".scratch", ec);
-  if (ec)
-    return std::unexpected(Error::environment(
-        fmt::format("cannot create '{}': {}", (options.work_dir / ".scratch").string(), ec.message())));
+  auto scratch_dir = ScratchDirectory::create(options.work_dir / ".scratch");
+  if (!scratch_dir) return std::unexpected(scratch_dir.error());
 
   Results results;
   results.run = start_metadata(suite.name);
   const auto start = std::chrono::steady_clock::now();
   if (options.interleave) run_interleaved(*selected, options, results);
   else run_in_order(*selected, options, results);
-  results.run.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::filesystem::remove_all(options.work_dir / ".scratch", ec);
+  results.run.duration_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return results;
 }
 

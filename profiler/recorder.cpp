@@ -537,6 +537,16 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   if (child < 0) return std::unexpected(Error{Error::Kind::runtime, fmt::format("fork: {}", std::strerror(errno))});
   if (child == 0) {
     // Held here until sampling is attached; only async-signal-safe calls.
+    if (options.own_process_group) {
+      setpgid(0, 0);
+      // Not the terminal's foreground group: no stdin, and its output is
+      // not perfgate's (as for a measured repetition).
+      const int devnull = open("/dev/null", O_RDWR);
+      if (devnull >= 0) {
+        dup2(devnull, STDIN_FILENO);
+        dup2(devnull, STDOUT_FILENO);
+      }
+    }
     char c = 0;
     ssize_t n;
     while ((n = read(go_read.get(), &c, 1)) < 0 && errno == EINTR) {
@@ -546,6 +556,18 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
     const int e = errno;
     [[maybe_unused]] auto w = write(err_write.get(), &e, sizeof e);
     _exit(127);
+  }
+  // Declared before every waitpid below, so it ends after the last.
+  struct GroupReport {
+    const RecordOptions& options;
+    pid_t group;
+    ~GroupReport() {
+      if (options.own_process_group) options.own_process_group(group, false);
+    }
+  } group_report{options, child};
+  if (options.own_process_group) {
+    setpgid(child, child);  // also from here: no race with a kill of the group
+    options.own_process_group(child, true);
   }
   go_read = UniqueFd();
   err_write = UniqueFd();
@@ -563,7 +585,8 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   ProcessMaps maps;
   if (auto ok = sampler->start(); !ok) return abandon(ok.error());
 
-  SigintGuard sigint;
+  std::optional<SigintGuard> sigint;
+  if (!options.own_process_group) sigint.emplace();
   const char c = 1;
   if (write(go_write.get(), &c, 1) != 1)
     return abandon(Error{Error::Kind::runtime, fmt::format("cannot start the command: {}", std::strerror(errno))});

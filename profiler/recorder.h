@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <expected>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,14 @@ struct RecordOptions {
   // workloads make millions of calls. The profile then covers the start of
   // the run (Profile::calls_partial).
   std::optional<std::uint64_t> max_calls;
+  // Where a launched command runs. Unset (`perfgate record -- CMD`): in
+  // perfgate's process group, so a terminal's Ctrl-C reaches it as under
+  // `perf record`, and SIGINT ends the recording. Set (the runner's profiled
+  // runs): in a process group of its own, with stdin and stdout on
+  // /dev/null, as the measured repetitions are, told to this hook when it starts (running = true)
+  // and once it was reaped (false), for the caller to kill on termination; SIGINT is then left as
+  // the caller set it.
+  std::function<void(pid_t group, bool running)> own_process_group;
 };
 
 // What the return-address scan did over a recording (the BPF side's

@@ -15,6 +15,7 @@
 #include "gate/cli/command.h"
 #include "gate/cli/profile_input.h"
 #include "gate/hotspots.h"
+#include "gate/process.h"
 #include "gate/profile_json.h"
 #include "profiler/folded.h"
 #include "profiler/recorder.h"
@@ -62,6 +63,17 @@ struct ProfilingHooks {
   gate::CallCounting count;
 };
 
+// A profiled or counting run is a repetition like the measured ones: in a
+// process group of its own, which SIGINT, SIGTERM or SIGHUP to perfgate
+// kills (gate/process.h), not a recording that Ctrl-C ends while perfgate
+// goes on to the next benchmark.
+void take_down_on_termination(pid_t group, bool running) {
+  if (running)
+    gate::track_child_group(group);
+  else
+    gate::untrack_child_group(group);
+}
+
 ProfilingHooks make_profiling_hooks() {
   // Checked once per run: without BPF every benchmark still runs and is
   // measured; its profile is marked missing with the reason (DESIGN §7).
@@ -87,7 +99,8 @@ ProfilingHooks make_profiling_hooks() {
       if (add) return gate::ProfiledRun{{"ok", path.string(), "a further profiled run failed: " + message}};
       return gate::ProfiledRun{{"failed", "", std::move(message)}};
     };
-    auto r = profiler::record_command(argv, {.hz = hz});
+    auto r =
+        profiler::record_command(argv, {.hz = hz, .own_process_group = take_down_on_termination});
     if (!r) return failed(r.error().message);
     // profiling.duration: a further run merged into the profile so far — a
     // short benchmark's one run holds too few samples to tell a share that
@@ -137,7 +150,10 @@ ProfilingHooks make_profiling_hooks() {
     if (files == mapped->end()) return "its profiled run did not finish cleanly";
     const auto sites = call_sites(functions, files->second);
     if (sites.empty()) return "none of its hot functions has an entry a uprobe can count";
-    auto counted = profiler::record_command(argv, {.hz = hz, .count_calls = sites, .max_calls = kCallBudget});
+    auto counted = profiler::record_command(argv, {.hz = hz,
+                                                   .count_calls = sites,
+                                                   .max_calls = kCallBudget,
+                                                   .own_process_group = take_down_on_termination});
     if (!counted) return counted.error().message;
     if (counted->wait_status != 0 && !counted->profile.calls_partial)
       return exit_reason(counted->wait_status, "counting run");

@@ -24,7 +24,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class Cli : public PerfgateCliTest {};
+class Cli : public PerfgateCliTest {
+ protected:
+  // Starts `perfgate ARGS` in the background, waits for the benchmark to write
+  // its pid to child.pid, sends perfgate alone SIGTERM, and prints "status N"
+  // (perfgate's), then "gone" or "alive (STATE)" for that child.
+  Outcome terminate_once_child_runs(const std::string& args) {
+    return shell(exe_ + " " + args +
+                 " > run.log 2>&1 & pg=$!; i=0; while [ ! -s child.pid ] && [ $i -lt 200 ]; do "
+                 "sleep 0.05; i=$((i+1)); done; kill -TERM $pg; wait $pg; echo \"status $?\"; "
+                 "sleep 0.2; state=$(awk '{print $3}' /proc/$(cat child.pid)/stat 2>/dev/null); "
+                 "if [ -n \"$state\" ] && [ \"$state\" != Z ]; then echo \"alive ($state)\"; "
+                 "kill \"$(cat child.pid)\"; else echo gone; fi");  // a zombie awaits init
+  }
+};
 
 TEST_F(Cli, HelpGoesToStdoutAndExitsZero) {
   const Outcome o = perfgate({"--help"});
@@ -863,16 +876,32 @@ TEST_F(Cli, InterruptingARunEndsTheBenchmarkItIsRunning) {
   write("perfgate.yml",
         "benchmarks:\n  - name: long\n    command: \"echo $$ > child.pid; exec sleep 30\"\n"
         "    iterations: 1\n    repetitions: 1\n");
-  const Outcome o =
-      shell(exe_ +
-            " run > run.log 2>&1 & pg=$!; i=0; while [ ! -s child.pid ] && [ $i -lt 100 ]; do "
-            "sleep 0.05; i=$((i+1)); done; kill -TERM $pg; wait $pg; echo \"status $?\"; "
-            "sleep 0.2; state=$(awk '{print $3}' /proc/$(cat child.pid)/stat 2>/dev/null); "
-            "if [ -n \"$state\" ] && [ \"$state\" != Z ]; then echo \"alive ($state)\"; "
-            "kill \"$(cat child.pid)\"; else echo gone; fi");  // a zombie awaits init
+  const Outcome o = terminate_once_child_runs("run");
   EXPECT_NE(o.out.find("status 143"), std::string::npos)
       << o.out << o.err;  // died of SIGTERM, as it would have
   EXPECT_NE(o.out.find("gone"), std::string::npos) << o.out << o.err;
+  EXPECT_FALSE(fs::exists(dir_ / "perfgate-out/.scratch")) << "the scratch files go with the run";
+  EXPECT_TRUE(fs::exists(dir_ / "perfgate-out")) << "made by the run; not perfgate's to remove";
+}
+
+// A profiled run is a repetition too: its own process group, killed with
+// perfgate (it used to share perfgate's group, which a SIGTERM to perfgate
+// alone does not reach, and ran on).
+TEST_F(Cli, InterruptingAProfiledRunEndsTheProfiledBenchmark) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (or CAP_BPF + CAP_PERFMON) for the eBPF profiler";
+  // The measured repetition leaves `measured` and ends; the profiled run
+  // after it then stays.
+  write("perfgate.yml",
+        "benchmarks:\n  - name: long\n"
+        "    command: \"if [ -e measured ]; then echo $$ > child.pid; exec sleep 30; fi; touch "
+        "measured\"\n"
+        "    iterations: 1\n    repetitions: 1\n");
+  const Outcome o = terminate_once_child_runs("run --profile");
+  if (read("run.log").find("profiles will be missing") != std::string::npos)
+    GTEST_SKIP() << "the eBPF profiler is unavailable here: " << read("run.log");
+  EXPECT_NE(o.out.find("status 143"), std::string::npos) << o.out << read("run.log");
+  EXPECT_NE(o.out.find("gone"), std::string::npos) << o.out << read("run.log");
+  EXPECT_FALSE(fs::exists(dir_ / "perfgate-out/.scratch"));
 }
 
 TEST_F(Cli, AbRejectsMixingADirectoryAndACommand) {
