@@ -54,21 +54,71 @@ std::expected<std::string, Error> stage(const std::filesystem::path& path,
   return tmp;
 }
 
+// Where content for `path` goes. A regular file (or none) is replaced by
+// renaming over it: through a symbolic link, the file the link leads to, not
+// the link. What is neither (a device such as /dev/null, a FIFO, a terminal,
+// /dev/stdout) is written to as it is: renaming over it would put a regular
+// file in its place.
+struct Destination {
+  std::filesystem::path path;
+  bool write_through = false;
+};
+
+std::expected<Destination, Error> destination(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+    return Destination{path, true};
+  std::filesystem::path at = path;
+  for (int hops = 0;; ++hops) {
+    if (::lstat(at.c_str(), &st) != 0) {
+      if (errno == ENOENT) return Destination{at};  // created (a dangling link's target too)
+      return std::unexpected(io_error("write", path));
+    }
+    if (!S_ISLNK(st.st_mode)) return Destination{at};
+    if (hops == 40) {
+      errno = ELOOP;
+      return std::unexpected(io_error("write", path));
+    }
+    std::error_code ec;
+    const std::filesystem::path link = std::filesystem::read_symlink(at, ec);
+    if (ec) return std::unexpected(io_error("write", path));
+    at = link.is_absolute() ? link : at.parent_path() / link;
+  }
+}
+
+std::expected<void, Error> write_through(const std::filesystem::path& path,
+                                         std::string_view content) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (fd.get() < 0) return std::unexpected(io_error("open", path));
+  for (std::size_t off = 0; off < content.size();) {
+    const ssize_t n = ::write(fd.get(), content.data() + off, content.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(io_error("write", path));
+    }
+    off += static_cast<std::size_t>(n);
+  }
+  if (fd.close() != 0) return std::unexpected(io_error("close", path));
+  return {};
+}
+
 }  // namespace
 
 std::expected<void, Error> write_file_atomically(const std::filesystem::path& path,
                                                  std::string_view content) {
-  auto tmp = stage(path, content);
-  if (!tmp) return std::unexpected(tmp.error());
-  if (::rename(tmp->c_str(), path.c_str()) != 0) {
-    auto err = io_error("replace", path);
-    ::unlink(tmp->c_str());
-    return std::unexpected(std::move(err));
-  }
-  return {};
+  const FileContent file{path, content};
+  return write_files_atomically(std::span(&file, 1));
 }
 
-std::expected<void, Error> write_files_atomically(std::span<const FileContent> files) {
+std::expected<void, Error> write_files_atomically(std::span<const FileContent> all) {
+  // The devices and FIFOs are written once every file is replaced: they
+  // cannot be put back.
+  std::vector<FileContent> files, through;
+  for (const auto& f : all) {
+    auto d = destination(f.path);
+    if (!d) return std::unexpected(d.error());
+    (d->write_through ? through : files).push_back({std::move(d->path), f.content});
+  }
   std::vector<std::string> staged;
   auto discard = [&](std::size_t from) {
     for (std::size_t i = from; i < staged.size(); ++i) ::unlink(staged[i].c_str());
@@ -112,6 +162,8 @@ std::expected<void, Error> write_files_atomically(std::span<const FileContent> f
     return std::unexpected(std::move(err));
   }
   drop_kept();
+  for (const auto& f : through)
+    if (auto ok = write_through(f.path, f.content); !ok) return ok;
   return {};
 }
 

@@ -2,7 +2,10 @@
 // Atomic file replacement (DESIGN §4): the content goes to a temporary file in
 // the target's directory, is flushed to disk, then renamed over the target. A
 // failure at any step leaves the previous file untouched and removes the
-// temporary. Creates missing parent directories.
+// temporary. Creates missing parent directories. Through a symbolic link,
+// the file it leads to is replaced, not the link; a target that is neither a
+// regular file nor a directory (/dev/null, a FIFO, /dev/stdout) is written to
+// as it is, since renaming over it would put a regular file in its place.
 
 #include <expected>
 #include <filesystem>

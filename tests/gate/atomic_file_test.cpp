@@ -1,6 +1,9 @@
 #include "gate/atomic_file.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -65,6 +68,56 @@ TEST_F(AtomicFile, SeveralFilesAreReplacedAllOrNone) {
   EXPECT_EQ(*read_file(dir_ / "new.txt"), "new");
   EXPECT_EQ(*read_file(dir_ / "report.json"), "{}");
   EXPECT_EQ(entries(), 3u);
+}
+
+// `history append` through a symlinked history used to turn the link into a
+// file of its own, and the file it led to never got the night.
+TEST_F(AtomicFile, ReplacesTheFileALinkLeadsToAndKeepsTheLink) {
+  fs::create_directories(dir_ / "cache");
+  ASSERT_TRUE(write_file_atomically(dir_ / "cache" / "real.jsonl", "old"));
+  fs::create_symlink("cache/real.jsonl", dir_ / "link.jsonl");
+  fs::create_symlink(dir_ / "link.jsonl", dir_ / "link2.jsonl");  // absolute, and a chain
+  ASSERT_TRUE(write_file_atomically(dir_ / "link2.jsonl", "new"));
+  EXPECT_TRUE(fs::is_symlink(dir_ / "link.jsonl"));
+  EXPECT_TRUE(fs::is_symlink(dir_ / "link2.jsonl"));
+  EXPECT_EQ(read_file(dir_ / "cache" / "real.jsonl").value_or(""), "new");
+  // A dangling link: its target is made.
+  fs::create_symlink("made.txt", dir_ / "dangling");
+  ASSERT_TRUE(write_file_atomically(dir_ / "dangling", "made"));
+  EXPECT_TRUE(fs::is_symlink(dir_ / "dangling"));
+  EXPECT_EQ(read_file(dir_ / "made.txt").value_or(""), "made");
+  // A loop is an error that writes nothing.
+  fs::create_symlink("loop-b", dir_ / "loop-a");
+  fs::create_symlink("loop-a", dir_ / "loop-b");
+  auto r = write_file_atomically(dir_ / "loop-a", "x");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ExitCode::environment);
+  EXPECT_NE(r.error().message.find("Too many levels of symbolic links"), std::string::npos)
+      << r.error().message;
+  EXPECT_TRUE(fs::is_symlink(dir_ / "loop-a"));
+}
+
+// `perfgate record -o /dev/null`, as root, replaced the machine's /dev/null
+// with a regular file. A FIFO stands in for the device here.
+TEST_F(AtomicFile, WritesIntoAFifoInsteadOfReplacingIt) {
+  const fs::path fifo = dir_ / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  fs::create_symlink("fifo", dir_ / "to-fifo");
+  for (const fs::path& target : {fifo, dir_ / "to-fifo"}) {
+    // A reader that does not block: the content waits in the pipe's buffer.
+    const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+    ASSERT_GE(reader, 0);
+    const FileContent files[] = {{dir_ / "report.md", "md"}, {target, "through the fifo"}};
+    const auto ok = write_files_atomically(files);
+    char buf[64] = {};
+    const ssize_t n = ::read(reader, buf, sizeof buf);
+    ::close(reader);
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0), "through the fifo");
+    EXPECT_TRUE(fs::is_fifo(fifo));
+    EXPECT_EQ(read_file(dir_ / "report.md").value_or(""), "md");
+  }
+  EXPECT_TRUE(fs::is_symlink(dir_ / "to-fifo"));
 }
 
 TEST_F(AtomicFile, UnwritableParentIsAnEnvironmentError) {
