@@ -34,24 +34,30 @@ using Clock = std::chrono::steady_clock;
 
 volatile std::sig_atomic_t g_interrupted = 0;
 
-// SIGINT ends the recording instead of killing perfgate (a launched child gets
-// its own SIGINT from the terminal and decides for itself). Restores the
-// previous disposition on scope exit.
-class SigintGuard {
+// SIGINT or SIGTERM ends the recording instead of killing perfgate, as under
+// `perf record`: `timeout 10 perfgate record -- server` still writes its
+// profile. (A launched child gets its own SIGINT from the terminal and
+// decides for itself.) Restores the previous dispositions on scope exit.
+class StopSignalGuard {
  public:
-  SigintGuard() {
+  StopSignalGuard() {
     g_interrupted = 0;
     struct sigaction sa {};
     sa.sa_handler = [](int) { g_interrupted = 1; };
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
   }
-  ~SigintGuard() { sigaction(SIGINT, &old_, nullptr); }
-  SigintGuard(const SigintGuard&) = delete;
-  SigintGuard& operator=(const SigintGuard&) = delete;
+  ~StopSignalGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignalGuard(const StopSignalGuard&) = delete;
+  StopSignalGuard& operator=(const StopSignalGuard&) = delete;
 
  private:
-  struct sigaction old_ {};  // restored in the destructor
+  struct sigaction old_int_ {
+  }, old_term_{};  // restored in the destructor
 };
 
 // The process being waited for: a child of ours (reaped with waitpid) or any
@@ -109,7 +115,7 @@ class CostReport {
     setup_cpu_s_ = self_cpu_s() - start_cpu_s_;
     start_cpu_s_ += setup_cpu_s_;
   }
-  // Sampling is over (the target exited, or duration/SIGINT).
+  // Sampling is over (the target exited, or duration/SIGINT/SIGTERM).
   void sampling_done(const Sampler& sampler) {
     if (!costs_wanted()) return;
     sampling_cpu_s_ = self_cpu_s() - start_cpu_s_;
@@ -323,8 +329,8 @@ std::vector<pid_t> descendants(pid_t root) {
   return out;
 }
 
-// Samples until the watched process exits, the duration passes or SIGINT.
-// Snapshots maps when BPF reports a new process or an exec, and every 250 ms
+// Samples until the watched process exits, the duration passes or SIGINT or
+// SIGTERM. Snapshots maps when BPF reports a new process or an exec, and every 250 ms
 // for live processes of the tree (libraries loaded later by dlopen).
 double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbolizer, Watched& watched,
                          const RecordOptions& options, CostReport& costs) {
@@ -362,10 +368,12 @@ double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbol
   };
   const auto start = Clock::now();
   auto last_refresh = start;
-  const auto deadline =
-      options.duration_s ? start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                                       *options.duration_s))
-                         : Clock::time_point::max();
+  // Beyond ~30 years (1e9 s) the deadline would overflow the clock's
+  // nanoseconds and lie in the past: sampling would stop at once.
+  const auto deadline = options.duration_s && *options.duration_s < 1e9
+                            ? start + std::chrono::duration_cast<Clock::duration>(
+                                          std::chrono::duration<double>(*options.duration_s))
+                            : Clock::time_point::max();
   while (true) {
     pollfd fds[2] = {{sampler.event_fd(), POLLIN, 0}, {watched.pidfd.get(), POLLIN, 0}};
     int timeout_ms = 250;
@@ -585,8 +593,8 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   ProcessMaps maps;
   if (auto ok = sampler->start(); !ok) return abandon(ok.error());
 
-  std::optional<SigintGuard> sigint;
-  if (!options.own_process_group) sigint.emplace();
+  std::optional<StopSignalGuard> stop_signals;
+  if (!options.own_process_group) stop_signals.emplace();
   const char c = 1;
   if (write(go_write.get(), &c, 1) != 1)
     return abandon(Error{Error::Kind::runtime, fmt::format("cannot start the command: {}", std::strerror(errno))});
@@ -608,10 +616,22 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   watched.is_child = true;
   watched.pidfd = open_pidfd(child);
   const double seconds = sample_until_done(*sampler, maps, symbolizer, watched, options, costs);
-  if (!watched.exited) {
-    // Duration over or interrupted: sampling stopped, the command finishes on
-    // its own (its exit status is still reported) — unless the call budget
-    // ended the recording and killed it (sample_until_done).
+  const bool stopped_early = !watched.exited;
+  if (stopped_early) {
+    // Duration over, SIGINT or SIGTERM: as `perf record` does, the command
+    // (its tree: under /bin/sh -c the work is a child) gets SIGTERM, and
+    // SIGKILL if it is still there 2 s later — unless the call budget ended
+    // the recording and killed it already (sample_until_done).
+    if (!watched.call_budget_spent) {
+      const std::vector<pid_t> tree = descendants(child);
+      kill(child, SIGTERM);
+      for (pid_t p : tree) kill(p, SIGTERM);
+      pollfd gone{watched.pidfd.get(), POLLIN, 0};
+      if (!watched.pidfd || poll(&gone, 1, 2000) == 0) {
+        kill(child, SIGKILL);
+        for (pid_t p : tree) kill(p, SIGKILL);
+      }
+    }
     while (waitpid(child, &watched.wait_status, 0) < 0 && errno == EINTR) {
     }
   }
@@ -620,9 +640,11 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
   RecordResult result{build_profile(*sampler, maps, symbolizer, options, seconds, child,
                                     counts_per_process(options) ? &elsewhere : nullptr),
                       watched.wait_status,
-                      {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside, counters.scan_probes,
-                       counters.scan_shallow, counters.cut_outside_code},
-                      counters.collided, maps.file_paths()};
+                      {counters.scan_filtered, counters.scan_unfiltered, counters.scan_outside,
+                       counters.scan_probes, counters.scan_shallow, counters.cut_outside_code},
+                      counters.collided,
+                      maps.file_paths(),
+                      !watched.call_budget_spent && (stopped_early || g_interrupted)};
   result.profile.calls = function_calls(watched.calls, options, result.profile, elsewhere);
   result.profile.calls_partial = watched.call_budget_spent;
   costs.print();
@@ -648,7 +670,7 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
   if (auto ok = sampler->start(); !ok) return std::unexpected(ok.error());
   Symbolizer symbolizer;
   symbolizer.prefetch_kernel_symbols();
-  SigintGuard sigint;
+  StopSignalGuard stop_signals;
   Watched watched;
   watched.pid = tgid;
   watched.pidfd = open_pidfd(tgid);

@@ -2,7 +2,8 @@
 // Records a profile of a process tree: the public entry of the profiler, used
 // by `perfgate record` and by the runner (`perfgate run --profile`). Ties the
 // BPF sampler, the /proc/PID/maps snapshots and the symbolizer together.
-// Blocking; one recording at a time per process (SIGINT ends a recording).
+// Blocking; one recording at a time per process (SIGINT or SIGTERM ends a
+// recording).
 
 #include <sys/types.h>
 
@@ -41,11 +42,12 @@ struct RecordOptions {
   std::optional<std::uint64_t> max_calls;
   // Where a launched command runs. Unset (`perfgate record -- CMD`): in
   // perfgate's process group, so a terminal's Ctrl-C reaches it as under
-  // `perf record`, and SIGINT ends the recording. Set (the runner's profiled
-  // runs): in a process group of its own, with stdin and stdout on
-  // /dev/null, as the measured repetitions are, told to this hook when it starts (running = true)
-  // and once it was reaped (false), for the caller to kill on termination; SIGINT is then left as
-  // the caller set it.
+  // `perf record`, and SIGINT or SIGTERM ends the recording. Set (the
+  // runner's profiled runs): in a process group of its own, with stdin and
+  // stdout on /dev/null, as the measured repetitions are, told to this hook
+  // when it starts (running = true) and once it was reaped (false), for the
+  // caller to kill on termination; SIGINT and SIGTERM are then left as the
+  // caller set them.
   std::function<void(pid_t group, bool running)> own_process_group;
 };
 
@@ -70,17 +72,25 @@ struct RecordResult {
   // Paths of the ELF files the recorded processes mapped (ProcessMaps::
   // file_paths): where a profile's modules are, to count calls in a next run.
   std::vector<std::string> module_paths;
+  // The recording was stopped (duration over, SIGINT or SIGTERM) rather
+  // than ended by the command's exit: a command still running was then
+  // terminated (SIGTERM, SIGKILL 2 s later), and a death by SIGINT, SIGTERM
+  // or SIGKILL is the stop's doing, not the command's failure.
+  bool stopped = false;
 };
 
 // fork+exec argv with the child held until sampling is attached, follow its
-// tree, symbolize. A target that crashes or is killed still gives its profile
-// (wait_status tells). Errors: permission/unsupported (no BPF here), bad_input
-// (empty argv, command not found), runtime.
+// tree, symbolize. Sampling ends when the command exits, duration_s passed,
+// or at SIGINT or SIGTERM; a command still running then is terminated, as
+// `perf record` does (RecordResult::stopped). A target that crashes or is killed still gives its
+// profile (wait_status tells). Errors: permission/unsupported (no BPF here), bad_input (empty argv,
+// command not found), runtime.
 std::expected<RecordResult, Error> record_command(const std::vector<std::string>& argv,
                                                   const RecordOptions& options);
 
 // Samples a running process (and the processes it forks, and its existing
-// descendants) until it exits, duration_s passes, or SIGINT.
+// descendants) until it exits, duration_s passes, or SIGINT or SIGTERM; the
+// process runs on.
 std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options);
 
 // Cheap pre-flight: can we load BPF here?

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <expected>
@@ -122,6 +123,7 @@ ExitCode run_record(const RecordOptions& opts) {
 
   std::optional<profiler::Profile> profile;
   int wait_status = 0;
+  bool stopped = false;
   if (!opts.command.empty()) {
     progress(fmt::format("recording {} ({} mode{})", opts.command.front(), opts.mode,
                          ro.mode == profiler::Mode::cpu ? fmt::format(", {} Hz", ro.hz) : ""));
@@ -129,6 +131,7 @@ ExitCode run_record(const RecordOptions& opts) {
     if (!r) return fail(to_gate_error(r.error()));
     profile = std::move(r->profile);
     wait_status = r->wait_status;
+    stopped = r->stopped;
   } else {
     progress(fmt::format("recording pid {} ({} mode) — Ctrl-C to stop", opts.pid, opts.mode));
     auto r = profiler::record_pid(opts.pid, ro);
@@ -161,7 +164,13 @@ ExitCode run_record(const RecordOptions& opts) {
   // What --calls asked for, like bpftrace's maps at exit (also in FILE.json).
   for (const auto& c : calls) fmt::print(stderr, "perfgate: {:>12} calls  {}\n", c.calls, c.function);
 
-  if (!opts.command.empty() && !(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0))
+  // Stopped by --duration, Ctrl-C or SIGTERM, the command ends by a signal
+  // perfgate sent (or the terminal did): the profile is what was asked for.
+  const bool ended_by_stop = stopped && WIFSIGNALED(wait_status) &&
+                             (WTERMSIG(wait_status) == SIGINT || WTERMSIG(wait_status) == SIGTERM ||
+                              WTERMSIG(wait_status) == SIGKILL);
+  if (!opts.command.empty() && !ended_by_stop &&
+      !(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0))
     return fail(gate::Error::environment(fmt::format("'{}' {} (profile kept{})", opts.command.front(),
                                                      describe_status(wait_status),
                                                      opts.output.empty() ? "" : " in " + opts.output)));

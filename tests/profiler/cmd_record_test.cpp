@@ -112,6 +112,47 @@ TEST(CmdRecord, CrashedTargetExits3WithItsStatus) {
   EXPECT_EQ(access(out.c_str(), F_OK), 0);
 }
 
+// Like `perf record`: when the recording stops first (--duration, SIGTERM),
+// the launched command is terminated, the profile written, and the exit is
+// 0. --duration used to stop sampling only and then wait for the command
+// (here an hour, cut by `timeout 60`: exit 124); a SIGTERM to perfgate left
+// the command running under init.
+TEST(CmdRecord, StoppingTheRecordingEndsTheCommandAndKeepsTheProfile) {
+  if (auto ok = perfgate::profiler::check_available(); !ok)
+    GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
+  const std::string dir = std::string(PERFGATE_BINARY_DIR) + "/tests/profiler/stop";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string hour = " -- /bin/sh -c 'echo $$ > " + dir + "/pid; exec sleep 3600'";
+  auto alive = [&] {
+    std::ifstream in(dir + "/pid");
+    pid_t pid = 0;
+    in >> pid;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string state;
+    stat >> state >> state >> state;  // pid (comm) state
+    return pid > 0 && stat && state != "Z";
+  };
+  Output r = run_cmd("timeout 60 " + perfgate_exe() + " record --duration 0.3 -o " + dir +
+                     "/a.json" + hour);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_FALSE(alive());
+  EXPECT_TRUE(std::filesystem::exists(dir + "/a.json"));
+  std::filesystem::remove(dir + "/pid");
+  r = run_cmd("timeout 60 " + perfgate_exe() + " record -o " + dir + "/b.json" + hour +
+              " & p=$!; i=0; while [ ! -s " + dir +
+              "/pid ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; kill -TERM $p; wait $p");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_FALSE(alive());
+  EXPECT_TRUE(std::filesystem::exists(dir + "/b.json"));
+  // A duration past what the clock can add (~9.2e9 s of nanoseconds) is no
+  // duration: it used to overflow into a deadline already past, with 0
+  // samples.
+  r = run_cmd(perfgate_exe() + " record --duration 1e10 -- " PG_TARGET_COST_SPLIT " 0.3");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(";cost_split_heavy();unit_[i] "), std::string::npos) << r.out;
+}
+
 // A real recorded profile (cpu and offcpu) is valid against
 // docs/schema/profile.schema.json by Debian's python3-jsonschema, independent
 // of perfgate's own reader; a profile that breaks the schema is rejected.
