@@ -51,7 +51,9 @@ std::string profile_to_json(const profiler::Profile& profile) {
     doc["calls"] = std::move(calls);
     doc["calls_partial"] = profile.calls_partial;
   }
-  return doc.dump(1) + "\n";
+  // A function, module or command name that is not UTF-8 (a file name's
+  // bytes) is written with U+FFFD rather than losing the recording.
+  return doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 namespace {

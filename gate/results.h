@@ -134,6 +134,38 @@ inline bool has_control_character(std::string_view name) {
   return std::ranges::any_of(name, [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
+// The length of text's longest prefix that is well-formed UTF-8 (RFC 3629:
+// no overlong forms, surrogates or code points past U+10FFFF): text.size()
+// when all of it is. JSON must be UTF-8, so text that is not cannot reach a
+// results file or report; configs are checked where they are read.
+inline std::size_t valid_utf8_length(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = byte(i);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // The sequence's length and the range of its second byte (Unicode
+    // Table 3-7); every later byte is 0x80..0xBF.
+    const std::size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+                          : c >= 0xE0 && c <= 0xEF ? 3
+                          : c >= 0xF0 && c <= 0xF4 ? 4
+                                                   : 0;
+    if (n == 0) return i;  // a continuation byte, an overlong lead (C0, C1) or past U+10FFFF
+    const unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;  // not overlong
+    const unsigned char hi = c == 0xED   ? 0x9F
+                             : c == 0xF4 ? 0x8F
+                                         : 0xBF;  // no surrogates, ≤ U+10FFFF
+    if (i + n > text.size() || byte(i + 1) < lo || byte(i + 1) > hi) return i;
+    for (std::size_t k = 2; k < n; ++k)
+      if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return i;
+    i += n;
+  }
+  return i;
+}
+
 struct BenchmarkResult {
   std::string name;
   std::string description;

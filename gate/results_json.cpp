@@ -382,7 +382,9 @@ std::string results_to_json(const Results& results) {
           {"memory_bytes", m.host.memory_bytes}}}}},
       {"benchmarks", std::move(benchmarks)},
   };
-  return j.dump(1) + "\n";
+  // Text that is not UTF-8 (a machine's hostname, an environment value) is
+  // written with U+FFFD rather than losing the run.
+  return j.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::expected<Results, Error> results_from_json(std::string_view text, std::string_view origin,

@@ -313,6 +313,13 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
 
 std::expected<SuiteConfig, Error> parse_suite_config(std::string_view yaml, std::string_view origin) {
   const Parser p(origin);
+  // YAML is Unicode; bytes that are not UTF-8 would be measured, then fail
+  // the results file's JSON.
+  if (const std::size_t valid = valid_utf8_length(yaml); valid < yaml.size())
+    return std::unexpected(
+        Error::bad_input(fmt::format("{}:{}: byte 0x{:02X} is not UTF-8; save the file as UTF-8",
+                                     origin, std::ranges::count(yaml.substr(0, valid), '\n') + 1,
+                                     static_cast<unsigned char>(yaml[valid]))));
   try {
     const YAML::Node root = YAML::Load(std::string(yaml));
     if (!root.IsMap()) p.fail(root, "the suite config must be a mapping with a 'benchmarks' list");

@@ -25,7 +25,7 @@ std::string workload_run_to_json(std::string_view workload, const workloads::Par
       {"invariants", std::move(invariants)},
       {"metrics", run.metrics},
   };
-  return j.dump();
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 std::expected<workloads::Run, Error> workload_run_from_json(std::string_view text) {

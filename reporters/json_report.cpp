@@ -98,7 +98,7 @@ std::string render_json_report(const gate::GateReport& r) {
                    {"hotspots", hotspots},
                    {"warnings", r.warnings},
                    {"artifacts", artifacts}};
-  return j.dump(1) + "\n";
+  return j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace perfgate::reporters

@@ -112,7 +112,7 @@ std::string render_trend_json(const gate::TrendReport& r) {
                      {"min_segment", o.min_segment},
                      {"min_relative_change", o.min_relative_change}}},
                    {"benchmarks", benchmarks}};
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace perfgate::reporters

@@ -121,6 +121,29 @@ TEST(ResultsJson, RejectsNegativeSample) {
   ASSERT_FALSE(r);
 }
 
+TEST(ResultsJson, Utf8ValidityFollowsRfc3629) {
+  EXPECT_EQ(valid_utf8_length("plain"), 5u);
+  EXPECT_EQ(valid_utf8_length("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\xa5"), 14u);  // é € 🔥
+  EXPECT_EQ(valid_utf8_length("a\xffb"), 1u);
+  EXPECT_EQ(valid_utf8_length("ab\xe2\x82"), 2u);        // cut short
+  EXPECT_EQ(valid_utf8_length("\xc0\xaf"), 0u);          // overlong '/'
+  EXPECT_EQ(valid_utf8_length("\xe0\x80\xaf"), 0u);      // overlong, three bytes
+  EXPECT_EQ(valid_utf8_length("x\xed\xa0\x80"), 1u);     // a surrogate
+  EXPECT_EQ(valid_utf8_length("\xf4\x90\x80\x80"), 0u);  // past U+10FFFF
+  EXPECT_EQ(valid_utf8_length("\xf4\x8f\xbf\xbf"), 4u);  // U+10FFFF itself
+  EXPECT_EQ(valid_utf8_length("\x80"), 0u);              // a lone continuation byte
+}
+
+// A host or environment value that is not UTF-8 used to fail the dump after
+// the whole run was measured: written with U+FFFD instead.
+TEST(ResultsJson, TextThatIsNotUtf8IsWrittenWithReplacementCharacters) {
+  Results r;
+  r.run.host.hostname = "ci\xffhost";
+  const std::string text = results_to_json(r);
+  EXPECT_NE(text.find("ci\xef\xbf\xbdhost"), std::string::npos) << text;
+  EXPECT_TRUE(nlohmann::json::accept(text));
+}
+
 TEST(ResultsJson, RejectsNaNWhichIsNotJson) {
   std::string text = results_to_json(sample_results());
   text.replace(text.find("\"wall_s\": 0.0"), 13, "\"wall_s\": NaN");

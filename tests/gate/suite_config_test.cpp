@@ -187,6 +187,19 @@ TEST(SuiteConfig, TheRegressionMethodComesFromTheWorkloadUnlessTheConfigSetsIt) 
   EXPECT_NE(bad.error().message.find("s.yml:2"), std::string::npos) << bad.error().message;
 }
 
+// A name in Latin-1 passed the config, was measured, then failed the
+// results file's JSON with nlohmann's message and exit 3.
+TEST(SuiteConfig, RejectsBytesThatAreNotUtf8WithTheirLine) {
+  auto cfg = parse_suite_config("benchmarks:\n  - name: caf\xc3\xa9\n    command: [/bin/true]\n",
+                                "ok.yml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  cfg = parse_suite_config("benchmarks:\n  - name: x\n    command: [/bin/echo, \"caf\xe9\"]\n",
+                           "p.yml");
+  ASSERT_FALSE(cfg);
+  EXPECT_EQ(cfg.error().code, ExitCode::bad_input);
+  EXPECT_EQ(cfg.error().message, "p.yml:3: byte 0xE9 is not UTF-8; save the file as UTF-8");
+}
+
 TEST(SuiteConfig, BundledSuiteHasTheFiveWorkloads) {
   const SuiteConfig cfg = bundled_suite();
   ASSERT_EQ(cfg.benchmarks.size(), 5u);
