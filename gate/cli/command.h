@@ -36,6 +36,14 @@ CLI::Validator number_in(double lo, double hi = std::numeric_limits<double>::inf
 // directory).
 CLI::Validator non_empty_path();
 
+// Makes every integer option of app and its subcommands (CLI11's type name
+// INT or UINT) read its text as a decimal whole number: CLI11 reads "010"
+// as octal 8 (`--hz 010` sampled at 8 Hz), takes "-1" for an unsigned as
+// 2^64 − 1, and "99999999999999999999999" as the largest value. Leading
+// zeros are dropped; a sign on an unsigned, a prefix (0x) or a value past
+// 64 bits is an error. Called once all commands are added.
+void read_integers_as_decimal(CLI::App& app);
+
 // Prints "perfgate: error: <message>" as one line on stderr; returns the code.
 ExitCode fail(const gate::Error& error);
 // Prints "perfgate: warning: <message>" on stderr (always, even with --quiet).

@@ -5,7 +5,9 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <string_view>
 
 #include "gate/cli/command.h"
 
@@ -37,6 +39,35 @@ CLI::Validator number_in(double lo, double hi, bool above_lo) {
         return ok ? "" : fmt::format("must be {}, got '{}'", range, text);
       },
       range);
+}
+
+void read_integers_as_decimal(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    const std::string type = option->get_type_name();
+    const bool is_unsigned = type.starts_with("UINT");
+    if (!is_unsigned && !type.starts_with("INT")) continue;
+    option->transform(CLI::Validator(
+        [is_unsigned](std::string& text) -> std::string {
+          const std::string_view digits =
+              std::string_view(text).substr(!text.empty() && text[0] == '-' ? 1 : 0);
+          const bool negative = digits.size() < text.size();
+          const bool decimal = !digits.empty() && std::ranges::all_of(digits, [](char c) {
+            return c >= '0' && c <= '9';
+          });
+          if (!decimal || (negative && is_unsigned))
+            return fmt::format("must be a whole number{}, got '{}'", is_unsigned ? " ≥ 0" : "",
+                               text);
+          std::uint64_t value = 0;
+          if (std::from_chars(digits.data(), digits.data() + digits.size(), value).ec !=
+              std::errc{})
+            return fmt::format("'{}' is too large", text);
+          text = (negative && value != 0 ? "-" : "") +
+                 std::to_string(value);  // "010" → "10", not octal 8
+          return "";
+        },
+        ""));
+  }
+  for (CLI::App* sub : app.get_subcommands({})) read_integers_as_decimal(*sub);
 }
 
 CLI::Validator non_empty_path() {

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   cli::add_diff_command(app, action);
   cli::add_history_command(app, action);
   cli::add_trend_command(app, action);
+  cli::read_integers_as_decimal(app);
 
   try {
     app.parse(argc, argv);

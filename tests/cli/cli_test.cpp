@@ -435,23 +435,34 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
       {{"compare", "base.json", "huge.json"}, "huge.json: not valid JSON: "},
       {{"compare", "base.json", "dup.json"}, "benchmark 'lru' appears twice"},
       {{"compare", "base.json", "newline.json"}, "holds a control character"},
-      {{"compare", "base.json", "abs-profile.json"}, "path '/etc/passwd' must be relative to the results file"},
-      {{"baseline", "save", "up-profile.json"}, "path '../x.json' must be relative to the results file"},
+      {{"compare", "base.json", "abs-profile.json"},
+       "path '/etc/passwd' must be relative to the results file"},
+      {{"baseline", "save", "up-profile.json"},
+       "path '../x.json' must be relative to the results file"},
       {{"compare", "base.json", "seven.json", "--paired"},
        "benchmark 'lru': paired repetitions need as many in base as in current, got 5 and 7"},
-      {{"compare", "base.json", "head.json", "--confidence", "nan"}, "--confidence: must be a number from 0.5 to "
-                                                                      "0.9999, got 'nan'"},
-      {{"compare", "base.json", "head.json", "--threshold", "nan"}, "--threshold: must be a number from 0.1 to 1000"},
+      {{"compare", "base.json", "head.json", "--confidence", "nan"},
+       "--confidence: must be a number from 0.5 to "
+       "0.9999, got 'nan'"},
+      {{"compare", "base.json", "head.json", "--threshold", "nan"},
+       "--threshold: must be a number from 0.1 to 1000"},
       {{"baseline", "save", "empty.json"}, "empty.json holds no benchmarks"},
       {{"run", "-c", "suite-blank.yml"}, "'command' must be a non-blank string"},
       {{"run", "--shard", "1/1x"}, "--shard '1/1x': expected i/n"},
       {{"ab", "--base", " ", "--head", "true"}, "--base is blank"},
-      {{"ab", "--base", "true", "--head", "true", "--pairs", "5", "--max-pairs", "2"}, "--max-pairs 2 is below --pairs 5"},
-      {{"ab", "--base", "true", "--head", "true", "--count-calls"}, "--count-calls requires --profile"},
+      {{"ab", "--base", "true", "--head", "true", "--pairs", "5", "--max-pairs", "2"},
+       "--max-pairs 2 is below --pairs 5"},
+      {{"ab", "--base", "true", "--head", "true", "--count-calls"},
+       "--count-calls requires --profile"},
       {{"history", "append", "h.jsonl", "base.json", "--commit", "abc", "--date", "notadate"},
        "date 'notadate' is not ISO 8601"},
-      {{"workloads", "run", "lru", "--ops", "-1"}, "--ops: Value -1 not in range"},
-      {{"import", "gbench", "gb-newline.json", "-o", "gb.json"}, "is empty or holds a control character"},
+      {{"workloads", "run", "lru", "--ops", "-1"}, "--ops: must be a whole number ≥ 0, got '-1'"},
+      {{"workloads", "run", "lru", "--seed", "99999999999999999999999"},
+       "--seed: '99999999999999999999999' is too large"},
+      {{"record", "--hz", "0x10", "--", "true"}, "--hz: must be a whole number ≥ 0, got '0x10'"},
+      {{"run", "-r", "-1"}, "--repetitions: must be a whole number ≥ 0, got '-1'"},
+      {{"import", "gbench", "gb-newline.json", "-o", "gb.json"},
+       "is empty or holds a control character"},
       {{"import", "gbench", "gb-inf.json", "-o", "gb.json"}, "times beyond a double in ns"},
       {{"compare", "base.json", "head.json", "--out", ""}, "--out: must name a file or directory"},
       {{"run", "-o", " "}, "--output: must name a file or directory"},
@@ -471,6 +482,17 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
   EXPECT_FALSE(fs::exists(dir_ / "perfgate-out"));
   EXPECT_FALSE(fs::exists(dir_ / "gb.json"));
   EXPECT_FALSE(fs::exists(dir_ / "h.jsonl"));
+}
+
+// CLI11 reads a leading 0 as octal: `-r 010` ran 8 repetitions, `--hz 010`
+// sampled at 8 Hz, and `--hz 099` was "not in range".
+TEST_F(Cli, IntegerOptionsAreDecimalWithLeadingZeros) {
+  write("perfgate.yml", "benchmarks:\n  - {name: t, command: [/bin/true], iterations: 1}\n");
+  const Outcome o = perfgate({"run", "-r", "010"}, "PERFGATE_COUNT_RUNS=09");
+  ASSERT_EQ(o.code, 0) << o.err;
+  const auto results = gate::results_from_json(read("perfgate-out/results.json"), "r");
+  ASSERT_TRUE(results && results->benchmarks.size() == 1u);
+  EXPECT_EQ(results->benchmarks[0].repetitions.size(), 10u);
 }
 
 // The side whose process runs first in a pair failed, so the other measured
