@@ -5,13 +5,25 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <regex>
+
+#include "gate/timestamp.h"
 
 namespace perfgate::gate {
 namespace {
 
 using nlohmann::json;
 using ojson = nlohmann::ordered_json;
+
+// User text quoted in an error line: its start only (a date may be 40 000
+// characters long), and nothing but printable ASCII, so the line stays one.
+std::string excerpt(std::string_view text) {
+  constexpr std::size_t kMaxChars = 40;
+  std::string out;
+  for (const unsigned char c : text.substr(0, kMaxChars))
+    out += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?';
+  if (text.size() > kMaxChars) out += "...";
+  return out;
+}
 
 std::expected<HistoryEntry, std::string> parse_entry(const json& j) {
   if (!j.is_object()) return std::unexpected("must be a JSON object");
@@ -106,11 +118,10 @@ std::expected<HistoryEntry, Error> history_entry_from_results(const Results& res
         Error::bad_input("the results name no commit; pass --commit (e.g. $GITHUB_SHA)"));
   if (e.date.empty())
     return std::unexpected(Error::bad_input("the results carry no start time; pass --date"));
-  // The trend orders nights by this text: ISO 8601 sorts as time does.
-  static const std::regex iso8601(R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)");
-  if (!std::regex_match(e.date, iso8601))
+  if (auto when = parse_timestamp(e.date); !when)
     return std::unexpected(Error::bad_input(
-        fmt::format("date '{}' is not ISO 8601 (2026-11-29 or 2026-11-29T03:12:00Z)", e.date)));
+        fmt::format("date '{}' {}; pass --date as ISO 8601 UTC, e.g. 2026-11-29T03:12:00Z",
+                    excerpt(e.date), when.error())));
   for (const auto& b : results.benchmarks) {
     if (b.status != "ok" || b.repetitions.empty()) continue;
     // The median of per-repetition p99s: one noisy repetition (a neighbour's

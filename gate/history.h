@@ -45,7 +45,8 @@ std::expected<History, Error> history_from_jsonl(std::string_view text, std::str
 // The entry a results file contributes: its run's commit, ref and start time,
 // and for every benchmark that ran ok the median of its repetitions' p99.
 // `commit` / `date` override the run's when non-empty. bad_input when no
-// benchmark ran ok or no commit or date is known.
+// benchmark ran ok, no commit or date is known, or the date is not one
+// parse_timestamp (gate/timestamp.h) accepts.
 std::expected<HistoryEntry, Error> history_entry_from_results(const Results& results,
                                                               std::string commit = "",
                                                               std::string date = "");

@@ -253,6 +253,42 @@ TEST_F(Cli, TrendAndHistoryRejectBadInputWithExitTwoAndKeepTheHistory) {
   EXPECT_EQ(perfgate({"trend", "nosuch.jsonl"}).code, 2);
 }
 
+// Inputs of `history append` and `trend` that once got through or crashed (a
+// smoke test, 2026-12-08): each is one error line and exit 2, and nothing is
+// written.
+TEST_F(Cli, HistoryAndTrendInputsThatOnceGotThroughAreOneLineAndExitTwo) {
+  write("night.json", night(1000, "c1", 1));
+  auto started_at = [&](const std::string& file, const std::string& date) {
+    auto j = nlohmann::json::parse(night(1000, "c1", 1));
+    j["run"]["started_at"] = date;
+    write(file, j.dump());
+  };
+  const std::string long_date = "2026-01-01T00:00:00." + std::string(40000, '1') + "Z";
+  started_at("long.json", long_date);
+  started_at("feb30.json", "2026-02-30T00:00:00Z");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"history", "append", "h.jsonl", "night.json", "--date", long_date},
+       "date '2026-01-01T00:00:00.1111"},
+      {{"history", "append", "h.jsonl", "long.json"}, "date '2026-01-01T00:00:00.1111"},
+      {{"history", "append", "h.jsonl", "feb30.json"}, "date '2026-02-30T00:00:00Z'"},
+      {{"history", "append", "h.jsonl", "night.json", "--date", "2026-13-45"}, "month 13"},
+      {{"history", "append", "h.jsonl", "night.json", "--date", "2026-02-30T25:61:99Z"}, "28 days"},
+      {{"history", "append", "h.jsonl", "night.json", "--date", "0000-00-00"}, "date '0000-00-00'"},
+      {{"history", "append", "h.jsonl", "night.json", "--date", "2026-11-29T03:00+99:99"},
+       "+99:99"},
+  };
+  for (const auto& [args, message] : cases) {
+    SCOPED_TRACE(fmt::format("{}", fmt::join(args, " ")).substr(0, 200));
+    const Outcome o = perfgate(args);
+    EXPECT_EQ(o.code, 2) << o.err.substr(0, 500) << o.out;
+    EXPECT_EQ(o.err.rfind("perfgate: error: ", 0), 0u) << o.err.substr(0, 500);
+    EXPECT_NE(o.err.find(message), std::string::npos) << o.err.substr(0, 500);
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err.substr(0, 500);
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "h.jsonl"));
+  EXPECT_FALSE(fs::exists(dir_ / "perfgate-out"));
+}
+
 // compare reads no samples, only the stored slice medians: two of the
 // current side's five repetitions ran 1.5x slower throughout, which the
 // inconclusive verdict names as the machine's doing.

@@ -83,5 +83,63 @@ TEST(History, MalformedLinesNameTheLineAndTheField) {
   EXPECT_NE(h.error().message.find("unknown field 'x'"), std::string::npos);
 }
 
+// std::regex_match recursed once per character of the date: 40 000 digits of
+// a fraction overflowed the stack (exit 139), from --date and from
+// run.started_at alike.
+TEST(History, AVeryLongDateIsBadInputNotACrash) {
+  const std::string date = "2026-01-01T00:00:00." + std::string(40000, '1') + "Z";
+  Results r = results_with({{"lru", {100}}});
+  auto e = history_entry_from_results(r, "", date);
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, ExitCode::bad_input);
+  EXPECT_LT(e.error().message.size(), 200u) << "quotes the date's start, not all of it";
+  r.run.started_at = date;
+  e = history_entry_from_results(r);
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, ExitCode::bad_input);
+}
+
+TEST(History, ADateMustBeOnTheCalendar) {
+  const Results r = results_with({{"lru", {100}}});
+  for (const char* date : {"2026-13-45",
+                           "2026-02-30T25:61:99Z",
+                           "0000-00-00",
+                           "2026-11-29T03:12:00+99:99",
+                           "2026-02-29",
+                           "1900-02-29",
+                           "2026-04-31",
+                           "2026-00-10",
+                           "2026-11-00",
+                           "2026-11-29T24:00Z",
+                           "2026-11-29T03:60Z",
+                           "2026-11-29T03:12:61Z",
+                           "2026-11-29T03:12:00+14:01",
+                           "2026-11-29T03:12:00-03:60",
+                           "2026-11-29T03:12:00.Z",
+                           "2026-1-01",
+                           "2026-11-29T03:12:00Zx",
+                           "2026-11-29 03:12:00Z",
+                           "2026-11-29T03",
+                           "-2026-11-29",
+                           "２026-11-29"}) {
+    SCOPED_TRACE(date);
+    auto e = history_entry_from_results(r, "", date);
+    ASSERT_FALSE(e);
+    EXPECT_EQ(e.error().code, ExitCode::bad_input);
+    EXPECT_EQ(e.error().message.find('\n'), std::string::npos);
+  }
+  EXPECT_NE(history_entry_from_results(r, "", "2026-13-45").error().message.find("month 13"),
+            std::string::npos);
+  EXPECT_NE(history_entry_from_results(r, "", "2026-02-29").error().message.find("28 days"),
+            std::string::npos);
+  for (const char* date :
+       {"2026-11-29", "2024-02-29", "2000-02-29T00:00Z", "2026-12-31T23:59:60Z",
+        "2026-11-29T03:12:00.123456789-12:00", "2026-11-29T03:12+14:00", "2026-11-29T03:12:00"}) {
+    SCOPED_TRACE(date);
+    auto e = history_entry_from_results(r, "", date);
+    EXPECT_TRUE(e) << e.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace perfgate::gate
