@@ -42,6 +42,9 @@ std::expected<HistoryEntry, std::string> parse_entry(const json& j) {
       return std::unexpected(fmt::format("'{}' must be a non-empty string", key));
     *out = it->get<std::string>();
   }
+  // The trend orders the nights by these instants.
+  if (auto when = parse_timestamp(e.date); !when)
+    return std::unexpected(fmt::format("date '{}' {}", excerpt(e.date), when.error()));
   if (const auto ref = j.find("ref"); ref != j.end()) {
     if (!ref->is_string()) return std::unexpected("'ref' must be a string");
     e.ref = ref->get<std::string>();

@@ -266,6 +266,10 @@ TEST_F(Cli, HistoryAndTrendInputsThatOnceGotThroughAreOneLineAndExitTwo) {
   const std::string long_date = "2026-01-01T00:00:00." + std::string(40000, '1') + "Z";
   started_at("long.json", long_date);
   started_at("feb30.json", "2026-02-30T00:00:00Z");
+  write(
+      "yesterday.jsonl",
+      R"({"schema":"perfgate.history/v1","date":"yesterday","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns"}}})"
+      "\n");
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"history", "append", "h.jsonl", "night.json", "--date", long_date},
        "date '2026-01-01T00:00:00.1111"},
@@ -276,6 +280,9 @@ TEST_F(Cli, HistoryAndTrendInputsThatOnceGotThroughAreOneLineAndExitTwo) {
       {{"history", "append", "h.jsonl", "night.json", "--date", "0000-00-00"}, "date '0000-00-00'"},
       {{"history", "append", "h.jsonl", "night.json", "--date", "2026-11-29T03:00+99:99"},
        "+99:99"},
+      {{"history", "append", "yesterday.jsonl", "night.json"},
+       "yesterday.jsonl:1: date 'yesterday'"},
+      {{"trend", "yesterday.jsonl"}, "yesterday.jsonl:1: date 'yesterday'"},
   };
   for (const auto& [args, message] : cases) {
     SCOPED_TRACE(fmt::format("{}", fmt::join(args, " ")).substr(0, 200));

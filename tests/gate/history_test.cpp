@@ -63,22 +63,23 @@ TEST(History, RoundTripsThroughJsonLines) {
 
 TEST(History, MalformedLinesNameTheLineAndTheField) {
   const std::string good =
-      R"({"schema":"perfgate.history/v1","date":"d","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns"}}})";
+      R"({"schema":"perfgate.history/v1","date":"2026-11-29","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns"}}})";
   auto h = history_from_jsonl(good + "\n{not json\n", "h.jsonl");
   ASSERT_FALSE(h);
   EXPECT_EQ(h.error().message, "h.jsonl:2: not valid JSON (one entry per line)");
   h = history_from_jsonl(
-      R"({"schema":"perfgate.history/v1","date":"d","commit":"c","benchmarks":{"a":{"p99":-1,"unit":"ns"}}})",
+      R"({"schema":"perfgate.history/v1","date":"2026-11-29","commit":"c","benchmarks":{"a":{"p99":-1,"unit":"ns"}}})",
       "h");
   ASSERT_FALSE(h);
   EXPECT_NE(h.error().message.find("h:1: benchmarks.a.p99: must be a finite number > 0"),
             std::string::npos);
   h = history_from_jsonl(
-      R"({"schema":"perfgate.history/v2","date":"d","commit":"c","benchmarks":{}})", "h");
+      R"({"schema":"perfgate.history/v2","date":"2026-11-29","commit":"c","benchmarks":{}})", "h");
   ASSERT_FALSE(h);
   EXPECT_NE(h.error().message.find("perfgate.history/v2"), std::string::npos);
   h = history_from_jsonl(
-      R"({"schema":"perfgate.history/v1","date":"d","commit":"c","benchmarks":{},"x":1})", "h");
+      R"({"schema":"perfgate.history/v1","date":"2026-11-29","commit":"c","benchmarks":{},"x":1})",
+      "h");
   ASSERT_FALSE(h);
   EXPECT_NE(h.error().message.find("unknown field 'x'"), std::string::npos);
 }
@@ -138,6 +139,22 @@ TEST(History, ADateMustBeOnTheCalendar) {
     SCOPED_TRACE(date);
     auto e = history_entry_from_results(r, "", date);
     EXPECT_TRUE(e) << e.error().message;
+  }
+}
+
+std::string line_dated(const std::string& date, const std::string& commit = "c") {
+  return R"({"schema":"perfgate.history/v1","date":")" + date + R"(","commit":")" + commit +
+         R"(","benchmarks":{"a":{"p99":1,"unit":"ns"}}})";
+}
+
+TEST(History, AHistoryLineWithADateNotOnTheCalendarIsBadInput) {
+  for (const char* date : {"yesterday", "2026-02-30T00:00:00Z", "d"}) {
+    SCOPED_TRACE(date);
+    auto h = history_from_jsonl(line_dated("2026-11-28T03:00:00Z") + "\n" + line_dated(date) + "\n",
+                                "h.jsonl");
+    ASSERT_FALSE(h);
+    EXPECT_EQ(h.error().code, ExitCode::bad_input);
+    EXPECT_EQ(h.error().message.rfind("h.jsonl:2: date '", 0), 0u) << h.error().message;
   }
 }
 
