@@ -5,11 +5,10 @@
 
 #include <algorithm>
 #include <array>
-#include <span>
 #include <cmath>
 #include <initializer_list>
-#include <regex>
 #include <set>
+#include <span>
 
 #include "gate/process.h"
 #include "gate/targets.h"
@@ -24,6 +23,16 @@ RegressionSettings regression_for(const workloads::Workload& w) {
   RegressionSettings r;
   if (w.info().fixed_work_tail) r.method = Method::permutation;
   return r;
+}
+
+// [a-z][a-z0-9_]*, by hand: libstdc++'s std::regex recurses once per
+// character, and a metric name is user input of any length (a 200 000
+// character YAML key overflowed the stack).
+bool is_snake_case(std::string_view name) {
+  const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  return !name.empty() && lower(name.front()) && std::ranges::all_of(name, [&](char c) {
+    return lower(c) || (c >= '0' && c <= '9') || c == '_';
+  });
 }
 
 // Thrown inside the parser only; parse_suite_config turns it into one Error.
@@ -152,13 +161,13 @@ void apply_benchmark_fields(const Parser& p, const YAML::Node& node, BenchmarkSp
       if (v["include_traces"]) spec.output.include_traces = p.boolean(v["include_traces"], "include_traces");
       if (v["save_artifacts"]) spec.output.save_artifacts = p.boolean(v["save_artifacts"], "save_artifacts");
     } else if (key == "targets") {
-      if (!v.IsMap()) p.fail(v, "'targets' must be a mapping of metric: {target, acceptable_range}");
-      static const std::regex kMetric("[a-z][a-z0-9_]*");
+      if (!v.IsMap())
+        p.fail(v, "'targets' must be a mapping of metric: {target, acceptable_range}");
       spec.targets.clear();
       for (const auto& t : v) {
         Target target;
         target.metric = t.first.as<std::string>();
-        if (!std::regex_match(target.metric, kMetric))
+        if (!is_snake_case(target.metric))
           p.fail(t.first, fmt::format("target metric '{}' must be snake_case, e.g. p99_ms", target.metric));
         p.only_keys(t.second, fmt::format("targets.{}", target.metric), {"target", "acceptable_range"});
         if (!t.second["target"]) p.fail(t.second, fmt::format("targets.{} needs 'target'", target.metric));

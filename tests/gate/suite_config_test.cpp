@@ -94,6 +94,29 @@ TEST(SuiteConfig, TargetsNameOnlyMetricsTheBenchmarkMeasures) {
       << cfg.error().message;
 }
 
+// std::regex_match recursed once per character of a metric name: a 200 000
+// character name (an explicit YAML key may be that long) overflowed the stack.
+TEST(SuiteConfig, AVeryLongTargetMetricIsBadInputNotACrash) {
+  for (const std::string& metric : {std::string(200000, 'a'), std::string(200000, 'a') + "X"}) {
+    auto cfg = parse_suite_config(
+        fmt::format("benchmarks:\n  - name: c\n    workload: lru\n    targets:\n      ? {}\n      "
+                    ": {{target: 1}}\n",
+                    metric),
+        "s.yml");
+    ASSERT_FALSE(cfg);
+    EXPECT_EQ(cfg.error().code, ExitCode::bad_input);
+  }
+  for (const char* metric : {"P99_ms", "9p", "p99-ms", "_p99", "p99_ms\xc3\xa9"}) {
+    auto cfg = parse_suite_config(fmt::format("benchmarks:\n  - name: c\n    workload: lru\n    "
+                                              "targets:\n      \"{}\": {{target: 1}}\n",
+                                              metric),
+                                  "s.yml");
+    ASSERT_FALSE(cfg) << metric;
+    EXPECT_NE(cfg.error().message.find("must be snake_case"), std::string::npos)
+        << cfg.error().message;
+  }
+}
+
 TEST(SuiteConfig, OutOfRangeThresholdIsRejected) {
   auto cfg = parse_suite_config(
       "benchmarks:\n  - name: x\n    command: [true]\n    regression: {threshold_percent: -3}\n", "s.yml");
