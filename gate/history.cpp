@@ -29,7 +29,7 @@ std::expected<HistoryEntry, std::string> parse_entry(const json& j) {
   if (!j.is_object()) return std::unexpected("must be a JSON object");
   for (const auto& [key, v] : j.items())
     if (key != "schema" && key != "date" && key != "commit" && key != "ref" && key != "benchmarks")
-      return std::unexpected(fmt::format("unknown field '{}'", key));
+      return std::unexpected(fmt::format("unknown field '{}'", excerpt(key)));
   const auto schema = j.find("schema");
   if (schema == j.end() || !schema->is_string()) return std::unexpected("missing field 'schema'");
   if (*schema != kHistorySchema)
@@ -53,10 +53,17 @@ std::expected<HistoryEntry, std::string> parse_entry(const json& j) {
   if (benchmarks == j.end() || !benchmarks->is_object())
     return std::unexpected("'benchmarks' must be an object");
   for (const auto& [name, b] : benchmarks->items()) {
+    if (!b.is_object())
+      return std::unexpected(
+          fmt::format("benchmarks.{}: must be an object of p99, unit and repetitions", name));
+    for (const auto& [key, v] : b.items())
+      if (key != "p99" && key != "unit" && key != "repetitions")
+        return std::unexpected(
+            fmt::format("benchmarks.{}: unknown field '{}'", name, excerpt(key)));
     const auto p99 = b.find("p99");
     const auto unit = b.find("unit");
-    if (!b.is_object() || p99 == b.end() || !p99->is_number() ||
-        !std::isfinite(p99->get<double>()) || p99->get<double>() <= 0)
+    if (p99 == b.end() || !p99->is_number() || !std::isfinite(p99->get<double>()) ||
+        p99->get<double>() <= 0)
       return std::unexpected(fmt::format("benchmarks.{}.p99: must be a finite number > 0", name));
     if (unit == b.end() || !unit->is_string() || unit->get<std::string>().empty())
       return std::unexpected(fmt::format("benchmarks.{}.unit: must be a non-empty string", name));

@@ -270,6 +270,10 @@ TEST_F(Cli, HistoryAndTrendInputsThatOnceGotThroughAreOneLineAndExitTwo) {
       "yesterday.jsonl",
       R"({"schema":"perfgate.history/v1","date":"yesterday","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns"}}})"
       "\n");
+  write(
+      "extra-key.jsonl",
+      R"({"schema":"perfgate.history/v1","date":"2026-11-29","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns","p50":1}}})"
+      "\n");
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"history", "append", "h.jsonl", "night.json", "--date", long_date},
        "date '2026-01-01T00:00:00.1111"},
@@ -283,6 +287,9 @@ TEST_F(Cli, HistoryAndTrendInputsThatOnceGotThroughAreOneLineAndExitTwo) {
       {{"history", "append", "yesterday.jsonl", "night.json"},
        "yesterday.jsonl:1: date 'yesterday'"},
       {{"trend", "yesterday.jsonl"}, "yesterday.jsonl:1: date 'yesterday'"},
+      {{"history", "append", "extra-key.jsonl", "night.json"},
+       "extra-key.jsonl:1: benchmarks.a: unknown field 'p50'"},
+      {{"trend", "extra-key.jsonl"}, "extra-key.jsonl:1: benchmarks.a: unknown field 'p50'"},
   };
   for (const auto& [args, message] : cases) {
     SCOPED_TRACE(fmt::format("{}", fmt::join(args, " ")).substr(0, 200));

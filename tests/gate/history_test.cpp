@@ -158,5 +158,15 @@ TEST(History, AHistoryLineWithADateNotOnTheCalendarIsBadInput) {
   }
 }
 
+TEST(History, AnUnknownKeyInABenchmarkIsBadInput) {
+  auto h = history_from_jsonl(
+      R"({"schema":"perfgate.history/v1","date":"2026-11-29","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns","p50":1}}})",
+      "h");
+  ASSERT_FALSE(h);
+  EXPECT_EQ(h.error().code, ExitCode::bad_input);
+  EXPECT_NE(h.error().message.find("h:1: benchmarks.a: unknown field 'p50'"), std::string::npos)
+      << h.error().message;
+}
+
 }  // namespace
 }  // namespace perfgate::gate
