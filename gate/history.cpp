@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "gate/timestamp.h"
 
@@ -23,6 +24,39 @@ std::string excerpt(std::string_view text) {
     out += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?';
   if (text.size() > kMaxChars) out += "...";
   return out;
+}
+
+// Why `text` cannot be printed as it is, if it cannot: a byte that is not
+// UTF-8 (nlohmann::json throws when it writes one) or a control character,
+// C0 or C1 (a line break starts a line of its own on the terminal, under
+// GitHub Actions a workflow command, and in trend.md). Overlong forms,
+// surrogates and values above U+10FFFF are not UTF-8.
+std::optional<std::string> unprintable(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const auto cont = [&](std::size_t i) { return i < text.size() && (byte(i) & 0xC0) == 0x80; };
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = byte(i);
+    std::size_t n = 0;
+    if (c < 0x80)
+      n = 1;
+    else if (c >= 0xC2 && c <= 0xDF)
+      n = cont(i + 1) ? 2 : 0;
+    else if (c >= 0xE0 && c <= 0xEF)
+      n = cont(i + 1) && cont(i + 2) && !(c == 0xE0 && byte(i + 1) < 0xA0) &&
+                  !(c == 0xED && byte(i + 1) >= 0xA0)
+              ? 3
+              : 0;
+    else if (c >= 0xF0 && c <= 0xF4)
+      n = cont(i + 1) && cont(i + 2) && cont(i + 3) && !(c == 0xF0 && byte(i + 1) < 0x90) &&
+                  !(c == 0xF4 && byte(i + 1) >= 0x90)
+              ? 4
+              : 0;
+    if (n == 0) return fmt::format("a byte that is not UTF-8 (0x{:02x} at byte {})", c, i);
+    if ((n == 1 && (c < 0x20 || c == 0x7f)) || (n == 2 && c == 0xC2 && byte(i + 1) < 0xA0))
+      return fmt::format("a control character (at byte {})", i);
+    i += n;
+  }
+  return std::nullopt;
 }
 
 std::expected<HistoryEntry, std::string> parse_entry(const json& j) {
@@ -45,6 +79,7 @@ std::expected<HistoryEntry, std::string> parse_entry(const json& j) {
   // The trend orders the nights by these instants.
   if (auto when = parse_timestamp(e.date); !when)
     return std::unexpected(fmt::format("date '{}' {}", excerpt(e.date), when.error()));
+  if (const auto why = unprintable(e.commit)) return std::unexpected("commit holds " + *why);
   if (const auto ref = j.find("ref"); ref != j.end()) {
     if (!ref->is_string()) return std::unexpected("'ref' must be a string");
     e.ref = ref->get<std::string>();
@@ -53,6 +88,8 @@ std::expected<HistoryEntry, std::string> parse_entry(const json& j) {
   if (benchmarks == j.end() || !benchmarks->is_object())
     return std::unexpected("'benchmarks' must be an object");
   for (const auto& [name, b] : benchmarks->items()) {
+    if (const auto why = unprintable(name))
+      return std::unexpected("a benchmark name in 'benchmarks' holds " + *why);
     if (!b.is_object())
       return std::unexpected(
           fmt::format("benchmarks.{}: must be an object of p99, unit and repetitions", name));
@@ -126,6 +163,9 @@ std::expected<HistoryEntry, Error> history_entry_from_results(const Results& res
   if (e.commit.empty())
     return std::unexpected(
         Error::bad_input("the results name no commit; pass --commit (e.g. $GITHUB_SHA)"));
+  if (const auto why = unprintable(e.commit))
+    return std::unexpected(Error::bad_input(fmt::format(
+        "commit holds {}; pass --commit as the commit's hash (e.g. $GITHUB_SHA)", *why)));
   if (e.date.empty())
     return std::unexpected(Error::bad_input("the results carry no start time; pass --date"));
   if (auto when = parse_timestamp(e.date); !when)

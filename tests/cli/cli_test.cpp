@@ -284,6 +284,10 @@ TEST_F(Cli, HistoryAndTrendInputsThatOnceGotThroughAreOneLineAndExitTwo) {
       {{"history", "append", "h.jsonl", "night.json", "--date", "0000-00-00"}, "date '0000-00-00'"},
       {{"history", "append", "h.jsonl", "night.json", "--date", "2026-11-29T03:00+99:99"},
        "+99:99"},
+      {{"history", "append", "h.jsonl", "night.json", "--commit",
+        "ab\xff"
+        "cd"},
+       "commit holds a byte that is not UTF-8"},
       {{"history", "append", "yesterday.jsonl", "night.json"},
        "yesterday.jsonl:1: date 'yesterday'"},
       {{"trend", "yesterday.jsonl"}, "yesterday.jsonl:1: date 'yesterday'"},

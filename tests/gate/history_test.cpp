@@ -168,5 +168,35 @@ TEST(History, AnUnknownKeyInABenchmarkIsBadInput) {
       << h.error().message;
 }
 
+// A commit reaches the terminal, trend.md and the JSON of the history: a byte
+// that is not UTF-8 made nlohmann::json throw when the line was written
+// (exit 3), and a line break would forge a line of output.
+TEST(History, ACommitMustBePrintableUtf8) {
+  const Results r = results_with({{"lru", {100}}});
+  for (const char* commit : {"ab\xff"
+                             "cd",
+                             "ab\xc3", "ab\ncd", "ab\x1b[31m", "\xed\xa0\x80",
+                             "ab\xc2\x9b"
+                             "cd",
+                             "\xc0\xaf"}) {
+    SCOPED_TRACE(commit);
+    auto e = history_entry_from_results(r, commit);
+    ASSERT_FALSE(e);
+    EXPECT_EQ(e.error().code, ExitCode::bad_input);
+    EXPECT_EQ(e.error().message.find(commit), std::string::npos) << "never echoes the bytes";
+  }
+  EXPECT_TRUE(history_entry_from_results(r, "f00d-é"));
+  auto h = history_from_jsonl(line_dated("2026-11-29", "ab\\ncd"), "h");
+  ASSERT_FALSE(h);
+  EXPECT_EQ(h.error().message, "h:1: commit holds a control character (at byte 2)");
+  // Benchmark names are printed too, as they are from a results file.
+  h = history_from_jsonl(
+      R"({"schema":"perfgate.history/v1","date":"2026-11-29","commit":"c","benchmarks":{"a\n::error::x":{"p99":1,"unit":"ns"}}})",
+      "h");
+  ASSERT_FALSE(h);
+  EXPECT_EQ(h.error().message,
+            "h:1: a benchmark name in 'benchmarks' holds a control character (at byte 1)");
+}
+
 }  // namespace
 }  // namespace perfgate::gate
