@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <utility>
+
+#include "gate/timestamp.h"
 
 namespace perfgate::gate {
 
@@ -12,12 +16,25 @@ std::string_view to_string(SignificanceTest test) {
 
 std::expected<TrendReport, Error> analyze_trend(const History& history,
                                                 const ChangePointOptions& options) {
+  // The nights in date order, whatever the order of the lines (a night
+  // appended late, an edited file): a shift's commit range is a range in
+  // time. Stable, so nights of the same instant keep the file's order.
+  std::vector<std::pair<Timestamp, const HistoryEntry*>> nights;
+  for (const HistoryEntry& e : history) {
+    auto when = parse_timestamp(e.date);
+    if (!when)
+      return std::unexpected(Error::bad_input(
+          fmt::format("the night of commit {}: date '{}' {}", e.commit, e.date, when.error())));
+    nights.emplace_back(*when, &e);
+  }
+  std::ranges::stable_sort(nights, {}, &std::pair<Timestamp, const HistoryEntry*>::first);
+
   TrendReport report;
   report.entries = history.size();
   report.options = options;
-  if (!history.empty()) {
-    report.first_date = history.front().date;
-    report.last_date = history.back().date;
+  if (!nights.empty()) {
+    report.first_date = nights.front().second->date;
+    report.last_date = nights.back().second->date;
   }
   struct Series {
     std::string unit;
@@ -25,17 +42,17 @@ std::expected<TrendReport, Error> analyze_trend(const History& history,
     std::vector<const HistoryEntry*> entries;  // the night each value came from
   };
   std::map<std::string, Series> series;
-  for (std::size_t i = 0; i < history.size(); ++i)
-    for (const auto& [name, v] : history[i].benchmarks) {
+  for (const auto& [when, night] : nights)
+    for (const auto& [name, v] : night->benchmarks) {
       Series& s = series[name];
       if (!s.values.empty() && s.unit != v.unit)
-        return std::unexpected(
-            Error::bad_input(fmt::format("benchmark '{}' changes unit from {} to {} at entry {} "
-                                         "({}); its values are not comparable",
-                                         name, s.unit, v.unit, i + 1, history[i].date)));
+        return std::unexpected(Error::bad_input(
+            fmt::format("benchmark '{}' changes unit from {} to {} on the night of {} (commit {}); "
+                        "its values are not comparable",
+                        name, s.unit, v.unit, night->date, night->commit)));
       s.unit = v.unit;
       s.values.push_back(v.p99);
-      s.entries.push_back(&history[i]);
+      s.entries.push_back(night);
     }
   for (const auto& [name, s] : series) {
     BenchmarkTrend t{

@@ -34,13 +34,16 @@ struct BenchmarkTrend {
 
 struct TrendReport {
   std::size_t entries = 0;
-  std::string first_date, last_date;
+  std::string first_date, last_date;  // of the earliest and the latest night
   ChangePointOptions options;
   std::vector<BenchmarkTrend> benchmarks;  // by name
 };
 
-// bad_input when a benchmark changes its unit within the history (its values
-// would not be comparable). An empty history gives an empty report.
+// The nights are taken in date order (gate/timestamp.h), not in the order of
+// `history`; nights of the same instant keep their order. bad_input when a
+// date is not a timestamp or a benchmark changes its unit within the history
+// (its values would not be comparable). An empty history gives an empty
+// report.
 std::expected<TrendReport, Error> analyze_trend(const History& history,
                                                 const ChangePointOptions& options);
 
