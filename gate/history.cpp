@@ -116,6 +116,34 @@ std::expected<HistoryEntry, std::string> parse_entry(const json& j) {
   return e;
 }
 
+// Parses each non-blank line of a history file in turn and hands it to
+// `on_entry(entry, line number, offset just past the line)`; stops at the
+// first line that is not a valid entry (bad_input naming `origin:line`) or
+// the first error `on_entry` returns.
+template <typename OnEntry>
+std::expected<void, Error> for_each_entry(std::string_view text, std::string_view origin,
+                                          OnEntry&& on_entry) {
+  std::size_t line_no = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    pos = std::min(end + 1, text.size());
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    const json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded())
+      return std::unexpected(Error::bad_input(
+          fmt::format("{}:{}: not valid JSON (one entry per line)", origin, line_no)));
+    auto entry = parse_entry(j);
+    if (!entry)
+      return std::unexpected(
+          Error::bad_input(fmt::format("{}:{}: {}", origin, line_no, entry.error())));
+    if (auto ok = on_entry(std::move(*entry), line_no, pos); !ok) return ok;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string history_entry_to_json(const HistoryEntry& e) {
@@ -132,25 +160,47 @@ std::string history_entry_to_json(const HistoryEntry& e) {
 
 std::expected<History, Error> history_from_jsonl(std::string_view text, std::string_view origin) {
   History history;
-  std::size_t line_no = 0;
-  for (std::size_t pos = 0; pos < text.size();) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    const json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded())
-      return std::unexpected(Error::bad_input(
-          fmt::format("{}:{}: not valid JSON (one entry per line)", origin, line_no)));
-    auto entry = parse_entry(j);
-    if (!entry)
-      return std::unexpected(
-          Error::bad_input(fmt::format("{}:{}: {}", origin, line_no, entry.error())));
-    history.push_back(std::move(*entry));
-  }
+  auto ok = for_each_entry(text, origin, [&](HistoryEntry&& e, std::size_t, std::size_t) {
+    history.push_back(std::move(e));
+    return std::expected<void, Error>{};
+  });
+  if (!ok) return std::unexpected(ok.error());
   return history;
+}
+
+std::expected<HistoryInsertion, Error> insert_history_entry(std::string_view text,
+                                                            std::string_view origin,
+                                                            const HistoryEntry& entry) {
+  const auto when = parse_timestamp(entry.date);
+  if (!when)
+    return std::unexpected(
+        Error::bad_input(fmt::format("date '{}' {}", excerpt(entry.date), when.error())));
+  std::size_t insert_at = 0;  // just past the line the new night follows
+  std::size_t before = 0;     // nights up to and including that line
+  std::size_t nights = 0;
+  auto ok =
+      for_each_entry(text, origin,
+                     [&](HistoryEntry&& e, std::size_t line_no,
+                         std::size_t line_end) -> std::expected<void, Error> {
+                       ++nights;
+                       const Timestamp t = *parse_timestamp(e.date);  // parse_entry checked it
+                       if (t == *when && e.commit == entry.commit)
+                         return std::unexpected(Error::bad_input(fmt::format(
+                             "{}:{}: already holds {} at {}; a night is appended once (remove "
+                             "that line to replace it)",
+                             origin, line_no, e.commit, e.date)));
+                       if (t <= *when) {
+                         insert_at = line_end;
+                         before = nights;
+                       }
+                       return {};
+                     });
+  if (!ok) return std::unexpected(ok.error());
+  std::string out(text.substr(0, insert_at));
+  if (!out.empty() && out.back() != '\n') out += '\n';  // a last line without its newline
+  out += history_entry_to_json(entry) + "\n";
+  out += text.substr(insert_at);
+  return HistoryInsertion{.text = std::move(out), .night = before + 1, .nights = nights + 1};
 }
 
 std::expected<HistoryEntry, Error> history_entry_from_results(const Results& results,

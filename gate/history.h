@@ -1,9 +1,9 @@
 #pragma once
 // The nightly history (`perfgate.history/v1`, DESIGN §10): one entry per night
 // with main's p99 per benchmark, the commit and the date. Stored as JSON Lines
-// — one self-contained JSON object per line, in the order the nights were
-// appended (chronological) — so a night adds one line and a reader never needs
-// the whole file in one JSON value. Schema of a line:
+// — one self-contained JSON object per line, in date order (a night appended
+// late goes where its date puts it) — so a night adds one line and a reader
+// never needs the whole file in one JSON value. Schema of a line:
 // docs/schema/history.schema.json. Pure: parse/serialize strings; the CLI
 // reads and writes the file (atomically, like every output).
 
@@ -41,6 +41,23 @@ std::string history_entry_to_json(const HistoryEntry& entry);
 // Parses a whole history file. Blank lines are skipped; anything else that is
 // not a valid entry is bad_input naming `origin:line` and the field.
 std::expected<History, Error> history_from_jsonl(std::string_view text, std::string_view origin);
+
+struct HistoryInsertion {
+  std::string text;        // the whole new history file
+  std::size_t night = 0;   // the new night's position among the nights, from 1
+  std::size_t nights = 0;  // nights in the new file
+};
+
+// A history file's text with `entry` as one more line, right after the last
+// night dated at or before it (by instant, gate/timestamp.h): at the end for
+// the usual newest night, so a file in date order stays in date order. The
+// other lines are kept byte for byte. bad_input when a line is not a valid
+// entry (as history_from_jsonl), `entry`'s date is not a timestamp, or the
+// history already holds the same commit at the same instant (naming that
+// line): a night is appended once.
+std::expected<HistoryInsertion, Error> insert_history_entry(std::string_view text,
+                                                            std::string_view origin,
+                                                            const HistoryEntry& entry);
 
 // The entry a results file contributes: its run's commit, ref and start time,
 // and for every benchmark that ran ok the median of its repetitions' p99.

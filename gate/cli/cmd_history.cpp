@@ -1,5 +1,6 @@
 // `perfgate history append HISTORY RESULTS.json`: adds one night (main's
-// per-benchmark p99 with commit and date) to a history file. The whole file is
+// per-benchmark p99 with commit and date) to a history file, in date order;
+// the same night (commit and instant) twice is refused. The whole file is
 // parsed first, so a night is never appended to a corrupt history, and is
 // replaced atomically (temp + rename): an interrupted append leaves the
 // previous history intact.
@@ -34,11 +35,17 @@ ExitCode run_history_append(const HistoryAppendOptions& o) {
   if (!results) return fail(results.error());
   auto entry = gate::history_entry_from_results(*results, o.commit, o.date);
   if (!entry) return fail(entry.error());
-  if (!text.empty() && text.back() != '\n') text += '\n';
-  text += gate::history_entry_to_json(*entry) + "\n";
-  if (auto ok = gate::write_file_atomically(o.history, text); !ok) return fail(ok.error());
-  fmt::print("appended {} benchmarks at {} ({}) to {}: {} nights\n", entry->benchmarks.size(),
-             entry->commit.substr(0, 12), entry->date, o.history, history->size() + 1);
+  auto inserted = gate::insert_history_entry(text, o.history, *entry);
+  if (!inserted) return fail(inserted.error());
+  if (auto ok = gate::write_file_atomically(o.history, inserted->text); !ok)
+    return fail(ok.error());
+  if (inserted->night == inserted->nights)
+    fmt::print("appended {} benchmarks at {} ({}) to {}: {} nights\n", entry->benchmarks.size(),
+               entry->commit.substr(0, 12), entry->date, o.history, inserted->nights);
+  else
+    fmt::print("inserted {} benchmarks at {} ({}) into {} by date: night {} of {}\n",
+               entry->benchmarks.size(), entry->commit.substr(0, 12), entry->date, o.history,
+               inserted->night, inserted->nights);
   return ExitCode::pass;
 }
 

@@ -307,6 +307,49 @@ TEST_F(Cli, HistoryAndTrendInputsThatOnceGotThroughAreOneLineAndExitTwo) {
   EXPECT_FALSE(fs::exists(dir_ / "perfgate-out"));
 }
 
+// Nights appended late (a backfill after a broken nightly job) go where their
+// date puts them; the same night twice is refused.
+TEST_F(Cli, HistoryAppendKeepsTheNightsInDateOrderAndRefusesTheSameNightTwice) {
+  for (int d : {2, 4, 1, 3}) {
+    write("night.json", night(1000 + d, fmt::format("commit{}", d), d));
+    const Outcome a = perfgate({"history", "append", "history.jsonl", "night.json"});
+    ASSERT_EQ(a.code, 0) << a.err;
+  }
+  auto commits = [&] {
+    std::vector<std::string> out;
+    const std::string text = read("history.jsonl");
+    for (std::size_t pos = 0; pos < text.size();) {
+      const std::size_t end = text.find('\n', pos);
+      out.push_back(
+          nlohmann::json::parse(text.substr(pos, end - pos))["commit"].get<std::string>());
+      pos = end + 1;
+    }
+    return out;
+  };
+  EXPECT_EQ(commits(), (std::vector<std::string>{"commit1", "commit2", "commit3", "commit4"}));
+
+  const std::string before = read("history.jsonl");
+  write("night.json", night(1000, "commit3", 3));
+  Outcome o = perfgate({"history", "append", "history.jsonl", "night.json"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("history.jsonl:3: already holds commit3 at 2026-10-03T03:00:00Z"),
+            std::string::npos)
+      << o.err;
+  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+  // The same instant written with an offset is the same night.
+  o = perfgate(
+      {"history", "append", "history.jsonl", "night.json", "--date", "2026-10-03T05:00:00+02:00"});
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_EQ(read("history.jsonl"), before);
+
+  // The same commit measured again on a later night (nothing merged that day) is a night.
+  write("night.json", night(1000, "commit4", 5));
+  o = perfgate({"history", "append", "history.jsonl", "night.json"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(commits().back(), "commit4");
+  EXPECT_EQ(commits().size(), 5u);
+}
+
 // compare reads no samples, only the stored slice medians: two of the
 // current side's five repetitions ran 1.5x slower throughout, which the
 // inconclusive verdict names as the machine's doing.

@@ -198,5 +198,63 @@ TEST(History, ACommitMustBePrintableUtf8) {
             "h:1: a benchmark name in 'benchmarks' holds a control character (at byte 1)");
 }
 
+HistoryEntry night_of(const std::string& date, const std::string& commit) {
+  return {
+      .date = date, .commit = commit, .ref = "", .benchmarks = {{"a", {.p99 = 1, .unit = "ns"}}}};
+}
+
+TEST(History, InsertGoesAfterTheLastNightDatedAtOrBeforeIt) {
+  // Hand-written lines (spaces, a blank line, no final newline) stay as they are.
+  const std::string text = line_dated("2026-11-01", "c1") + "\n\n" +
+                           line_dated("2026-11-03T00:00:00+01:00", "c3") + "\n" +
+                           line_dated("2026-11-05", "c5");
+  auto at_end = insert_history_entry(text, "h", night_of("2026-11-06", "c6"));
+  ASSERT_TRUE(at_end) << at_end.error().message;
+  EXPECT_EQ(at_end->text, text + "\n" + history_entry_to_json(night_of("2026-11-06", "c6")) + "\n");
+  EXPECT_EQ(at_end->night, 4u);
+  EXPECT_EQ(at_end->nights, 4u);
+
+  auto late = insert_history_entry(text, "h", night_of("2026-11-02T23:30:00Z", "c2"));
+  ASSERT_TRUE(late) << late.error().message;
+  EXPECT_EQ(late->text, line_dated("2026-11-01", "c1") + "\n\n" +
+                            line_dated("2026-11-03T00:00:00+01:00", "c3") + "\n" +
+                            history_entry_to_json(night_of("2026-11-02T23:30:00Z", "c2")) + "\n" +
+                            line_dated("2026-11-05", "c5"))
+      << "c3 is 2026-11-02T23:00:00Z, before c2";
+  EXPECT_EQ(late->night, 3u);
+  EXPECT_EQ(late->nights, 4u);
+
+  auto first = insert_history_entry(text, "h", night_of("2026-10-31", "c0"));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->text, history_entry_to_json(night_of("2026-10-31", "c0")) + "\n" + text);
+  EXPECT_EQ(first->night, 1u);
+
+  // Same instant, another commit: after the night already there.
+  auto same_time = insert_history_entry(text, "h", night_of("2026-11-01T00:00:00Z", "c1b"));
+  ASSERT_TRUE(same_time);
+  EXPECT_EQ(same_time->night, 2u);
+
+  auto empty = insert_history_entry("", "h", night_of("2026-11-01", "c1"));
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->text, history_entry_to_json(night_of("2026-11-01", "c1")) + "\n");
+  EXPECT_EQ(empty->nights, 1u);
+}
+
+TEST(History, InsertRefusesTheSameNightTwice) {
+  const std::string text =
+      line_dated("2026-11-01", "c1") + "\n" + line_dated("2026-11-03T03:00:00Z", "c3") + "\n";
+  for (const char* date : {"2026-11-03T03:00:00Z", "2026-11-03T04:00:00+01:00"}) {
+    auto again = insert_history_entry(text, "h.jsonl", night_of(date, "c3"));
+    ASSERT_FALSE(again) << date;
+    EXPECT_EQ(again.error().code, ExitCode::bad_input);
+    EXPECT_EQ(again.error().message.rfind("h.jsonl:2: already holds c3 at 2026-11-03T03:00:00Z", 0),
+              0u)
+        << again.error().message;
+  }
+  // The same commit on another night (nothing merged in between) is a night.
+  EXPECT_TRUE(insert_history_entry(text, "h", night_of("2026-11-04", "c3")));
+  EXPECT_FALSE(insert_history_entry(text + "{\n", "h", night_of("2026-11-04", "c4")));
+}
+
 }  // namespace
 }  // namespace perfgate::gate
