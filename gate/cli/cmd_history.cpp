@@ -24,7 +24,11 @@ struct HistoryAppendOptions {
 
 ExitCode run_history_append(const HistoryAppendOptions& o) {
   std::string text;
-  if (std::filesystem::exists(o.history)) {
+  // Only a history that is not there is a new one: a path that cannot be
+  // looked at (a symlink loop, a name too long) is the user's to fix, and
+  // read_file says so as it does for every input it cannot read.
+  std::error_code ec;
+  if (std::filesystem::exists(o.history, ec) || ec) {
     auto existing = gate::read_file(o.history, 256 << 20);
     if (!existing) return fail(existing.error());
     text = std::move(*existing);

@@ -350,6 +350,19 @@ TEST_F(Cli, HistoryAppendKeepsTheNightsInDateOrderAndRefusesTheSameNightTwice) {
   EXPECT_EQ(commits().size(), 5u);
 }
 
+TEST_F(Cli, HistoryAppendToAPathThatCannotBeReadIsOneLineAndExitTwo) {
+  write("night.json", night(1000, "c1", 1));
+  ASSERT_EQ(::symlink("loop", (dir_ / "loop").c_str()), 0);
+  for (const std::string& history : {std::string("loop"), std::string(300, 'h')}) {
+    SCOPED_TRACE(history.substr(0, 20));
+    const Outcome o = perfgate({"history", "append", history, "night.json"});
+    EXPECT_EQ(o.code, 2) << o.err;
+    EXPECT_EQ(o.err.rfind("perfgate: error: cannot read '" + history + "': ", 0), 0u) << o.err;
+    EXPECT_EQ(o.err.find("filesystem error"), std::string::npos) << o.err;
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+  }
+}
+
 // compare reads no samples, only the stored slice medians: two of the
 // current side's five repetitions ran 1.5x slower throughout, which the
 // inconclusive verdict names as the machine's doing.
