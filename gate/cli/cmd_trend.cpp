@@ -78,12 +78,12 @@ ExitCode run_trend(const TrendOptions& o) {
   auto report = gate::analyze_trend(*history, cpo);
   if (!report) return fail(report.error());
   const std::string markdown = reporters::render_trend_markdown(*report);
-  if (auto ok = gate::write_file_atomically(fs::path(o.out) / "trend.md", markdown); !ok)
-    return fail(ok.error());
-  if (auto ok = gate::write_file_atomically(fs::path(o.out) / "trend.json",
-                                            reporters::render_trend_json(*report));
-      !ok)
-    return fail(ok.error());
+  const std::string json = reporters::render_trend_json(*report);
+  // One output in two files: a run that cannot replace one must not leave a
+  // new trend.md beside the previous trend.json.
+  const gate::FileContent files[] = {{fs::path(o.out) / "trend.md", markdown},
+                                     {fs::path(o.out) / "trend.json", json}};
+  if (auto ok = gate::write_files_atomically(files); !ok) return fail(ok.error());
   if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
       summary != nullptr && *summary != '\0') {
     std::ofstream out(summary, std::ios::app);  // GitHub's contract is append

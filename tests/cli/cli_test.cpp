@@ -363,6 +363,28 @@ TEST_F(Cli, HistoryAppendToAPathThatCannotBeReadIsOneLineAndExitTwo) {
   }
 }
 
+// trend.md and trend.json are one output: a run that cannot replace one of
+// them (here trend.json is a directory) leaves the previous pair as it was.
+TEST_F(Cli, ATrendThatCannotReplaceOneOutputKeepsBoth) {
+  write(
+      "good.jsonl",
+      R"({"schema":"perfgate.history/v1","date":"2026-11-29","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns"}}})"
+      "\n");
+  fs::create_directories(dir_ / "out/trend.json");
+  write("out/trend.json/keep", "");
+  write("out/trend.md", "previous\n");
+  const Outcome o = perfgate({"trend", "good.jsonl", "--out", "out"});
+  EXPECT_EQ(o.code, 3) << o.err;
+  EXPECT_NE(o.err.find("cannot replace 'out/trend.json'"), std::string::npos) << o.err;
+  EXPECT_EQ(read("out/trend.md"), "previous\n");
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(dir_ / "out"))
+    left.push_back(e.path().filename().string());
+  std::ranges::sort(left);
+  EXPECT_EQ(left, (std::vector<std::string>{"trend.json", "trend.md"}))
+      << "no temporary file left behind";
+}
+
 // compare reads no samples, only the stored slice medians: two of the
 // current side's five repetitions ran 1.5x slower throughout, which the
 // inconclusive verdict names as the machine's doing.
