@@ -267,6 +267,10 @@ TEST_F(Cli, HistoryAndTrendInputsThatOnceGotThroughAreOneLineAndExitTwo) {
   started_at("long.json", long_date);
   started_at("feb30.json", "2026-02-30T00:00:00Z");
   write(
+      "good.jsonl",
+      R"({"schema":"perfgate.history/v1","date":"2026-11-29","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns"}}})"
+      "\n");
+  write(
       "yesterday.jsonl",
       R"({"schema":"perfgate.history/v1","date":"yesterday","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns"}}})"
       "\n");
@@ -294,6 +298,12 @@ TEST_F(Cli, HistoryAndTrendInputsThatOnceGotThroughAreOneLineAndExitTwo) {
       {{"history", "append", "extra-key.jsonl", "night.json"},
        "extra-key.jsonl:1: benchmarks.a: unknown field 'p50'"},
       {{"trend", "extra-key.jsonl"}, "extra-key.jsonl:1: benchmarks.a: unknown field 'p50'"},
+      {{"trend", "good.jsonl", "--seed", "-1"},
+       "--seed: must be a whole number from 0 to 18446744073709551615"},
+      {{"trend", "good.jsonl", "--seed", "18446744073709551616"}, "--seed: must be a whole number"},
+      {{"trend", "good.jsonl", "--seed", "99999999999999999999999"},
+       "--seed: must be a whole number"},
+      {{"trend", "good.jsonl", "--seed", "0x10"}, "--seed: must be a whole number"},
   };
   for (const auto& [args, message] : cases) {
     SCOPED_TRACE(fmt::format("{}", fmt::join(args, " ")).substr(0, 200));
@@ -305,6 +315,15 @@ TEST_F(Cli, HistoryAndTrendInputsThatOnceGotThroughAreOneLineAndExitTwo) {
   }
   EXPECT_FALSE(fs::exists(dir_ / "h.jsonl"));
   EXPECT_FALSE(fs::exists(dir_ / "perfgate-out"));
+  // The largest seed is a seed, from the option or its environment twin.
+  Outcome o = perfgate({"trend", "good.jsonl", "--seed", "18446744073709551615"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(
+      nlohmann::json::parse(read("perfgate-out/trend.json"))["method"]["seed"].get<std::uint64_t>(),
+      18446744073709551615u);
+  o = perfgate({"trend", "good.jsonl"}, "PERFGATE_SEED=-1");
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_NE(o.err.find("must be a whole number"), std::string::npos) << o.err;
 }
 
 // Nights appended late (a backfill after a broken nightly job) go where their
