@@ -74,7 +74,10 @@ ExitCode run_check(const CheckOptions& o) {
   gate::CompareOptions co{.method = o.method, .margin_fraction = o.margin};
   if (o.threshold > 0) co.threshold_percent = o.threshold;
   std::optional<gate::Results> base;
-  if (std::filesystem::exists(o.baseline)) {
+  // Anything at that path is read, so a link that leads nowhere or in a loop
+  // is reported as such (exists() threw on a loop: a raw filesystem error).
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::symlink_status(o.baseline, ec))) {
     auto loaded = load_results(o.baseline, gate::SampleReading::skip);
     if (!loaded) return fail(loaded.error());
     base = std::move(*loaded);

@@ -85,12 +85,7 @@ ExitCode run_trend(const TrendOptions& o) {
   const gate::FileContent files[] = {{fs::path(o.out) / "trend.md", markdown},
                                      {fs::path(o.out) / "trend.json", json}};
   if (auto ok = gate::write_files_atomically(files); !ok) return fail(ok.error());
-  if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
-      summary != nullptr && *summary != '\0') {
-    std::ofstream out(summary, std::ios::app);  // GitHub's contract is append
-    out << markdown << '\n';
-    if (!out) warn(fmt::format("cannot append to GITHUB_STEP_SUMMARY '{}'", summary));
-  }
+  append_step_summary(markdown);
   print_summary(*report);
   fmt::print("trend: {}\n", (fs::path(o.out) / "trend.md").string());
   return ExitCode::pass;

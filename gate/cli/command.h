@@ -44,6 +44,10 @@ CLI::Validator non_empty_path();
 // 64 bits is an error. Called once all commands are added.
 void read_integers_as_decimal(CLI::App& app);
 
+// Appends markdown to $GITHUB_STEP_SUMMARY when set (GitHub's contract is
+// append); warns when it cannot (a full disk shows only once flushed).
+void append_step_summary(std::string_view markdown);
+
 // Prints "perfgate: error: <message>" as one line on stderr; returns the code.
 ExitCode fail(const gate::Error& error);
 // Prints "perfgate: warning: <message>" on stderr (always, even with --quiet).

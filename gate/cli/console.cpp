@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <string_view>
 
 #include "gate/cli/command.h"
@@ -14,7 +16,25 @@
 namespace perfgate::cli {
 namespace {
 bool g_quiet = false;
+
+// An error or warning stays one line whatever it quotes (a path or name with
+// a line break, a terminal escape): control characters are shown escaped.
+std::string one_line(std::string_view message) {
+  std::string out;
+  out.reserve(message.size());
+  for (const char c : message) {
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (const auto u = static_cast<unsigned char>(c); u < 0x20 || u == 0x7f)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out += c;
+  }
+  return out;
 }
+}  // namespace
 
 CLI::Option* with_env(CLI::Option* option) {
   std::string name = option->get_single_name();
@@ -81,12 +101,21 @@ CLI::Validator non_empty_path() {
 }
 
 ExitCode fail(const gate::Error& error) {
-  fmt::print(stderr, "perfgate: error: {}\n", error.message);
+  fmt::print(stderr, "perfgate: error: {}\n", one_line(error.message));
   return error.code;
 }
 
+void append_step_summary(std::string_view markdown) {
+  const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
+  if (summary == nullptr || *summary == '\0') return;
+  std::ofstream out(summary, std::ios::app);
+  out << markdown << '\n';
+  out.flush();
+  if (!out) warn(fmt::format("cannot append to GITHUB_STEP_SUMMARY '{}'", summary));
+}
+
 void warn(std::string_view message) {
-  fmt::print(stderr, "perfgate: warning: {}\n", message);
+  fmt::print(stderr, "perfgate: warning: {}\n", one_line(message));
 }
 
 void progress(std::string_view message) {

@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <vector>
@@ -12,6 +14,21 @@
 #include "gate/cli/command.h"
 #include "gate/process.h"
 #include "gate/version.h"
+
+namespace {
+
+// Data on stdout (a folded profile, a flame graph, help, the summary) that
+// could not be written is lost, not a pass: `record >/dev/full` said 0. A
+// failing code stays what it was: the verdict matters more.
+perfgate::cli::ExitCode with_stdout_written(perfgate::cli::ExitCode code) {
+  using namespace perfgate;
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return code;
+  const cli::ExitCode lost = cli::fail(gate::Error::environment(
+      fmt::format("cannot write to standard output: {}", std::strerror(errno))));
+  return code == cli::ExitCode::pass ? lost : code;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   perfgate::gate::take_children_down_on_termination();
@@ -55,18 +72,18 @@ int main(int argc, char** argv) {
       app.parse(args);
     }
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return static_cast<int>(with_stdout_written(static_cast<cli::ExitCode>(app.exit(e))));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return static_cast<int>(with_stdout_written(static_cast<cli::ExitCode>(app.exit(e))));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return static_cast<int>(with_stdout_written(static_cast<cli::ExitCode>(app.exit(e))));
   } catch (const CLI::ParseError& e) {
     return static_cast<int>(cli::fail(gate::Error::bad_input(
         fmt::format("{} (see 'perfgate --help')", e.what()))));
   }
   cli::set_quiet(quiet);
   try {
-    return static_cast<int>(action());
+    return static_cast<int>(with_stdout_written(action()));
   } catch (const std::exception& e) {
     return static_cast<int>(cli::fail(gate::Error::environment(e.what())));
   }

@@ -82,6 +82,7 @@ void write_github_outputs(const gate::GateReport& r, const std::filesystem::path
       << "out-dir=" << dir.string() << '\n'
       << "report-md=" << (dir / "report.md").string() << '\n'
       << "report-json=" << (dir / "report.json").string() << '\n';
+  out.flush();
   if (!out) warn(fmt::format("cannot append to GITHUB_OUTPUT '{}'", path));
 }
 
@@ -97,11 +98,7 @@ ExitCode publish_report(gate::GateReport report, const std::filesystem::path& ou
   const gate::FileContent files[] = {{out_dir / "report.md", markdown},
                                      {out_dir / "report.json", json}};
   if (auto ok = gate::write_files_atomically(files); !ok) return fail(ok.error());
-  if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary != nullptr && *summary != '\0') {
-    std::ofstream out(summary, std::ios::app);  // GitHub's contract is append
-    out << markdown << '\n';
-    if (!out) warn(fmt::format("cannot append to GITHUB_STEP_SUMMARY '{}'", summary));
-  }
+  append_step_summary(markdown);
   write_github_outputs(report, out_dir);
   // Annotations are workflow commands read from stdout; outside Actions they
   // would only clutter the terminal.

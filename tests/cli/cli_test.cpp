@@ -581,6 +581,10 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
   write("suite-blank.yml", "benchmarks:\n  - {name: t, command: \"  \"}\n");
   write("gb-newline.json", R"({"benchmarks": [{"name": "BM_a\n::error::x", "real_time": 1, "cpu_time": 1}]})");
   write("gb-inf.json", R"({"benchmarks": [{"name": "BM_a", "real_time": 1e308, "cpu_time": 1, "time_unit": "s"}]})");
+  write("two\nlines.json", "x");
+  fs::create_symlink("loop-b",
+                     dir_ / "loop-a");  // exists() threw on it: a raw filesystem error, exit 3
+  fs::create_symlink("loop-a", dir_ / "loop-b");
 
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"compare", "base.json", "huge.json"}, "huge.json: not valid JSON: "},
@@ -612,6 +616,10 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
        "--seed: '99999999999999999999999' is too large"},
       {{"record", "--hz", "0x10", "--", "true"}, "--hz: must be a whole number ≥ 0, got '0x10'"},
       {{"run", "-r", "-1"}, "--repetitions: must be a whole number ≥ 0, got '-1'"},
+      // A quoted path stays on the one line: its line break is shown escaped.
+      {{"compare", "base.json", "two\nlines.json"}, "two\\nlines.json: not valid JSON"},
+      {{"check", "--baseline", "loop-a"},
+       "cannot read 'loop-a': Too many levels of symbolic links"},
       {{"import", "gbench", "gb-newline.json", "-o", "gb.json"},
        "is empty or holds a control character"},
       {{"import", "gbench", "gb-inf.json", "-o", "gb.json"}, "times beyond a double in ns"},
@@ -633,6 +641,23 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
   EXPECT_FALSE(fs::exists(dir_ / "perfgate-out"));
   EXPECT_FALSE(fs::exists(dir_ / "gb.json"));
   EXPECT_FALSE(fs::exists(dir_ / "h.jsonl"));
+}
+
+// What could not be written is never a pass: `record >/dev/full` and
+// `workloads list >&-` exited 0, and a full step summary went unnoticed.
+TEST_F(Cli, OutputThatCannotBeWrittenIsExitThree) {
+  for (const std::string redirect : {"> /dev/full", ">&-"}) {
+    const Outcome o = shell(exe_ + " workloads list " + redirect);
+    EXPECT_EQ(o.code, 3) << redirect << ": " << o.err;
+    EXPECT_EQ(o.err.rfind("perfgate: error: cannot write to standard output: ", 0), 0u) << o.err;
+  }
+  write("base.json", results_with_p99(1000));
+  const Outcome o =
+      perfgate({"compare", "base.json", "base.json"}, "GITHUB_STEP_SUMMARY=/dev/full");
+  EXPECT_EQ(o.code, 0) << o.err;  // the report itself was written
+  EXPECT_NE(o.err.find("perfgate: warning: cannot append to GITHUB_STEP_SUMMARY '/dev/full'"),
+            std::string::npos)
+      << o.err;
 }
 
 // CLI11 reads a leading 0 as octal: `-r 010` ran 8 repetitions, `--hz 010`
