@@ -31,6 +31,7 @@ constexpr const char* kHelp =
     "vanished from HEAD are listed under the graph and, when -o names a file, on stdout.";
 
 ExitCode run_diff(const DiffOptions& o) {
+  if (auto ok = not_an_input(o.output, {o.base, o.head}); !ok) return fail(ok.error());
   std::optional<profiler::Mode> mode;
   if (!o.mode.empty()) mode = o.mode == "offcpu" ? profiler::Mode::offcpu : profiler::Mode::cpu;
   auto base = load_profile(o.base, mode);

@@ -35,6 +35,7 @@ std::optional<profiler::Mode> folded_mode(const std::string& mode) {
 }
 
 ExitCode run_flamegraph(const FlamegraphOptions& o) {
+  if (auto ok = not_an_input(o.output, {o.input}); !ok) return fail(ok.error());
   auto profile = load_profile(o.input, folded_mode(o.mode));
   if (!profile) return fail(profile.error());
   reporters::FlameGraphOptions fo;

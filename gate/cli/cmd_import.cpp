@@ -20,6 +20,7 @@ struct ImportOptions {
 };
 
 ExitCode run_import(const ImportOptions& o) {
+  if (auto ok = not_an_input(o.output, {o.file}); !ok) return fail(ok.error());
   auto text = gate::read_file(o.file, std::uintmax_t{256} << 20);
   if (!text) return fail(text.error());
   auto parsed = gate::parse_gbench_json(*text, o.file);

@@ -57,6 +57,8 @@ void rebase_profile(gate::ProfileRef& profile, const std::filesystem::path& from
 }
 
 ExitCode run_merge(const MergeOptions& o) {
+  for (const auto& f : o.files)
+    if (auto ok = not_an_input(o.output, {f}); !ok) return fail(ok.error());
   std::vector<gate::Results> parts;
   std::map<std::string, std::filesystem::path> shard_dir;  // benchmark -> its file's directory
   for (const auto& f : o.files) {

@@ -62,6 +62,8 @@ void print_summary(const gate::TrendReport& r) {
 }
 
 ExitCode run_trend(const TrendOptions& o) {
+  for (const char* name : {"trend.md", "trend.json"})
+    if (auto ok = not_an_input(fs::path(o.out) / name, {o.history}); !ok) return fail(ok.error());
   auto text = gate::read_file(o.history, 256 << 20);
   if (!text) return fail(text.error());
   auto history = gate::history_from_jsonl(*text, o.history);

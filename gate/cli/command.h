@@ -9,6 +9,7 @@
 #include <expected>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <string_view>
 
@@ -43,6 +44,13 @@ CLI::Validator non_empty_path();
 // zeros are dropped; a sign on an unsigned, a prefix (0x) or a value past
 // 64 bits is an error. Called once all commands are added.
 void read_integers_as_decimal(CLI::App& app);
+
+// bad_input when an output path names one of the command's input files
+// (`flamegraph p.json -o p.json`, `diff B H -o B`): writing it would replace
+// what was just read. Checked before any work; paths that do not exist yet
+// are no input.
+std::expected<void, gate::Error> not_an_input(const std::filesystem::path& output,
+                                              std::initializer_list<std::string_view> inputs);
 
 // Appends markdown to $GITHUB_STEP_SUMMARY when set (GitHub's contract is
 // append); warns when it cannot (a full disk shows only once flushed).

@@ -105,6 +105,18 @@ ExitCode fail(const gate::Error& error) {
   return error.code;
 }
 
+std::expected<void, gate::Error> not_an_input(const std::filesystem::path& output,
+                                              std::initializer_list<std::string_view> inputs) {
+  for (const std::string_view input : inputs) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(output, std::filesystem::path(input), ec))
+      return std::unexpected(gate::Error::bad_input(fmt::format(
+          "the output '{}' is the input '{}', which it would replace; write it elsewhere",
+          output.string(), input)));
+  }
+  return {};
+}
+
 void append_step_summary(std::string_view markdown) {
   const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
   if (summary == nullptr || *summary == '\0') return;

@@ -582,6 +582,10 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
   write("gb-newline.json", R"({"benchmarks": [{"name": "BM_a\n::error::x", "real_time": 1, "cpu_time": 1}]})");
   write("gb-inf.json", R"({"benchmarks": [{"name": "BM_a", "real_time": 1e308, "cpu_time": 1, "time_unit": "s"}]})");
   write("two\nlines.json", "x");
+  write("p.folded", "main;work 5\n");
+  write("q.folded", "main;work 7\n");
+  fs::create_directories(dir_ / "h");
+  write("h/trend.json", "{}\n");
   fs::create_symlink("loop-b",
                      dir_ / "loop-a");  // exists() threw on it: a raw filesystem error, exit 3
   fs::create_symlink("loop-a", dir_ / "loop-b");
@@ -620,6 +624,16 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
       {{"compare", "base.json", "two\nlines.json"}, "two\\nlines.json: not valid JSON"},
       {{"check", "--baseline", "loop-a"},
        "cannot read 'loop-a': Too many levels of symbolic links"},
+      // An output that is an input replaced it with what was made from it.
+      {{"flamegraph", "p.folded", "-o", "p.folded"},
+       "the output 'p.folded' is the input 'p.folded', which it would "
+       "replace; write it elsewhere"},
+      {{"diff", "p.folded", "q.folded", "-o", "./q.folded"},
+       "the output './q.folded' is the input 'q.folded'"},
+      {{"merge", "base.json", "head.json", "-o", "base.json"},
+       "the output 'base.json' is the input 'base.json'"},
+      {{"trend", "h/trend.json", "--out", "h"},
+       "the output 'h/trend.json' is the input 'h/trend.json'"},
       {{"import", "gbench", "gb-newline.json", "-o", "gb.json"},
        "is empty or holds a control character"},
       {{"import", "gbench", "gb-inf.json", "-o", "gb.json"}, "times beyond a double in ns"},
@@ -638,6 +652,9 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
     EXPECT_EQ(o.out.find("::error"), std::string::npos) << o.out;
   }
   EXPECT_EQ(read(".perfgate/baseline.json"), baseline) << "a refused baseline leaves the stored one";
+  EXPECT_EQ(read("p.folded"), "main;work 5\n");
+  EXPECT_EQ(read("q.folded"), "main;work 7\n");
+  EXPECT_EQ(read("base.json"), results_with_p99(1000));
   EXPECT_FALSE(fs::exists(dir_ / "perfgate-out"));
   EXPECT_FALSE(fs::exists(dir_ / "gb.json"));
   EXPECT_FALSE(fs::exists(dir_ / "h.jsonl"));
