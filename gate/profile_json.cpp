@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 namespace perfgate::gate {
 
@@ -63,74 +68,192 @@ struct BadProfileField {
   std::string message;
 };
 
-// A count: a JSON integer ≥ 0. nlohmann's get<std::uint64_t>() would wrap
+[[noreturn]] void bad(std::string message) {
+  throw BadProfileField{std::move(message)};
+}
+
+// The schema's keys only: a misspelt key would otherwise be a field left at
+// its default without a word.
+void only_keys(const json& object, std::string_view where,
+               std::initializer_list<std::string_view> known) {
+  const std::string_view name = where.empty() ? "the profile" : where;
+  if (!object.is_object())
+    bad(fmt::format("{} must be an object, got {}", name, object.type_name()));
+  for (const auto& [key, value] : object.items())
+    if (std::ranges::find(known, key) == known.end())
+      bad(fmt::format("{} has an unknown key '{}'", name, key));
+}
+
+// "where.key", or "key" at the top level (where is empty).
+std::string path(std::string_view where, const char* key) {
+  return where.empty() ? std::string(key) : fmt::format("{}.{}", where, key);
+}
+
+const json& member(const json& object, const char* key, std::string_view where) {
+  const auto it = object.find(key);
+  if (it == object.end()) bad(fmt::format("{} is missing", path(where, key)));
+  return *it;
+}
+
+// A count: a JSON integer ≥ min. nlohmann's get<std::uint64_t>() would wrap
 // -5 to 2^64 - 5 and truncate 1.5 to 1.
-std::uint64_t count_at(const json& object, const char* key, std::string_view where) {
-  const json& v = object.at(key);
-  if (!v.is_number_unsigned())
-    throw BadProfileField{fmt::format("{}.{} must be a whole number ≥ 0, got {}", where, key, v.dump())};
+std::uint64_t count_of(const json& v, std::string_view where, std::uint64_t min = 0) {
+  if (!v.is_number_unsigned() || v.get<std::uint64_t>() < min)
+    bad(fmt::format("{} must be a whole number ≥ {}, got {}", where, min, v.dump()));
   return v.get<std::uint64_t>();
+}
+
+std::uint64_t count_at(const json& object, const char* key, std::string_view where,
+                       std::uint64_t min = 0) {
+  return count_of(member(object, key, where), path(where, key), min);
+}
+
+std::string string_at(const json& object, const char* key, std::string_view where,
+                      bool may_be_empty = false) {
+  const json& v = member(object, key, where);
+  if (!v.is_string() || (!may_be_empty && v.get_ref<const std::string&>().empty()))
+    bad(fmt::format("{} must be a{} string, got {}", path(where, key),
+                    may_be_empty ? "" : " non-empty", v.dump()));
+  return v.get<std::string>();
+}
+
+bool bool_at(const json& object, const char* key, std::string_view where) {
+  const json& v = member(object, key, where);
+  if (!v.is_boolean())
+    bad(fmt::format("{} must be true or false, got {}", path(where, key), v.dump()));
+  return v.get<bool>();
+}
+
+profiler::Frame frame_from(const json& f, std::string_view where) {
+  only_keys(f, where,
+            {"function", "module", "build_id", "offset", "inlined", "kind", "symbol_size"});
+  profiler::Frame frame;
+  frame.function = string_at(f, "function", where);
+  frame.module =
+      string_at(f, "module", where, true);  // "" from folded stacks, which name no module
+  if (f.contains("build_id")) {
+    const json& id = f.at("build_id");
+    if (!id.is_string() || id.get_ref<const std::string&>().size() % 2 != 0 ||
+        !std::ranges::all_of(id.get_ref<const std::string&>(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        }))
+      bad(fmt::format("{}.build_id must be lower-case hex, got {}", where, id.dump()));
+    frame.build_id = id.get<std::string>();
+  }
+  if (f.contains("offset")) frame.offset = count_at(f, "offset", where);
+  if (f.contains("inlined")) frame.inlined = bool_at(f, "inlined", where);
+  if (f.contains("symbol_size")) frame.symbol_size = count_at(f, "symbol_size", where);
+  if (f.contains("kind")) {
+    const json& kind = f.at("kind");
+    if (kind != "user" && kind != "kernel")
+      bad(fmt::format("{}.kind must be \"user\" or \"kernel\", got {}", where, kind.dump()));
+    if (kind == "kernel") frame.kind = profiler::FrameKind::kernel;
+  }
+  return frame;
 }
 
 }  // namespace
 
+// Reads what profile_to_json writes, as docs/schema/profile.schema.json
+// states it; only the fields a hand-made profile can do without (a frame's
+// build_id, offset, inlined, kind and symbol size; unit, total, warnings,
+// drop_rate) may be missing, and then take their defaults.
 std::expected<profiler::Profile, Error> profile_from_json(std::string_view text) {
   try {
     const json doc = json::parse(text);
     if (!doc.is_object() || doc.value("schema", "") != kProfileSchema)
       return std::unexpected(Error::bad_input(
           fmt::format("not a profile: expected \"schema\": \"{}\"", kProfileSchema)));
-    const std::string mode = doc.at("mode").get<std::string>();
+    only_keys(doc, "",
+              {"schema", "mode", "unit", "stats", "total", "warnings", "calls_partial", "calls",
+               "frames", "stacks"});
+    const json& mode = member(doc, "mode", "");
     if (mode != "cpu" && mode != "offcpu")
-      return std::unexpected(Error::bad_input(fmt::format("profile: unknown mode '{}'", mode)));
+      bad(fmt::format("mode must be \"cpu\" or \"offcpu\", got {}", mode.dump()));
     profiler::Profile profile(mode == "cpu" ? profiler::Mode::cpu : profiler::Mode::offcpu);
-    const json& st = doc.at("stats");
+    if (doc.contains("unit") && doc.at("unit") != profile.unit())
+      bad(fmt::format("unit must be \"{}\" in {} mode, got {}", profile.unit(),
+                      mode.get<std::string>(), doc.at("unit").dump()));
+    const json& st = member(doc, "stats", "");
+    only_keys(
+        st, "stats",
+        {"samples", "lost", "truncated", "missing_user_stacks", "hz", "duration_s", "drop_rate"});
     profile.stats.samples = count_at(st, "samples", "stats");
     profile.stats.lost = count_at(st, "lost", "stats");
     profile.stats.truncated = count_at(st, "truncated", "stats");
     profile.stats.missing_user_stacks = count_at(st, "missing_user_stacks", "stats");
-    profile.stats.hz = st.at("hz").get<unsigned>();
-    profile.stats.duration_s = st.at("duration_s").get<double>();
-    if (doc.contains("warnings")) profile.warnings = doc.at("warnings").get<std::vector<std::string>>();
-    profile.calls_partial = doc.value("calls_partial", false);
-    if (doc.contains("calls"))
-      for (const auto& c : doc.at("calls")) {
-        profiler::FunctionCalls fc{c.at("function").get<std::string>(), c.at("module").get<std::string>(),
-                                   count_at(c, "calls", "calls[]"), count_at(c, "self_samples", "calls[]")};
-        if (c.contains("runs"))
-          for (const auto& r : c.at("runs"))
-            fc.runs.push_back({count_at(r, "calls", "calls[].runs[]"), count_at(r, "self_samples", "calls[].runs[]")});
+    const std::uint64_t hz = count_at(st, "hz", "stats");
+    if (hz > 1'000'000) bad(fmt::format("stats.hz must be at most 1000000, got {}", hz));
+    if (profile.mode() == profiler::Mode::offcpu && hz != 0)
+      bad(fmt::format("stats.hz must be 0 in offcpu mode, got {}", hz));
+    profile.stats.hz = static_cast<unsigned>(hz);
+    const json& duration = member(st, "duration_s", "stats");
+    if (!duration.is_number() || !(duration.get<double>() >= 0) ||
+        !std::isfinite(duration.get<double>()))
+      bad(fmt::format("stats.duration_s must be a number ≥ 0, got {}", duration.dump()));
+    profile.stats.duration_s = duration.get<double>();
+    if (doc.contains("warnings")) {
+      const json& warnings = doc.at("warnings");
+      if (!warnings.is_array() ||
+          !std::ranges::all_of(warnings, [](const json& w) { return w.is_string(); }))
+        bad(fmt::format("warnings must be an array of strings, got {}", warnings.dump()));
+      profile.warnings = warnings.get<std::vector<std::string>>();
+    }
+    if (doc.contains("calls_partial")) profile.calls_partial = bool_at(doc, "calls_partial", "");
+    if (doc.contains("calls")) {
+      const json& calls = doc.at("calls");
+      if (!calls.is_array()) bad(fmt::format("calls must be an array, got {}", calls.type_name()));
+      for (std::size_t i = 0; i < calls.size(); ++i) {
+        const json& c = calls[i];
+        const std::string where = fmt::format("calls[{}]", i);
+        only_keys(c, where, {"function", "module", "calls", "self_samples", "runs"});
+        profiler::FunctionCalls fc{string_at(c, "function", where), string_at(c, "module", where),
+                                   count_at(c, "calls", where), count_at(c, "self_samples", where)};
+        if (c.contains("runs")) {
+          const json& runs = c.at("runs");
+          if (!runs.is_array())
+            bad(fmt::format("{}.runs must be an array, got {}", where, runs.type_name()));
+          for (std::size_t k = 0; k < runs.size(); ++k) {
+            const std::string at = fmt::format("{}.runs[{}]", where, k);
+            only_keys(runs[k], at, {"calls", "self_samples"});
+            fc.runs.push_back(
+                {count_at(runs[k], "calls", at), count_at(runs[k], "self_samples", at)});
+          }
+        }
         profile.calls.push_back(std::move(fc));
       }
-    std::vector<std::uint32_t> ids;
-    for (const auto& f : doc.at("frames")) {
-      profiler::Frame frame;
-      frame.function = f.at("function").get<std::string>();
-      frame.module = f.at("module").get<std::string>();
-      frame.build_id = f.value("build_id", "");
-      frame.offset = f.value("offset", std::uint64_t{0});
-      frame.inlined = f.value("inlined", false);
-      frame.symbol_size = f.value("symbol_size", std::uint64_t{0});
-      frame.kind = f.value("kind", "user") == "kernel" ? profiler::FrameKind::kernel : profiler::FrameKind::user;
-      ids.push_back(profile.intern(frame));
     }
-    std::size_t n = 0;
+    const json& frames = member(doc, "frames", "");
+    if (!frames.is_array()) bad(fmt::format("frames must be an array, got {}", frames.type_name()));
+    std::vector<std::uint32_t> ids;
+    for (std::size_t i = 0; i < frames.size(); ++i)
+      ids.push_back(profile.intern(frame_from(frames[i], fmt::format("frames[{}]", i))));
+    const json& stacks = member(doc, "stacks", "");
+    if (!stacks.is_array()) bad(fmt::format("stacks must be an array, got {}", stacks.type_name()));
     std::uint64_t total = 0;
-    for (const auto& s : doc.at("stacks")) {
+    for (std::size_t n = 0; n < stacks.size(); ++n) {
+      const json& s = stacks[n];
+      const std::string where = fmt::format("stacks[{}]", n);
+      only_keys(s, where, {"frames", "count"});
+      const json& indices = member(s, "frames", where);
+      if (!indices.is_array() || indices.empty())
+        bad(fmt::format("{}.frames must be a non-empty array of frame indices, got {}", where,
+                        indices.dump()));
       std::vector<std::uint32_t> stack;
-      for (const auto& i : s.at("frames")) {
-        const auto index = i.get<std::size_t>();
+      for (const json& i : indices) {
+        const std::uint64_t index = count_of(i, where + ".frames[]");
         if (index >= ids.size())
-          return std::unexpected(Error::bad_input(
-              fmt::format("profile: stack {} refers to frame {} of {}", n, index, ids.size())));
+          bad(fmt::format("{} refers to frame {} of {}", where, index, ids.size()));
         stack.push_back(ids[index]);
       }
-      const std::uint64_t count = count_at(s, "count", fmt::format("stacks[{}]", n));
+      const std::uint64_t count = count_at(s, "count", where, 1);
       if (__builtin_add_overflow(total, count, &total))
-        return std::unexpected(Error::bad_input("profile: the stacks' counts add up beyond 2^64"));
+        bad("the stacks' counts add up beyond 2^64");
       profile.add(stack, count);
-      ++n;
     }
+    if (doc.contains("total") && count_at(doc, "total", "") != total)
+      bad(fmt::format("total is {} but the stacks' counts add up to {}",
+                      doc.at("total").get<std::uint64_t>(), total));
     return profile;
   } catch (const BadProfileField& e) {
     return std::unexpected(Error::bad_input("profile: " + e.message));

@@ -18,6 +18,7 @@ std::uint32_t Profile::intern(const Frame& frame) {
 }
 
 void Profile::add(std::span<const std::uint32_t> root_first, std::uint64_t count) {
+  if (count == 0) return;  // no weight, no stack (a profile's stacks all count, as its schema says)
   stacks_[std::vector<std::uint32_t>(root_first.begin(), root_first.end())] += count;
 }
 

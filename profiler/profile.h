@@ -86,7 +86,8 @@ class Profile {
 
   // Returns the index of an equal frame, adding it if new.
   std::uint32_t intern(const Frame& frame);
-  // Adds count to the stack (root first); equal stacks merge.
+  // Adds count to the stack (root first); equal stacks merge. A count of 0
+  // adds nothing.
   void add(std::span<const std::uint32_t> root_first, std::uint64_t count);
   // Adds another recording of the same command (same mode and rate): its
   // stacks, its sampler counters and sampled time, its warnings not yet
