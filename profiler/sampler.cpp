@@ -2,6 +2,8 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <fmt/format.h>
+#include <linux/capability.h>
 #include <linux/perf_event.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -15,8 +17,6 @@
 #include <cstring>
 #include <fstream>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "pg_sampler_bpf.skel.h"
 
@@ -62,13 +62,30 @@ std::uint32_t max_stack_sysctl() {
 
 }  // namespace
 
+// Whether this process may load tracing BPF programs: CAP_BPF with
+// CAP_PERFMON, or CAP_SYS_ADMIN, in its effective set. Not the same as
+// root: a container's root lacks them by default.
+bool has_bpf_capabilities() {
+  constexpr int kCapSysAdmin = 21, kCapPerfmon = 38, kCapBpf = 39;  // linux/capability.h (5.8+)
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capget, &header, data) != 0) return geteuid() == 0;
+  auto has = [&](int cap) { return (data[cap / 32].effective >> (cap % 32)) & 1u; };
+  return has(kCapSysAdmin) || (has(kCapBpf) && has(kCapPerfmon));
+}
+
 Error bpf_error(const char* what, int err) {
   err = err < 0 ? -err : err;
   if (err == EPERM || err == EACCES)
     return {Error::Kind::permission,
             std::string(what) +
-                ": permission denied — run as root or grant CAP_BPF and CAP_PERFMON "
-                "(setcap cap_bpf,cap_perfmon+ep perfgate)"};
+                (geteuid() == 0
+                     ? ": permission denied — perfgate runs as root but without CAP_BPF and "
+                       "CAP_PERFMON "
+                       "(a container's default capabilities): grant them (docker run --cap-add BPF "
+                       "--cap-add PERFMON, or setcap cap_bpf,cap_perfmon+ep perfgate)"
+                     : ": permission denied — run as root or grant CAP_BPF and CAP_PERFMON "
+                       "(setcap cap_bpf,cap_perfmon+ep perfgate)")};
   if (err == ENOSYS || err == EOPNOTSUPP || err == ENOENT || err == EINVAL)
     return {Error::Kind::unsupported,
             std::string(what) + ": " + std::strerror(err) +
@@ -136,9 +153,9 @@ std::expected<Sampler, Error> Sampler::create(const Options& options) {
   bpf_program__set_autoload(s.skel_->progs.pg_switch, options.mode == Mode::offcpu);
   bpf_program__set_autoload(s.skel_->progs.pg_call, options.count_calls);
   if (int err = pg_sampler_bpf__load(s.skel_.get()); err != 0) {
-    // The verifier also answers EACCES: as root that is a rejected program,
-    // not a missing permission.
-    if (geteuid() == 0 && (err == -EACCES || err == -EPERM))
+    // The verifier also answers EACCES: with the capabilities that is a
+    // rejected program, not a missing permission.
+    if (has_bpf_capabilities() && (err == -EACCES || err == -EPERM))
       return std::unexpected(Error{Error::Kind::runtime,
                                    "the kernel's verifier rejected the BPF sampler (PERFGATE_BPF_VERBOSE=1 "
                                    "prints its log)"});

@@ -55,6 +55,22 @@ TEST(CmdRecord, UnprivilegedUserGetsExit3AndHowToGrant) {
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
 }
 
+// Root in a container has no CAP_BPF or CAP_PERFMON by default: that is
+// what to grant, not "the kernel's verifier rejected the BPF sampler", which
+// perfgate said because it took root for the capabilities.
+TEST(CmdRecord, RootWithoutTheCapabilitiesIsToldWhichToGrant) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to drop capabilities with setpriv";
+  if (run_cmd("command -v setpriv").exit_code != 0) GTEST_SKIP() << "needs setpriv (util-linux)";
+  const Output r = run_cmd("setpriv --bounding-set=-bpf,-perfmon,-sys_admin --inh-caps=-all " +
+                           perfgate_exe() + " record -o /dev/null -- /bin/true");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(
+      r.out.find("permission denied — perfgate runs as root but without CAP_BPF and CAP_PERFMON"),
+      std::string::npos)
+      << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+}
+
 TEST(CmdRecord, WritesJsonAndFoldedFiles) {
   if (auto ok = perfgate::profiler::check_available(); !ok)
     GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
