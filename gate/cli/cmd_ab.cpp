@@ -51,8 +51,9 @@ constexpr const char* kHelp =
     "commands becomes the directory) or shell commands timed as whole processes. Exit 1 on a regression.";
 
 std::expected<fs::path, gate::Error> perfgate_in(const fs::path& dir) {
+  std::error_code ec;  // the non-throwing forms: a link in a loop is "not there", not an exception
   for (const char* rel : {"gate/perfgate", "perfgate", "bin/perfgate"})
-    if (fs::exists(dir / rel)) return fs::absolute(dir / rel);
+    if (fs::exists(dir / rel, ec)) return fs::absolute(dir / rel);
   return std::unexpected(gate::Error::bad_input(fmt::format(
       "'{}' is a directory but holds no perfgate build (looked for gate/perfgate, perfgate, bin/perfgate)",
       dir.string())));
@@ -74,7 +75,8 @@ std::expected<gate::AbSide, gate::Error> make_side(const AbCliOptions& o, const 
   side.runner.profile = o.profile;
   side.runner.hz = o.hz;
   side.runner.progress = [](std::string_view m) { progress(m); };
-  if (fs::is_directory(what)) {
+  std::error_code unreadable;
+  if (fs::is_directory(what, unreadable)) {
     auto exe = perfgate_in(what);
     if (!exe) return std::unexpected(exe.error());
     side.runner.self_exe = *exe;
@@ -111,7 +113,8 @@ ExitCode run_ab_command(const AbCliOptions& o) {
     return fail(gate::Error::bad_input(
         fmt::format("--max-pairs {} is below --pairs {}: the cap must leave room for the first pairs", o.max_pairs,
                     o.pairs)));
-  if (fs::is_directory(o.base) != fs::is_directory(o.head))
+  std::error_code unreadable;
+  if (fs::is_directory(o.base, unreadable) != fs::is_directory(o.head, unreadable))
     return fail(gate::Error::bad_input("--base and --head must both be build directories or both be commands"));
   // Each side may read its own suite file: the one in its own checkout, so a
   // PR that changes the suite (its parameters, an injected slowdown) is

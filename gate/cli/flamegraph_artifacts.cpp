@@ -39,7 +39,9 @@ void add_flamegraph_artifacts(gate::GateReport& report, const gate::Results& bas
     if (!h.profile || h.profile->status != "ok") continue;
     fs::path svg = head_dir / h.profile->path;
     svg.replace_extension(".svg");
-    if (fs::exists(svg)) report.artifacts.emplace_back("flame graph: " + h.name, relative_to(svg, out_dir));
+    std::error_code ec;
+    if (fs::exists(svg, ec))
+      report.artifacts.emplace_back("flame graph: " + h.name, relative_to(svg, out_dir));
     if (verdicts[h.name] != gate::Verdict::regression || !base_by_name.contains(h.name)) continue;
     auto head_profile = read_profile(h, head_dir);
     auto base_profile = read_profile(*base_by_name[h.name], base_dir);
