@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <utility>
 #include <vector>
 
 #include "gate/unique_fd.h"
@@ -56,15 +59,36 @@ std::expected<std::string, Error> stage(const std::filesystem::path& path,
 
 // Where content for `path` goes. A regular file (or none) is replaced by
 // renaming over it: through a symbolic link, the file the link leads to, not
-// the link. What is neither (a device such as /dev/null, a FIFO, a terminal,
-// /dev/stdout) is written to as it is: renaming over it would put a regular
-// file in its place.
+// the link. What is neither (a device such as /dev/null, a FIFO, a terminal)
+// is written to as it is: renaming over it would put a regular file in its
+// place. So is a name of one of perfgate's open files (/dev/stdout,
+// /dev/fd/N), through that file descriptor: it may be a log appended to
+// (`-o /dev/stdout >> log`), which a rename, or opening it anew at offset
+// 0, would clobber.
 struct Destination {
   std::filesystem::path path;
   bool write_through = false;
+  int open_fd = -1;  // the file descriptor the path names, or -1
 };
 
+// N when path is /dev/stdout (1), /dev/stderr (2), /dev/fd/N or
+// /proc/self/fd/N.
+std::optional<int> descriptor_named(std::string_view path) {
+  if (path == "/dev/stdout") return 1;
+  if (path == "/dev/stderr") return 2;
+  for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (!path.starts_with(prefix)) continue;
+    const std::string_view digits = path.substr(prefix.size());
+    int fd = -1;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), fd);
+    if (ec == std::errc{} && end == digits.data() + digits.size() && !digits.empty()) return fd;
+  }
+  return std::nullopt;
+}
+
 std::expected<Destination, Error> destination(const std::filesystem::path& path) {
+  if (const auto fd = descriptor_named(path.native()); fd && ::fcntl(*fd, F_GETFD) != -1)
+    return Destination{path, true, *fd};
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
     return Destination{path, true};
@@ -86,19 +110,20 @@ std::expected<Destination, Error> destination(const std::filesystem::path& path)
   }
 }
 
-std::expected<void, Error> write_through(const std::filesystem::path& path,
-                                         std::string_view content) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (fd.get() < 0) return std::unexpected(io_error("open", path));
+std::expected<void, Error> write_through(const Destination& to, std::string_view content) {
+  const std::filesystem::path& path = to.path;
+  UniqueFd opened(to.open_fd >= 0 ? -1 : ::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  const int fd = to.open_fd >= 0 ? to.open_fd : opened.get();
+  if (fd < 0) return std::unexpected(io_error("open", path));
   for (std::size_t off = 0; off < content.size();) {
-    const ssize_t n = ::write(fd.get(), content.data() + off, content.size() - off);
+    const ssize_t n = ::write(fd, content.data() + off, content.size() - off);
     if (n < 0) {
       if (errno == EINTR) continue;
       return std::unexpected(io_error("write", path));
     }
     off += static_cast<std::size_t>(n);
   }
-  if (fd.close() != 0) return std::unexpected(io_error("close", path));
+  if (opened.get() >= 0 && opened.close() != 0) return std::unexpected(io_error("close", path));
   return {};
 }
 
@@ -113,11 +138,15 @@ std::expected<void, Error> write_file_atomically(const std::filesystem::path& pa
 std::expected<void, Error> write_files_atomically(std::span<const FileContent> all) {
   // The devices and FIFOs are written once every file is replaced: they
   // cannot be put back.
-  std::vector<FileContent> files, through;
+  std::vector<FileContent> files;
+  std::vector<std::pair<Destination, std::string_view>> through;
   for (const auto& f : all) {
     auto d = destination(f.path);
     if (!d) return std::unexpected(d.error());
-    (d->write_through ? through : files).push_back({std::move(d->path), f.content});
+    if (d->write_through)
+      through.emplace_back(std::move(*d), f.content);
+    else
+      files.push_back({std::move(d->path), f.content});
   }
   std::vector<std::string> staged;
   auto discard = [&](std::size_t from) {
@@ -162,8 +191,8 @@ std::expected<void, Error> write_files_atomically(std::span<const FileContent> a
     return std::unexpected(std::move(err));
   }
   drop_kept();
-  for (const auto& f : through)
-    if (auto ok = write_through(f.path, f.content); !ok) return ok;
+  for (const auto& [to, content] : through)
+    if (auto ok = write_through(to, content); !ok) return ok;
   return {};
 }
 

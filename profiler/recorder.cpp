@@ -56,8 +56,9 @@ class StopSignalGuard {
   StopSignalGuard& operator=(const StopSignalGuard&) = delete;
 
  private:
-  struct sigaction old_int_ {
-  }, old_term_{};  // restored in the destructor
+  // Restored in the destructor.
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
 };
 
 // The process being waited for: a child of ours (reaped with waitpid) or any
@@ -329,9 +330,10 @@ std::vector<pid_t> descendants(pid_t root) {
   return out;
 }
 
-// Samples until the watched process exits, the duration passes or SIGINT or
-// SIGTERM. Snapshots maps when BPF reports a new process or an exec, and every 250 ms
-// for live processes of the tree (libraries loaded later by dlopen).
+// Samples until the watched process exits, the duration passes, or SIGINT or
+// SIGTERM. Snapshots maps when BPF reports a new process or an exec, and
+// every 250 ms for live processes of the tree (libraries loaded later by
+// dlopen).
 double sample_until_done(Sampler& sampler, ProcessMaps& maps, Symbolizer& symbolizer, Watched& watched,
                          const RecordOptions& options, CostReport& costs) {
   std::set<pid_t> live;

@@ -82,9 +82,10 @@ struct RecordResult {
 // fork+exec argv with the child held until sampling is attached, follow its
 // tree, symbolize. Sampling ends when the command exits, duration_s passed,
 // or at SIGINT or SIGTERM; a command still running then is terminated, as
-// `perf record` does (RecordResult::stopped). A target that crashes or is killed still gives its
-// profile (wait_status tells). Errors: permission/unsupported (no BPF here), bad_input (empty argv,
-// command not found), runtime.
+// `perf record` does (RecordResult::stopped). A target that crashes or is
+// killed still gives its profile (wait_status tells). Errors:
+// permission/unsupported (no BPF here), bad_input (empty argv, command not
+// found), runtime.
 std::expected<RecordResult, Error> record_command(const std::vector<std::string>& argv,
                                                   const RecordOptions& options);
 

@@ -41,7 +41,6 @@ void rebase_profile(gate::ProfileRef& profile, const std::filesystem::path& from
   svg.replace_extension(".svg");
   for (const auto& [from, to] :
        {std::pair{source, copy}, {svg, fs::path(copy).replace_extension(".svg")}}) {
-    std::error_code ec;
     if (from == svg && !fs::exists(svg, ec)) continue;
     auto text = gate::read_file(from);
     auto ok = text ? gate::write_file_atomically(out_dir / to, *text)

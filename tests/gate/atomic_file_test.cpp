@@ -120,6 +120,19 @@ TEST_F(AtomicFile, WritesIntoAFifoInsteadOfReplacingIt) {
   EXPECT_TRUE(fs::is_symlink(dir_ / "to-fifo"));
 }
 
+// `-o /dev/stdout >> log`: the name of an open file descriptor is written
+// through it, where it stands, not reopened at offset 0 or renamed over.
+TEST_F(AtomicFile, WritesThroughAnOpenDescriptorsNameWhereItStands) {
+  const fs::path log = dir_ / "log";
+  ASSERT_TRUE(write_file_atomically(log, "line 1\n"));
+  const int fd = ::open(log.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  for (const std::string name : {"/proc/self/fd/", "/dev/fd/"})
+    ASSERT_TRUE(write_file_atomically(name + std::to_string(fd), name + "\n"));
+  ::close(fd);
+  EXPECT_EQ(read_file(log).value_or(""), "line 1\n/proc/self/fd/\n/dev/fd/\n");
+}
+
 TEST_F(AtomicFile, UnwritableParentIsAnEnvironmentError) {
   std::ofstream(dir_ / "file") << "x";
   auto r = write_file_atomically(dir_ / "file" / "child.json", "x");
