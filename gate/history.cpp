@@ -29,32 +29,17 @@ std::string excerpt(std::string_view text) {
 // Why `text` cannot be printed as it is, if it cannot: a byte that is not
 // UTF-8 (nlohmann::json throws when it writes one) or a control character,
 // C0 or C1 (a line break starts a line of its own on the terminal, under
-// GitHub Actions a workflow command, and in trend.md). Overlong forms,
-// surrogates and values above U+10FFFF are not UTF-8.
+// GitHub Actions a workflow command, and in trend.md).
 std::optional<std::string> unprintable(std::string_view text) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const auto cont = [&](std::size_t i) { return i < text.size() && (byte(i) & 0xC0) == 0x80; };
-  for (std::size_t i = 0; i < text.size();) {
-    const unsigned char c = byte(i);
-    std::size_t n = 0;
-    if (c < 0x80)
-      n = 1;
-    else if (c >= 0xC2 && c <= 0xDF)
-      n = cont(i + 1) ? 2 : 0;
-    else if (c >= 0xE0 && c <= 0xEF)
-      n = cont(i + 1) && cont(i + 2) && !(c == 0xE0 && byte(i + 1) < 0xA0) &&
-                  !(c == 0xED && byte(i + 1) >= 0xA0)
-              ? 3
-              : 0;
-    else if (c >= 0xF0 && c <= 0xF4)
-      n = cont(i + 1) && cont(i + 2) && cont(i + 3) && !(c == 0xF0 && byte(i + 1) < 0x90) &&
-                  !(c == 0xF4 && byte(i + 1) >= 0x90)
-              ? 4
-              : 0;
-    if (n == 0) return fmt::format("a byte that is not UTF-8 (0x{:02x} at byte {})", c, i);
-    if ((n == 1 && (c < 0x20 || c == 0x7f)) || (n == 2 && c == 0xC2 && byte(i + 1) < 0xA0))
-      return fmt::format("a control character (at byte {})", i);
-    i += n;
+  if (const std::size_t valid = valid_utf8_length(text); valid < text.size())
+    return fmt::format("a byte that is not UTF-8 (0x{:02x} at byte {})",
+                       static_cast<unsigned char>(text[valid]), valid);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    // In UTF-8, C1 controls are 0xC2 0x80..0x9F.
+    const bool c1 =
+        c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+    if (c < 0x20 || c == 0x7f || c1) return fmt::format("a control character (at byte {})", i);
   }
   return std::nullopt;
 }
