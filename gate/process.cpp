@@ -114,11 +114,11 @@ void take_children_down_on_termination() {
   }
 }
 
-void track_child_group(pid_t group) {
-  track_child(group);
-}
-void untrack_child_group(pid_t group) {
-  untrack_child(group);
+void track_child_group(pid_t group, bool running) {
+  if (running)
+    track_child(group);
+  else
+    untrack_child(group);
 }
 
 std::expected<ScratchDirectory, Error> ScratchDirectory::create(std::filesystem::path dir) {

@@ -60,9 +60,10 @@ std::expected<ProcessResult, Error> run_process(const ProcessSpec& spec);
 void take_children_down_on_termination();
 
 // A child that run_process did not start (the recorder's profiled runs),
-// in a process group of its own (`group`), for that handler to kill too.
-void track_child_group(pid_t group);
-void untrack_child_group(pid_t group);
+// in a process group of its own (`group`), for that handler to kill too
+// while `running`; called again with false once it was reaped. The
+// signature of profiler::RecordOptions::own_process_group.
+void track_child_group(pid_t group, bool running);
 
 // The runner's scratch directory (OUT/.scratch): the files of the
 // repetitions it is running. Made on create(), removed with its files when

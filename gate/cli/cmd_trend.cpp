@@ -6,9 +6,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 
 #include "gate/atomic_file.h"

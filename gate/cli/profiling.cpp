@@ -63,17 +63,6 @@ struct ProfilingHooks {
   gate::CallCounting count;
 };
 
-// A profiled or counting run is a repetition like the measured ones: in a
-// process group of its own, which SIGINT, SIGTERM or SIGHUP to perfgate
-// kills (gate/process.h), not a recording that Ctrl-C ends while perfgate
-// goes on to the next benchmark.
-void take_down_on_termination(pid_t group, bool running) {
-  if (running)
-    gate::track_child_group(group);
-  else
-    gate::untrack_child_group(group);
-}
-
 ProfilingHooks make_profiling_hooks() {
   // Checked once per run: without BPF every benchmark still runs and is
   // measured; its profile is marked missing with the reason (DESIGN §7).
@@ -99,8 +88,12 @@ ProfilingHooks make_profiling_hooks() {
       if (add) return gate::ProfiledRun{{"ok", path.string(), "a further profiled run failed: " + message}};
       return gate::ProfiledRun{{"failed", "", std::move(message)}};
     };
+    // A profiled or counting run is a repetition like the measured ones: in
+    // a process group of its own, which SIGINT, SIGTERM or SIGHUP to
+    // perfgate kills (gate/process.h), not a recording that Ctrl-C ends
+    // while perfgate goes on to the next benchmark.
     auto r =
-        profiler::record_command(argv, {.hz = hz, .own_process_group = take_down_on_termination});
+        profiler::record_command(argv, {.hz = hz, .own_process_group = gate::track_child_group});
     if (!r) return failed(r.error().message);
     // profiling.duration: a further run merged into the profile so far — a
     // short benchmark's one run holds too few samples to tell a share that
@@ -153,7 +146,7 @@ ProfilingHooks make_profiling_hooks() {
     auto counted = profiler::record_command(argv, {.hz = hz,
                                                    .count_calls = sites,
                                                    .max_calls = kCallBudget,
-                                                   .own_process_group = take_down_on_termination});
+                                                   .own_process_group = gate::track_child_group});
     if (!counted) return counted.error().message;
     if (counted->wait_status != 0 && !counted->profile.calls_partial)
       return exit_reason(counted->wait_status, "counting run");

@@ -254,7 +254,7 @@ TEST_F(Cli, TrendAndHistoryRejectBadInputWithExitTwoAndKeepTheHistory) {
 }
 
 // Inputs of `history append` and `trend` that once got through or crashed (a
-// smoke test, 2026-12-08): each is one error line and exit 2, and nothing is
+// smoke test, 2026-12-07): each is one error line and exit 2, and nothing is
 // written.
 TEST_F(Cli, HistoryAndTrendInputsThatOnceGotThroughAreOneLineAndExitTwo) {
   write("night.json", night(1000, "c1", 1));
