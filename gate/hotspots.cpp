@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <utility>
 
 #include "gate/atomic_file.h"
 #include "gate/profile_json.h"
@@ -112,30 +113,46 @@ std::vector<Hotspot> rank_hotspots(const profiler::Profile& profile, const Hotsp
     h.impact = s.total_percent * speedup;
     out.push_back(std::move(h));
   }
-  // calls %: a candidate's share of the calls counted for all candidates
-  // (profile.calls), only when every candidate was counted over whole runs;
-  // otherwise the 0.2 weight of calls % is spread over the other two (0.4 /
-  // 0.8 = 0.5 each), for all of them alike. A counting run stopped at its
-  // budget counted the start of the run only (lru: its setup, none of the
-  // requests), while self and total % are of the whole run.
+  // calls %: a candidate's share of the calls counted for the candidates
+  // (profile.calls), from counting runs that stand for the operations: whole
+  // runs, or the first operations (counted from the program's mark of where
+  // they begin, calls_from, until the budget). A counting run stopped at its
+  // budget without that mark counted the start of the run only (lru's
+  // setup, none of its requests): no calls % then. A candidate without a
+  // count (no symbol, an AVX entry, a shared library's function that ran in
+  // a child process) has the 0.2 weight of calls % spread over the other two
+  // (0.4 / 0.8 = 0.5 each), which is to take its calls % as the mean of its
+  // self and total %; the counted ones share what that leaves of 100 % by
+  // their calls, so that no share is inflated by the calls not counted.
+  // With fewer than two counted, every candidate is scored 0.5 / 0.5.
   // A function that ran in its counting runs (self samples) with no call
   // counted ran where the probes were not (a shared library's probes are in
   // the launched process only; the recorder leaves out such a function when
-  // it sees it ran elsewhere too). Its count is unknown, not zero.
+  // it sees it ran elsewhere too): unknown, not zero — unless the counting
+  // began at the program's mark, which it was entered before (main, the
+  // workload's run loop): it made no call in the window.
+  const bool from_mark = !profile.calls_from.empty();
+  const bool stand_for_operations = !profile.calls_partial || from_mark;
   std::uint64_t all_calls = 0;
+  std::size_t known_count = 0;
+  double imputed_percent = 0;
   std::vector<std::optional<std::uint64_t>> calls;
   for (const Hotspot& h : out) {
     const profiler::FunctionCalls* c = profile.calls_of(h.function, h.module);
-    const bool known = c != nullptr && !(c->calls == 0 && c->self_samples > 0);
+    const bool known = stand_for_operations && c != nullptr &&
+                       !(c->calls == 0 && c->self_samples > 0 && !from_mark);
     calls.push_back(known ? std::optional(c->calls) : std::nullopt);
     all_calls += known ? c->calls : 0;
+    known_count += known ? 1 : 0;
+    if (!known) imputed_percent += 0.5 * (h.self_percent + h.total_percent);
   }
-  const bool counted = all_calls > 0 && !profile.calls_partial &&
-                       std::ranges::all_of(calls, [](const auto& c) { return c.has_value(); });
+  const bool counted = known_count >= 2 && all_calls > 0;
+  const double counted_percent = std::max(0.0, 100.0 - imputed_percent);
   for (std::size_t i = 0; i < out.size(); ++i) {
     Hotspot& h = out[i];
-    if (counted) {
-      h.calls_percent = 100.0 * static_cast<double>(*calls[i]) / static_cast<double>(all_calls);
+    if (counted && calls[i]) {
+      h.calls_percent =
+          counted_percent * static_cast<double>(*calls[i]) / static_cast<double>(all_calls);
       h.score = 0.4 * h.self_percent + 0.4 * h.total_percent + 0.2 * *h.calls_percent;
     } else {
       h.score = 0.5 * h.self_percent + 0.5 * h.total_percent;
@@ -340,18 +357,40 @@ std::vector<std::string> roi_notes(const profiler::Profile& profile, const std::
     notes.push_back(fmt::format("the profile holds only {} samples, so its shares are coarse: raise --hz or "
                                 "profiling.duration",
                                 profile.total()));
-  const bool calls_known = !top.empty() && top.front().calls_percent.has_value();
-  if (calls_known)
-    notes.push_back("calls % is each function's share of the calls counted for all of them (uprobes, in "
-                    "counting runs of their own): score = 0.4·self % + 0.4·total % + 0.2·calls %");
-  else if (profile.calls_partial)
+  const auto known =
+      std::ranges::count_if(top, [](const Hotspot& h) { return h.calls_percent.has_value(); });
+  const std::string over =
+      profile.calls_from.empty()
+          ? ""
+          : fmt::format(" from the program's call of {} on{}", profile.calls_from,
+                        profile.calls_partial ? " until the call budget" : "");
+  if (known > 0 && std::cmp_equal(known, top.size()))
+    notes.push_back(fmt::format(
+        "calls % is each function's share of the calls counted for all of them (uprobes, in "
+        "counting runs of their own{}): score = 0.4·self % + 0.4·total % + 0.2·calls %",
+        over));
+  else if (known > 0)
+    notes.push_back(
+        fmt::format("calls % is each counted function's share of the calls counted (uprobes, in "
+                    "counting runs of their own{}): "
+                    "score = 0.4·self % + 0.4·total % + 0.2·calls %. {} of these {} {} no count "
+                    "(no symbol, an AVX entry a "
+                    "uprobe would corrupt, or a shared library's function that ran in a child "
+                    "process): score = 0.5·self % + "
+                    "0.5·total %, which takes their calls % as the mean of the two, and the "
+                    "counted share the rest of 100 %",
+                    over, top.size() - static_cast<std::size_t>(known), top.size(),
+                    top.size() - static_cast<std::size_t>(known) == 1 ? "has" : "have"));
+  else if (profile.calls_partial && profile.calls_from.empty())
     notes.push_back("calls were counted over the start of the run only (a counting run stopped at its "
                     "call budget), so calls % is left out: score = 0.5·self % + 0.5·total %");
   else if (!profile.calls.empty())
-    notes.push_back("calls were not counted for every hotspot (no symbol, it starts with an AVX instruction "
-                    "a uprobe would corrupt, or it is a shared library's function that ran in a child process, "
-                    "where a library's calls are not counted — a `command` with shell syntax runs under "
-                    "/bin/sh -c; a plain one or a list runs directly): score = 0.5·self % + 0.5·total %");
+    notes.push_back(
+        "calls were counted for fewer than two hotspots (no symbol, it starts with an AVX "
+        "instruction "
+        "a uprobe would corrupt, or it is a shared library's function that ran in a child process, "
+        "where a library's calls are not counted — a `command` with shell syntax runs under "
+        "/bin/sh -c; a plain one or a list runs directly): score = 0.5·self % + 0.5·total %");
   else
     notes.push_back("call counts are unknown in a sampling profile (--count-calls counts them): "
                     "score = 0.5·self % + 0.5·total %");

@@ -55,6 +55,7 @@ std::string profile_to_json(const profiler::Profile& profile) {
   if (!profile.calls.empty()) {
     doc["calls"] = std::move(calls);
     doc["calls_partial"] = profile.calls_partial;
+    if (!profile.calls_from.empty()) doc["calls_from"] = profile.calls_from;
   }
   // A function, module or command name that is not UTF-8 (a file name's
   // bytes) is written with U+FFFD rather than losing the recording.
@@ -165,8 +166,8 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
       return std::unexpected(Error::bad_input(
           fmt::format("not a profile: expected \"schema\": \"{}\"", kProfileSchema)));
     only_keys(doc, "",
-              {"schema", "mode", "unit", "stats", "total", "warnings", "calls_partial", "calls",
-               "frames", "stacks"});
+              {"schema", "mode", "unit", "stats", "total", "warnings", "calls_partial",
+               "calls_from", "calls", "frames", "stacks"});
     const json& mode = member(doc, "mode", "");
     if (mode != "cpu" && mode != "offcpu")
       bad(fmt::format("mode must be \"cpu\" or \"offcpu\", got {}", mode.dump()));
@@ -200,6 +201,7 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
       profile.warnings = warnings.get<std::vector<std::string>>();
     }
     if (doc.contains("calls_partial")) profile.calls_partial = bool_at(doc, "calls_partial", "");
+    if (doc.contains("calls_from")) profile.calls_from = string_at(doc, "calls_from", "");
     if (doc.contains("calls")) {
       const json& calls = doc.at("calls");
       if (!calls.is_array()) bad(fmt::format("calls must be an array, got {}", calls.type_name()));

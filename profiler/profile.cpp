@@ -104,9 +104,11 @@ FunctionCalls* Profile::calls_of(std::string_view function, std::string_view mod
   return const_cast<FunctionCalls*>(std::as_const(*this).calls_of(function, module));
 }
 
-void add_counting_run(Profile& profile, const std::vector<FunctionCalls>& run, bool partial) {
+void add_counting_run(Profile& profile, const std::vector<FunctionCalls>& run, bool partial,
+                      const std::string& from) {
   const bool first = profile.calls.empty();
   profile.calls_partial = (!first && profile.calls_partial) || partial;
+  profile.calls_from = first || profile.calls_from == from ? from : "";
   for (const FunctionCalls& counted : run) {
     FunctionCalls* known = profile.calls_of(counted.function, counted.module);
     if (known == nullptr) {  // not counted before: its first run

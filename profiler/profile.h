@@ -119,6 +119,11 @@ class Profile {
   // The recording stopped at RecordOptions::max_calls: calls and samples
   // cover the start of the run only.
   bool calls_partial = false;
+  // The function whose first call began the counting (RecordOptions::
+  // window_from: the program's mark of where its operations begin), or ""
+  // for the start of the run. With calls_partial, the counts are then of
+  // the first operations, not of the run's setup.
+  std::string calls_from;
   // The entry of `calls` for function in module, or null when not counted.
   const FunctionCalls* calls_of(std::string_view function, std::string_view module) const;
   FunctionCalls* calls_of(std::string_view function, std::string_view module);
@@ -134,7 +139,9 @@ class Profile {
 // Adds one counting run — its FunctionCalls, as RecordOptions::count_calls
 // read them — to profile.calls: the sums grow and, from the second run on,
 // FunctionCalls::runs lists every run. partial: that run stopped at its call
-// budget (Profile::calls_partial).
-void add_counting_run(Profile& profile, const std::vector<FunctionCalls>& run, bool partial);
+// budget (Profile::calls_partial); from: where it began counting
+// (Profile::calls_from), the same for every run or the profile's becomes "".
+void add_counting_run(Profile& profile, const std::vector<FunctionCalls>& run, bool partial,
+                      const std::string& from = "");
 
 }  // namespace perfgate::profiler

@@ -257,7 +257,12 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, Symbolize
     }
   }
   fp.warn(profile);
-  if (c.samples == 0)
+  if (options.window_from && !sampler.window_open())
+    profile.warnings.push_back(
+        fmt::format("nothing recorded: the window was to open at the first call of {} ({}), "
+                    "which never came",
+                    options.window_from->function, options.window_from->module));
+  else if (c.samples == 0)
     profile.warnings.push_back(
         options.mode == Mode::cpu
             ? "no samples: the target did not run on a CPU while it was recorded (it slept or waited; "
@@ -431,8 +436,11 @@ UniqueFd open_pidfd(pid_t pid) { return UniqueFd(static_cast<int>(syscall(SYS_pi
 // Sampler options for a recording: the call counter is loaded only when
 // calls are to be counted.
 Sampler::Options sampler_options(const RecordOptions& options) {
-  return {.mode = options.mode, .hz = options.hz, .program_stats = costs_wanted(),
-          .count_calls = !options.count_calls.empty()};
+  return {.mode = options.mode,
+          .hz = options.hz,
+          .program_stats = costs_wanted(),
+          .count_calls = !options.count_calls.empty(),
+          .window_marker = options.window_from.has_value()};
 }
 
 // One uprobe per call site. In an executable it goes into every process
@@ -440,13 +448,18 @@ Sampler::Options sampler_options(const RecordOptions& options) {
 // forked or exec'd child's calls too); in a shared library, into pid only
 // (its threads, across its execs): a uprobe in libc for every process on
 // the machine would slow them all.
+// The window's marker (RecordOptions::window_from) goes in the same way.
 std::expected<void, Error> attach_call_counters(Sampler& sampler, pid_t pid, const RecordOptions& options) {
+  auto where = [pid](const CallSite& site) { return site.shared_library ? pid : -1; };
   for (std::size_t i = 0; i < options.count_calls.size(); ++i) {
     const CallSite& site = options.count_calls[i];
-    const pid_t where = site.shared_library ? pid : -1;
-    if (auto ok = sampler.attach_call_counter(where, site.path, site.file_offset, static_cast<std::uint32_t>(i)); !ok)
+    if (auto ok = sampler.attach_call_counter(where(site), site.path, site.file_offset,
+                                              static_cast<std::uint32_t>(i));
+        !ok)
       return ok;
   }
+  if (const auto& marker = options.window_from)
+    return sampler.attach_window_marker(where(*marker), marker->path, marker->file_offset);
   return {};
 }
 
@@ -480,6 +493,16 @@ std::vector<FunctionCalls> function_calls(const std::vector<std::uint64_t>& coun
     out.push_back({key.first, key.second, n, it == self.end() ? 0 : it->second});
   }
   return out;
+}
+
+// What the recording counted, into its profile: calls, whether the budget
+// cut them, and from which marker on.
+void add_counted_calls(Profile& profile, const Watched& watched, const RecordOptions& options,
+                       const Profile& elsewhere) {
+  profile.calls = function_calls(watched.calls, options, profile, elsewhere);
+  profile.calls_partial = watched.call_budget_spent;
+  if (options.window_from && !options.count_calls.empty())
+    profile.calls_from = options.window_from->function;
 }
 
 // Whether some call sites are counted in one process only (function_calls
@@ -647,8 +670,7 @@ std::expected<RecordResult, Error> record_command(const std::vector<std::string>
                       counters.collided,
                       maps.file_paths(),
                       !watched.call_budget_spent && (stopped_early || g_interrupted)};
-  result.profile.calls = function_calls(watched.calls, options, result.profile, elsewhere);
-  result.profile.calls_partial = watched.call_budget_spent;
+  add_counted_calls(result.profile, watched, options, elsewhere);
   costs.print();
   return result;
 }
@@ -681,8 +703,7 @@ std::expected<Profile, Error> record_pid(pid_t pid, const RecordOptions& options
   Profile elsewhere;
   Profile profile = build_profile(*sampler, maps, symbolizer, options, seconds, tgid,
                                   counts_per_process(options) ? &elsewhere : nullptr);
-  profile.calls = function_calls(watched.calls, options, profile, elsewhere);
-  profile.calls_partial = watched.call_budget_spent;
+  add_counted_calls(profile, watched, options, elsewhere);
   costs.print();
   return profile;
 }

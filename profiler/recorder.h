@@ -40,6 +40,13 @@ struct RecordOptions {
   // workloads make millions of calls. The profile then covers the start of
   // the run (Profile::calls_partial).
   std::optional<std::uint64_t> max_calls;
+  // Record nothing — no samples, no calls — until this function is first
+  // called by the recorded tree: a program's mark of where its measured
+  // operations begin (the bundled workloads call perfgate_operations_begin
+  // after their setup), so that counted calls and the samples beside them
+  // are of the operations, not of building their inputs. With count_calls,
+  // Profile::calls_from names it. The duration counts from the start.
+  std::optional<CallSite> window_from;
   // Where a launched command runs. Unset (`perfgate record -- CMD`): in
   // perfgate's process group, so a terminal's Ctrl-C reaches it as under
   // `perf record`, and SIGINT or SIGTERM ends the recording. Set (the

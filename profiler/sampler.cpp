@@ -151,7 +151,8 @@ std::expected<Sampler, Error> Sampler::create(const Options& options) {
   // Only the programs of the chosen mode are loaded; the tree hooks always.
   bpf_program__set_autoload(s.skel_->progs.pg_sample, options.mode == Mode::cpu);
   bpf_program__set_autoload(s.skel_->progs.pg_switch, options.mode == Mode::offcpu);
-  bpf_program__set_autoload(s.skel_->progs.pg_call, options.count_calls);
+  bpf_program__set_autoload(s.skel_->progs.pg_call, options.count_calls || options.window_marker);
+  s.skel_->data->window_open = options.window_marker ? 0 : 1;
   if (int err = pg_sampler_bpf__load(s.skel_.get()); err != 0) {
     // The verifier also answers EACCES: with the capabilities that is a
     // rejected program, not a missing permission.
@@ -219,11 +220,10 @@ bool Sampler::set_code_ranges(pid_t tgid, std::uint32_t code_gen, std::uint64_t 
   return bpf_map_update_elem(bpf_map__fd(skel_->maps.code_ranges), &key, &value, BPF_ANY) == 0;
 }
 
-std::expected<void, Error> Sampler::attach_call_counter(pid_t pid, const std::string& path,
-                                                        std::uint64_t file_offset, std::uint32_t site) {
-  if (!options_.count_calls || site >= PG_MAX_CALL_SITES)
-    return std::unexpected(Error{Error::Kind::runtime, "call counting was not set up for this site"});
-  LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = site);
+std::expected<void, Error> Sampler::attach_call_uprobe(pid_t pid, const std::string& path,
+                                                       std::uint64_t file_offset,
+                                                       std::uint32_t cookie) {
+  LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = cookie);
   bpf_link* link = bpf_program__attach_uprobe_opts(skel_->progs.pg_call, pid, path.c_str(), file_offset, &opts);
   if (link == nullptr) {
     const int err = errno;
@@ -234,6 +234,27 @@ std::expected<void, Error> Sampler::attach_call_counter(pid_t pid, const std::st
   }
   links_.emplace_back(link);
   return {};
+}
+
+std::expected<void, Error> Sampler::attach_call_counter(pid_t pid, const std::string& path,
+                                                        std::uint64_t file_offset,
+                                                        std::uint32_t site) {
+  if (!options_.count_calls || site >= PG_MAX_CALL_SITES)
+    return std::unexpected(
+        Error{Error::Kind::runtime, "call counting was not set up for this site"});
+  return attach_call_uprobe(pid, path, file_offset, site);
+}
+
+std::expected<void, Error> Sampler::attach_window_marker(pid_t pid, const std::string& path,
+                                                         std::uint64_t file_offset) {
+  if (!options_.window_marker)
+    return std::unexpected(
+        Error{Error::Kind::runtime, "the sampler was not set up with a window marker"});
+  return attach_call_uprobe(pid, path, file_offset, PG_WINDOW_MARKER);
+}
+
+bool Sampler::window_open() const {
+  return __atomic_load_n(&skel_->data->window_open, __ATOMIC_RELAXED) != 0;
 }
 
 std::vector<std::uint64_t> Sampler::read_calls(std::size_t sites) const {

@@ -64,6 +64,10 @@ class Sampler {
     // attach_call_counter(). Off by default: a kernel without uprobe support
     // can still sample.
     bool count_calls = false;
+    // Keep the window closed — no samples, blocked spans or counted calls —
+    // until the function attach_window_marker() names is first called by
+    // the target tree. Loads pg_call.
+    bool window_marker = false;
   };
   // What the kernel spent in one of the loaded programs so far.
   struct ProgramStats {
@@ -108,6 +112,14 @@ class Sampler {
   // Counting stops with stop().
   std::expected<void, Error> attach_call_counter(pid_t pid, const std::string& path, std::uint64_t file_offset,
                                                  std::uint32_t site);
+  // The first call of the function at file_offset of the ELF at path, by the
+  // target tree (a uprobe in pid's address space, or in every process that
+  // maps an executable with pid -1), opens the window. Needs
+  // Options::window_marker.
+  std::expected<void, Error> attach_window_marker(pid_t pid, const std::string& path,
+                                                  std::uint64_t file_offset);
+  // Whether the window is open: from the start, or since the marker's call.
+  bool window_open() const;
   // Calls counted per site, summed over CPUs: sites entries.
   std::vector<std::uint64_t> read_calls(std::size_t sites) const;
   // Called from poll() for each ring-buffer notice (new process, exec, exit).
@@ -140,6 +152,9 @@ class Sampler {
   };
 
   Sampler() = default;
+  // pg_call at file_offset of path, for pid, with this attach cookie.
+  std::expected<void, Error> attach_call_uprobe(pid_t pid, const std::string& path,
+                                                std::uint64_t file_offset, std::uint32_t cookie);
 
   Options options_;
   // Declared in destruction order's reverse: the ring buffer and links go

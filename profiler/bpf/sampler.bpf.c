@@ -24,6 +24,14 @@ const volatile __u32 scan_stack = 1;
 // ANDed into every stack hash. Tests set 0, which gives all stacks of equal
 // depths one key, to exercise the collided path.
 const volatile __u64 hash_mask = ~0ull;
+// The recording's window: samples, blocked spans and calls are taken while
+// it is open. Open from the start unless user space closes it before load
+// (Sampler::Options::window_marker); then the first call of the marker
+// function by the target tree (a uprobe of pg_call with the cookie
+// PG_WINDOW_MARKER) opens it, for good: a program's "my measured operations
+// begin here" (the bundled workloads' perfgate_operations_begin), so that
+// its setup is neither sampled nor counted.
+__u32 window_open = 1;
 
 // CO-RE views of the kernel's structs: only the fields read here.
 struct mm_struct {
@@ -489,12 +497,13 @@ int pg_sample(struct bpf_perf_event_data *ctx) {
   if (tgid == 0) return 0;
   struct pg_target *t = bpf_map_lookup_elem(&targets, &tgid);
   if (!t) return 0;
-  struct pg_counters *c = get_counters();
-  if (c) c->samples++;
+  struct pg_counters* c = get_counters();
   if (!t->announced) {
     t->announced = 1;
     notify(PG_EVENT_NEW_PROCESS, tgid, c);
   }
+  if (!window_open) return 0;
+  if (c) c->samples++;
   __u32 zero = 0;
   struct pg_stack_entry *e = bpf_map_lookup_elem(&sample_scratch, &zero);
   if (!e) return 0;
@@ -506,15 +515,21 @@ int pg_sample(struct bpf_perf_event_data *ctx) {
   return 0;
 }
 
-// A uprobe at a function's entry: counts one call of it by the target tree.
-// The probes are attached for the launched process (the kernel installs
-// them only in its address space); the targets check keeps the count to the
-// tree should a probe be shared.
+// A uprobe at a function's entry: counts one call of it by the target tree
+// while the window is open, or (the cookie PG_WINDOW_MARKER) opens the
+// window. An executable's probes are in every process that maps it, a
+// shared library's in the launched process only; the targets check keeps
+// the count to the tree.
 SEC("uprobe")
 int pg_call(struct pt_regs *ctx) {
   __u32 tgid = bpf_get_current_pid_tgid() >> 32;
   if (!bpf_map_lookup_elem(&targets, &tgid)) return 0;
   __u32 site = (__u32)bpf_get_attach_cookie(ctx);
+  if (site == PG_WINDOW_MARKER) {
+    window_open = 1;
+    return 0;
+  }
+  if (!window_open) return 0;
   __u64 *n = bpf_map_lookup_elem(&calls, &site);
   if (n) *n += 1;
   return 0;
@@ -580,7 +595,7 @@ int pg_switch(struct bpf_raw_tracepoint_args *ctx) {
   struct pg_counters *c = get_counters();
 
   struct pg_stack_entry *s = bpf_map_lookup_elem(&offcpu_start, &next_pid);
-  if (s) {
+  if (s) {                               // stored only while the window was open
     __u64 blocked_ns = now - s->weight;  // weight: when it left the CPU
     if (c) c->samples++;
     add_weight(s, blocked_ns, c);
@@ -599,6 +614,7 @@ int pg_switch(struct bpf_raw_tracepoint_args *ctx) {
     t->announced = 1;
     notify(PG_EVENT_NEW_PROCESS, tgid, c);
   }
+  if (!window_open) return 0;
   __u32 zero = 0;
   struct pg_stack_entry *scratch = bpf_map_lookup_elem(&switch_scratch, &zero);
   if (!scratch) return 0;

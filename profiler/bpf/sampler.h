@@ -120,6 +120,9 @@ struct pg_counters {
 // Functions whose calls one recording can count (RecordOptions::count_calls):
 // entries of the calls map, indexed by the uprobe's attach cookie.
 #define PG_MAX_CALL_SITES 64
+// The attach cookie of the uprobe on the window's marker function: its first
+// call opens the recording's window (window_open in sampler.bpf.c).
+#define PG_WINDOW_MARKER 0xffffffffu
 
 // Ring-buffer notices that make user space snapshot /proc/PID/maps while the
 // process still lives.

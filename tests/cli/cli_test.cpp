@@ -886,7 +886,8 @@ class CountCallsCli : public PerfgateCliTest {
 
 // run --profile --count-calls: each counting run is kept in the profile
 // (calls[].runs, adding up to calls and self_samples), schema-valid, and the
-// batcher's model — most of its CPU time — is counted in both. With
+// batcher's model — most of its CPU time — is counted in both, from the
+// workload's mark on. With
 // profiling.duration the profiled run (~0.15 s) is repeated and merged
 // until that much was sampled.
 TEST_F(CountCallsCli, KeepsEveryCountingRunAndProfilesForTheDuration) {
@@ -910,6 +911,9 @@ TEST_F(CountCallsCli, KeepsEveryCountingRunAndProfilesForTheDuration) {
   EXPECT_LE(forward->runs[0].calls, 2000u);
   EXPECT_GE(forward->runs[1].calls, 250u);
   EXPECT_FALSE(profile->calls_partial);
+  // Counted from the workload's mark of where its requests begin, not
+  // through its setup (building the inputs).
+  EXPECT_EQ(profile->calls_from, "perfgate_operations_begin");
 }
 
 // A `command` string with shell syntax (here a redirection) runs under

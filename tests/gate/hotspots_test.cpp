@@ -83,9 +83,9 @@ TEST(Hotspots, RanksByScoreOverComplexityWithRenormalizedWeights) {
 }
 
 // With the calls of every candidate counted, calls % is its share of them
-// and the seed's weights apply: 0.4·self + 0.4·total + 0.2·calls. One
-// candidate without a count puts every score back on 0.5/0.5.
-TEST(Hotspots, CountedCallsEnterTheScoreOnlyWhenEveryCandidateHasThem) {
+// and the seed's weights apply: 0.4·self + 0.4·total + 0.2·calls. With
+// fewer than two counted, every score is back on 0.5/0.5.
+TEST(Hotspots, CountedCallsEnterTheScoreWithTwoCandidatesCounted) {
   Profile p;
   add(p, {{"main", 100}, {"big_loop", 4096}}, 70);
   add(p, {{"main", 100}, {"parse", 300}, {"small_leaf", 64}}, 30);
@@ -120,6 +120,47 @@ TEST(Hotspots, CountedCallsEnterTheScoreOnlyWhenEveryCandidateHasThem) {
   p.calls = {{"big_loop", "app", 10}, {"small_leaf", "app", 990}, {"main", "app", 1}};
   p.calls_partial = true;
   EXPECT_FALSE(rank_hotspots(p, HotspotSettings{})[0].calls_percent.has_value());
+  // Counted from the program's mark of where its operations begin, until
+  // the budget: the first operations, which stand for the rest.
+  p.calls_from = "perfgate_operations_begin";
+  top = rank_hotspots(p, HotspotSettings{});
+  ASSERT_TRUE(find(top, "big_loop").calls_percent.has_value());
+  EXPECT_DOUBLE_EQ(*find(top, "small_leaf").calls_percent, 99.0);
+  // There, no call with self samples is a function entered before the mark
+  // (the workload's run loop): 0 %, not unknown.
+  p.calls = {{"big_loop", "app", 0, 12}, {"small_leaf", "app", 990, 5}};
+  top = rank_hotspots(p, HotspotSettings{});
+  ASSERT_TRUE(find(top, "big_loop").calls_percent.has_value());
+  EXPECT_DOUBLE_EQ(*find(top, "big_loop").calls_percent, 0.0);
+  EXPECT_DOUBLE_EQ(*find(top, "small_leaf").calls_percent, 100.0);
+}
+
+// A candidate without a count is scored 0.5·self + 0.5·total, which takes
+// its calls % as the mean of the two; the counted ones share the rest of
+// 100 % by their calls, so the calls not counted inflate no share.
+TEST(Hotspots, CountedCandidatesShareWhatTheUncountedLeave) {
+  Profile p;
+  add(p, {{"main", 100}, {"big_loop", 4096}}, 60);
+  add(p, {{"main", 100}, {"parse", 300}, {"small_leaf", 64}}, 30);
+  add(p, {{"main", 100}, {"blob", 64}}, 10);
+  p.calls = {{"big_loop", "app", 250}, {"small_leaf", "app", 750}};  // blob: no symbol, no count
+  const auto top = rank_hotspots(p, HotspotSettings{});
+  ASSERT_EQ(top.size(), 3u);
+  const Hotspot& blob = find(top, "blob");
+  EXPECT_FALSE(blob.calls_percent.has_value());
+  EXPECT_DOUBLE_EQ(blob.score, 10);
+  // blob takes (10 + 10) / 2 = 10 %; the counted share 90 % by 1 : 3.
+  EXPECT_DOUBLE_EQ(*find(top, "big_loop").calls_percent, 22.5);
+  EXPECT_DOUBLE_EQ(*find(top, "small_leaf").calls_percent, 67.5);
+  EXPECT_DOUBLE_EQ(find(top, "small_leaf").score, 0.4 * 30 + 0.4 * 30 + 0.2 * 67.5);
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("perfgate-uncounted-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "p.json") << profile_to_json(p);
+  const BenchmarkHotspots roi =
+      roi_hotspots(BenchmarkResult{.name = "b", .profile = ProfileRef{"ok", "p.json", ""}}, dir);
+  std::filesystem::remove_all(dir);
+  EXPECT_NE(roi.note.find("1 of these 3 has no count"), std::string::npos) << roi.note;
 }
 
 // A stripped library's internal functions have no symbol: each sampled

@@ -26,6 +26,8 @@ profiler::Profile two_stacks() {
   p.stats.hz = 999;
   p.stats.duration_s = 0.01;
   p.calls = {profiler::FunctionCalls{"work", "app", 1000, 7, {{600, 4}, {400, 3}}}};
+  p.calls_partial = true;
+  p.calls_from = "perfgate_operations_begin";
   return p;
 }
 
@@ -35,6 +37,8 @@ TEST(ProfileJson, RoundTripsWhatItWrites) {
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(profile_to_json(*back), profile_to_json(p));
   EXPECT_EQ(back->total(), 10u);
+  EXPECT_TRUE(back->calls_partial);
+  EXPECT_EQ(back->calls_from, "perfgate_operations_begin");
 }
 
 // Names from file names and symbols are bytes: one that is not UTF-8 used to
@@ -91,6 +95,8 @@ TEST(ProfileJson, RejectsWhatTheSchemaForbidsNamingTheField) {
        "stats.duration_s must be a number ≥ 0, got -1"},
       {edited([](J& d) { d["stats"]["extra"] = 1; }), "stats has an unknown key 'extra'"},
       {edited([](J& d) { d["calls_partial"] = 1; }), "calls_partial must be true or false, got 1"},
+      {edited([](J& d) { d["calls_from"] = ""; }),
+       "calls_from must be a non-empty string, got \"\""},
       {edited([](J& d) { d["calls"][0]["runs"][0]["selfsamples"] = 4; }),
        "calls[0].runs[0] has an unknown key 'selfsamples'"},
       {edited([](J& d) { d["x"] = 1; }), "the profile has an unknown key 'x'"},

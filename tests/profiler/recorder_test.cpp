@@ -471,6 +471,47 @@ TEST(Recorder, CountsCallsOfTheProcessTreeExactly) {
   EXPECT_EQ(unsafe, vector);
 }
 
+// A window opened by the program's mark of where its operations begin: the
+// 0.3 s of calls_counted_a in calls_setup before it are neither counted nor
+// sampled (sampled, they would be about half of the samples), the 1000
+// calls after it are counted exactly, and the samples are those of the
+// 0.3 s of calls_counted_b after it. Without the mark the recording says
+// that nothing was recorded and why.
+TEST(Recorder, AWindowOpenedAtTheProgramsMarkLeavesItsSetupOut) {
+  PG_REQUIRE_BPF();
+  const std::vector<std::string> pattern{"calls_counted_a(unsigned long)"},
+      mark{"perfgate_operations_begin"};
+  auto sites = find_call_sites(PG_TARGET_CALLS, pattern, NameMatch::exact);
+  ASSERT_TRUE(sites) << sites.error().message;
+  ASSERT_EQ(sites->size(), 1u);
+  auto marker = find_call_sites(PG_TARGET_CALLS, mark, NameMatch::exact);
+  ASSERT_TRUE(marker) << marker.error().message;
+  ASSERT_EQ(marker->size(), 1u);
+  auto r = record_command({PG_TARGET_CALLS, "--marked"},
+                          {.hz = 999, .count_calls = *sites, .window_from = marker->front()});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->wait_status, 0);
+  const std::string module = std::filesystem::path(PG_TARGET_CALLS).filename().string();
+  const FunctionCalls* a = r->profile.calls_of("calls_counted_a(unsigned long)", module);
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->calls, 1000u);
+  EXPECT_EQ(r->profile.calls_from, "perfgate_operations_begin");
+  EXPECT_FALSE(r->profile.calls_partial);
+  // ~300 samples of b's loop at 999 Hz; the setup's 0.3 s would be as many.
+  EXPECT_GT(r->profile.total(), 100u);
+  EXPECT_EQ(r->profile.inclusive("calls_setup(double)"), 0u) << to_folded(r->profile);
+
+  auto unmarked = record_command({PG_TARGET_CALLS, "--phases", "0.1"},
+                                 {.count_calls = *sites, .window_from = marker->front()});
+  ASSERT_TRUE(unmarked) << unmarked.error().message;
+  EXPECT_EQ(unmarked->profile.total(), 0u);
+  for (const FunctionCalls& c : unmarked->profile.calls) EXPECT_EQ(c.calls, 0u) << c.function;
+  ASSERT_EQ(unmarked->profile.warnings.size(), 1u);
+  EXPECT_TRUE(unmarked->profile.warnings[0].starts_with(
+      "nothing recorded: the window was to open at the first call of perfgate_operations_begin"))
+      << unmarked->profile.warnings[0];
+}
+
 // `/bin/sh -c CMD` forks CMD (Debian's dash does even for one command), so
 // the benchmark runs as a child of the launched shell: its executable's
 // calls are still counted exactly, and a call budget kills it with the

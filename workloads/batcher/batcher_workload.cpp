@@ -24,6 +24,7 @@
 #include "workloads/batcher/open_loop_driver.h"
 #include "workloads/batcher/request_batcher.h"
 #include "workloads/batcher/simulated_model.h"
+#include "workloads/harness/operations_begin.h"
 #include "workloads/harness/rng.h"
 
 namespace perfgate::workloads::batcher {
@@ -61,6 +62,7 @@ class BatcherWorkload final : public Workload {
                                                     : BatchPolicy::batched;
     auto batcher = RequestBatcher::create(config, model, inputs, total);
     if (!batcher) return std::unexpected(batcher.error());
+    perfgate_operations_begin();
     const std::int64_t start = drive_open_loop(**batcher, offsets);
 
     const auto answers = (*batcher)->answers();

@@ -22,6 +22,7 @@
 #include "workloads/compression/chunked_compressor.h"
 #include "workloads/compression/log_corpus.h"
 #include "workloads/harness/clock.h"
+#include "workloads/harness/operations_begin.h"
 #include "workloads/harness/rng.h"
 
 namespace perfgate::workloads::compression {
@@ -92,6 +93,7 @@ class CompressionWorkload final : public Workload {
     std::uint64_t raw_total = 0, compressed_total = 0, parallel_ops = 0, mismatches = 0;
     std::int64_t timed_ns = 0;
     std::string first_mismatch;
+    perfgate_operations_begin();
     for (std::uint64_t i = 0; i < total_ops; ++i) {
       const auto input = corpus.bytes().subspan(batches[i].offset, batches[i].size);
       const std::int64_t t0 = harness::now_ns();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "workloads/harness/clock.h"
+#include "workloads/harness/operations_begin.h"
 #include "workloads/workload.h"
 
 namespace perfgate::workloads::harness {
@@ -20,6 +21,7 @@ template <typename Op>
 Run measure_closed_loop(std::uint64_t warmup, std::uint64_t ops, Op&& op) {
   Run run;
   run.warmup_ops = warmup;
+  perfgate_operations_begin();
   for (std::uint64_t i = 0; i < warmup; ++i) op(i);
   run.latencies_ns.resize(ops);
   const std::int64_t start = now_ns();

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "workloads/harness/clock.h"
+#include "workloads/harness/operations_begin.h"
 #include "workloads/harness/rng.h"
 #include "workloads/harness/zipf.h"
 #include "workloads/lru/request_cache.h"
@@ -94,6 +95,7 @@ class LruWorkload final : public Workload {
     for (auto& r : received) r.reserve(kMaxContentBytes);
     std::vector<Request> batch(kBatch);
     std::vector<ServeResult> results(kBatch);
+    perfgate_operations_begin();
     for (std::uint64_t i = 0; i < total; ++i) {
       const std::span<const std::uint32_t> ids(requests.data() + i * kBatch, kBatch);
       // A request's bytes have just come off the socket, so they are in cache

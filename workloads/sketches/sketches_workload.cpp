@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "workloads/harness/clock.h"
+#include "workloads/harness/operations_begin.h"
 #include "workloads/harness/rng.h"
 #include "workloads/harness/zipf.h"
 #include "workloads/sketches/stream_sketches.h"
@@ -155,6 +156,7 @@ class SketchesWorkload final : public Workload {
     std::uint64_t planted = 0, planted_found = 0, reported = 0, wrong_reports = 0;
     double worst_jaccard_error = 0.0;  // in units of the estimate's standard error
     std::string worst_jaccard_detail;
+    perfgate_operations_begin();
     for (std::uint64_t i = 0; i < total; ++i) {
       for (std::size_t e = 0; e < kEventsPerBatch; ++e) {
         const std::uint32_t id = rng.uniform() < 0.5

@@ -5,7 +5,11 @@
 // whatever the timing. With --slow it then
 // sleeps 10 s (for a call budget to end the recording); with --phases [S]
 // it instead calls calls_counted_a for S seconds (0.3), then calls_counted_b
-// for 0.3 s.
+// for 0.3 s. With --marked it calls calls_counted_a for 0.3 s from
+// calls_setup (its setup),
+// marks where its operations begin (perfgate_operations_begin, as the
+// bundled workloads do), then calls calls_counted_a exactly 1000 times and
+// calls_counted_b for 0.3 s.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,16 +53,34 @@ calls_vector_entry:
   .size calls_vector_entry, .-calls_vector_entry
 )");
 
+// The mark a recording's window opens at (RecordOptions::window_from).
+extern "C" __attribute__((noinline, used)) void perfgate_operations_begin() noexcept {
+  asm volatile("" ::: "memory");
+}
+
 // Calls f for `seconds` of wall time.
 void call_for(void (*f)(std::uint64_t), double seconds) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   for (std::uint64_t i = 0; std::chrono::steady_clock::now() < end; ++i) f(i);
 }
 
+// --marked's setup: calls_counted_a for `seconds`, from a frame of its own.
+__attribute__((noinline)) void calls_setup(double seconds) {
+  call_for(calls_counted_a, seconds);
+  asm volatile("" ::: "memory");
+}
+
 int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "--phases") == 0) {
     const double first = argc > 2 ? std::atof(argv[2]) : 0.3;
     call_for(calls_counted_a, first);
+    call_for(calls_counted_b, 0.3);
+    return 0;
+  }
+  if (argc > 1 && std::strcmp(argv[1], "--marked") == 0) {
+    calls_setup(0.3);
+    perfgate_operations_begin();
+    for (int i = 0; i < 1000; ++i) calls_counted_a(static_cast<std::uint64_t>(i));
     call_for(calls_counted_b, 0.3);
     return 0;
   }
