@@ -35,17 +35,23 @@ struct RecordOptions {
   std::string mode = "cpu";
   std::string output;  // empty: folded stacks on stdout
   std::vector<std::string> calls;  // --calls globs over the executable's function names
+  std::string from;  // --from: the executable's function whose first call opens the window
 };
 
 constexpr const char* kRecordHelp =
     "Sample a process tree with the eBPF profiler: 'perfgate record -- CMD ARGS…' launches and\n"
-    "follows CMD (its threads and the processes it forks/execs); 'perfgate record -p PID' attaches.\n"
-    "-o decides the format by extension: FILE.json the JSON profile, FILE.svg an interactive flame graph,\n"
+    "follows CMD (its threads and the processes it forks/execs); 'perfgate record -p PID' "
+    "attaches.\n"
+    "-o decides the format by extension: FILE.json the JSON profile, FILE.svg an interactive flame "
+    "graph,\n"
     "any other name folded stacks (flamegraph.pl, inferno, speedscope). Needs root or\n"
     "CAP_BPF+CAP_PERFMON; without them exits 3. A target that crashes\n"
     "or exits non-zero keeps its profile and exits 3 with its status. --calls 'GLOB' also counts\n"
     "the calls of the executable's functions whose demangled names match (uprobes: exact counts,\n"
-    "0.9-10 us per call on top), in the whole process tree.";
+    "0.9-10 us per call on top), in the whole process tree. --from FUNCTION records nothing until\n"
+    "the executable's FUNCTION is first called (a program's mark of where its work begins, such "
+    "as\n"
+    "the bundled workloads' perfgate_operations_begin), leaving its start-up out.";
 
 gate::Error to_gate_error(const profiler::Error& e) {
   if (e.kind == profiler::Error::Kind::bad_input) return gate::Error::bad_input(e.message);
@@ -110,6 +116,34 @@ std::expected<std::vector<profiler::CallSite>, gate::Error> call_sites(const Rec
   return sites;
 }
 
+// --from: the one function of the executable with that exact name.
+std::expected<std::optional<profiler::CallSite>, gate::Error> window_marker(
+    const RecordOptions& opts) {
+  if (opts.from.empty()) return std::nullopt;
+  const std::string exe = executable_of(opts);
+  if (exe.empty())
+    return std::unexpected(gate::Error::bad_input(fmt::format(
+        "--from: cannot find the executable of {}", opts.command.empty()
+                                                        ? fmt::format("pid {}", opts.pid)
+                                                        : "'" + opts.command.front() + "'")));
+  std::vector<std::string> unsafe;
+  auto found =
+      profiler::find_call_sites(exe, std::span(&opts.from, 1), profiler::NameMatch::exact, &unsafe);
+  if (!found) return std::unexpected(to_gate_error(found.error()));
+  if (!unsafe.empty())
+    return std::unexpected(gate::Error::bad_input(fmt::format(
+        "--from: {} starts with an AVX instruction, which a uprobe corrupts", opts.from)));
+  if (found->empty())
+    return std::unexpected(gate::Error::bad_input(
+        fmt::format("--from: {} defines no function named '{}' (the demangled name, exactly)", exe,
+                    opts.from)));
+  if (found->size() > 1)
+    return std::unexpected(gate::Error::bad_input(
+        fmt::format("--from: {} defines {} functions named '{}'; one is needed", exe, found->size(),
+                    opts.from)));
+  return found->front();
+}
+
 ExitCode run_record(const RecordOptions& opts) {
   if (opts.command.empty() == (opts.pid == 0))
     return fail(gate::Error::bad_input("give either -p PID or -- CMD ARGS… (see 'perfgate record --help')"));
@@ -120,6 +154,9 @@ ExitCode run_record(const RecordOptions& opts) {
   auto sites = call_sites(opts);
   if (!sites) return fail(sites.error());
   ro.count_calls = std::move(*sites);
+  auto marker = window_marker(opts);
+  if (!marker) return fail(marker.error());
+  ro.window_from = std::move(*marker);
 
   std::optional<profiler::Profile> profile;
   int wait_status = 0;
@@ -207,6 +244,16 @@ void add_record_command(CLI::App& app, Action& action) {
                ->expected(1)
                ->allow_extra_args(false)
                ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll));
+  with_env(
+      cmd->add_option(
+             "--from", opts->from,
+             "Record nothing until the executable's function of this exact (demangled) name is "
+             "first called, e.g. perfgate_operations_begin")
+          ->check(CLI::Validator(
+              [](const std::string& s) {
+                return s.empty() ? std::string("must not be empty") : std::string();
+              },
+              "FUNCTION")));
   cmd->add_option("command", opts->command, "Command to launch and follow, after --");
   cmd->callback([opts, &action] { action = [opts] { return run_record(*opts); }; });
 }

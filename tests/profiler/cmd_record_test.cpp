@@ -234,6 +234,36 @@ TEST(CmdRecord, CallsCountsMatchingFunctionsAndRejectsAGlobThatMatchesNone) {
                           " matches 'no_such_function*'\n");
 }
 
+// --from FUNCTION opens the recording at the program's first call of it:
+// of calls_counted_a, only the 1000 calls after the target's mark are
+// counted (not the 0.3 s before it), the profile names the mark, and a name
+// the executable does not define is bad input (exit 2, one line).
+TEST(CmdRecord, FromRecordsFromTheFirstCallOfTheNamedFunction) {
+  if (auto ok = perfgate::profiler::check_available(); !ok)
+    GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
+  const std::string out = std::string(PERFGATE_BINARY_DIR) + "/tests/profiler/from.json";
+  const Output r =
+      run_cmd(perfgate_exe() + " record -o " + out +
+              " --from perfgate_operations_begin --calls 'calls_counted_a*' -- " PG_TARGET_CALLS
+              " --marked");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("perfgate:         1000 calls  calls_counted_a(unsigned long)\n"),
+            std::string::npos)
+      << r.out;
+  std::ifstream in(out);
+  std::stringstream json;
+  json << in.rdbuf();
+  EXPECT_NE(json.str().find("\"calls_from\": \"perfgate_operations_begin\""), std::string::npos)
+      << json.str().substr(0, 2000);
+
+  const Output none =
+      run_cmd(perfgate_exe() + " record --from no_such_function -- " PG_TARGET_CALLS);
+  EXPECT_EQ(none.exit_code, 2) << none.out;
+  EXPECT_EQ(none.out,
+            std::string("perfgate: error: --from: ") + PG_TARGET_CALLS +
+                " defines no function named 'no_such_function' (the demangled name, exactly)\n");
+}
+
 bool stack_has(const perfgate::profiler::Profile& p, const perfgate::profiler::Stack& s, std::string_view part) {
   return std::any_of(s.frames.begin(), s.frames.end(),
                      [&](std::uint32_t f) { return p.frames()[f].function.find(part) != std::string::npos; });
