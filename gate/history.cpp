@@ -15,17 +15,6 @@ namespace {
 using nlohmann::json;
 using ojson = nlohmann::ordered_json;
 
-// User text quoted in an error line: its start only (a date may be 40 000
-// characters long), and nothing but printable ASCII, so the line stays one.
-std::string excerpt(std::string_view text) {
-  constexpr std::size_t kMaxChars = 40;
-  std::string out;
-  for (const unsigned char c : text.substr(0, kMaxChars))
-    out += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : '?';
-  if (text.size() > kMaxChars) out += "...";
-  return out;
-}
-
 // Why `text` cannot be printed as it is, if it cannot: a byte that is not
 // UTF-8 (nlohmann::json throws when it writes one) or a control character,
 // C0 or C1 (a line break starts a line of its own on the terminal, under

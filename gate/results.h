@@ -166,6 +166,28 @@ inline std::size_t valid_utf8_length(std::string_view text) {
   return i;
 }
 
+// User text quoted in an error line: its first max_chars characters (a YAML
+// key or a history date may be 200 000 characters long), then "...". A byte
+// that is not UTF-8 becomes '?', so the line stays UTF-8; control
+// characters are left for the error line to show escaped (cli::fail).
+inline std::string excerpt(std::string_view text, std::size_t max_chars = 40) {
+  std::string out;
+  std::size_t i = 0;
+  for (std::size_t chars = 0; i < text.size() && chars < max_chars; ++chars) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (valid_utf8_length(text.substr(i, n)) == n) {
+      out += text.substr(i, n);
+      i += n;
+    } else {
+      out += '?';
+      ++i;
+    }
+  }
+  if (i < text.size()) out += "...";
+  return out;
+}
+
 struct BenchmarkResult {
   std::string name;
   std::string description;

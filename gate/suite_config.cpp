@@ -62,10 +62,11 @@ class Parser {
     for (const auto& kv : map) {
       const std::string key = kv.first.as<std::string>();
       if (std::ranges::find(known, key) == known.end())
-        fail(kv.first, fmt::format("unknown key '{}' in {} (known: {})", key, where,
+        fail(kv.first, fmt::format("unknown key '{}' in {} (known: {})", excerpt(key), where,
                                    fmt::join(known, ", ")));
       // YAML forbids it; yaml-cpp keeps both and a lookup finds one of them.
-      if (!seen.insert(key).second) fail(kv.first, fmt::format("key '{}' appears twice in {}", key, where));
+      if (!seen.insert(key).second)
+        fail(kv.first, fmt::format("key '{}' appears twice in {}", excerpt(key), where));
     }
   }
 
@@ -93,7 +94,9 @@ class Parser {
   }
 
  private:
-  static std::string scalar_text(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : "(not a scalar)"; }
+  static std::string scalar_text(const YAML::Node& n) {
+    return n.IsScalar() ? excerpt(n.Scalar()) : "(not a scalar)";
+  }
   std::string origin_;
 };
 
@@ -168,9 +171,12 @@ void apply_benchmark_fields(const Parser& p, const YAML::Node& node, BenchmarkSp
         Target target;
         target.metric = t.first.as<std::string>();
         if (!is_snake_case(target.metric))
-          p.fail(t.first, fmt::format("target metric '{}' must be snake_case, e.g. p99_ms", target.metric));
-        p.only_keys(t.second, fmt::format("targets.{}", target.metric), {"target", "acceptable_range"});
-        if (!t.second["target"]) p.fail(t.second, fmt::format("targets.{} needs 'target'", target.metric));
+          p.fail(t.first, fmt::format("target metric '{}' must be snake_case, e.g. p99_ms",
+                                      excerpt(target.metric)));
+        p.only_keys(t.second, fmt::format("targets.{}", excerpt(target.metric)),
+                    {"target", "acceptable_range"});
+        if (!t.second["target"])
+          p.fail(t.second, fmt::format("targets.{} needs 'target'", excerpt(target.metric)));
         target.target = p.number(t.second["target"], "target", -1e300, 1e300);
         if (const YAML::Node& r = t.second["acceptable_range"]) {
           if (!r.IsSequence() || r.size() != 2) p.fail(r, "'acceptable_range' must be [low, high]");
@@ -223,7 +229,8 @@ std::vector<std::pair<ParamList, std::string>> expand_parameters(const Parser& p
   for (const auto& kv : params) {
     const std::string key = kv.first.as<std::string>();
     const YAML::Node values = kv.second;
-    if (values.IsSequence() && values.size() == 0) p.fail(values, fmt::format("parameter '{}' is an empty list", key));
+    if (values.IsSequence() && values.size() == 0)
+      p.fail(values, fmt::format("parameter '{}' is an empty list", excerpt(key)));
     std::vector<std::pair<ParamList, std::string>> next;
     for (const auto& [list, suffix] : out) {
       if (!values.IsSequence()) {
@@ -248,7 +255,7 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
   const int sources = (node["workload"] ? 1 : 0) + (node["command"] ? 1 : 0) + (node["gbench"] ? 1 : 0);
   if (sources != 1)
     p.fail(node, fmt::format("benchmark '{}' needs exactly one of 'workload', 'command', 'gbench'",
-                             node["name"].as<std::string>()));
+                             excerpt(node["name"].as<std::string>())));
   BenchmarkSpec base;
   if (const YAML::Node& w = node["workload"]; w && w.IsScalar())
     if (const workloads::Workload* workload = workloads::find(w.Scalar())) base.regression = regression_for(*workload);
@@ -263,7 +270,8 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
     if (workloads::find(base.source.workload) == nullptr) {
       std::vector<std::string> names;
       for (const auto& x : workloads::all()) names.push_back(x->info().name);
-      p.fail(w, fmt::format("unknown workload '{}' (workloads: {})", base.source.workload, fmt::join(names, ", ")));
+      p.fail(w, fmt::format("unknown workload '{}' (workloads: {})", excerpt(base.source.workload),
+                            fmt::join(names, ", ")));
     }
   } else if (const YAML::Node& c = node["command"]) {
     base.source.kind = "command";
@@ -289,7 +297,7 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
     if (has_control_character(spec.name))  // shown escaped, as every error line (cli::fail)
       p.fail(params,
              fmt::format("parameter values make a benchmark name with a control character: '{}'",
-                         spec.name));
+                         excerpt(spec.name, 200)));
     apply_parameters(p, assignments, spec);
     const std::vector<std::string> no_metrics;
     const std::vector<std::string>& metrics =
@@ -297,8 +305,9 @@ std::vector<BenchmarkSpec> parse_benchmark(const Parser& p, const YAML::Node& no
     for (const Target& t : spec.targets)
       if (!is_known_metric(t.metric, metrics))
         p.fail(node["targets"] ? node["targets"] : node,
-               fmt::format("benchmark '{}' has a target on '{}', which it does not measure (metrics: {})", spec.name,
-                           t.metric, known_metrics_phrase(metrics)));
+               fmt::format(
+                   "benchmark '{}' has a target on '{}', which it does not measure (metrics: {})",
+                   excerpt(spec.name, 200), excerpt(t.metric), known_metrics_phrase(metrics)));
     if (spec.source.kind == "workload") {
       const workloads::Params wp{.variant = spec.source.variant,
                                  .slowdown_percent = spec.source.slowdown_percent,
@@ -349,7 +358,7 @@ std::expected<SuiteConfig, Error> parse_suite_config(std::string_view yaml, std:
     for (const auto& b : list) {
       for (auto& spec : parse_benchmark(p, b, defaults)) {
         if (!names.insert(spec.name).second)
-          p.fail(b, fmt::format("duplicate benchmark name '{}'", spec.name));
+          p.fail(b, fmt::format("duplicate benchmark name '{}'", excerpt(spec.name, 200)));
         cfg.benchmarks.push_back(std::move(spec));
       }
     }

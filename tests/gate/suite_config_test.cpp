@@ -96,6 +96,7 @@ TEST(SuiteConfig, TargetsNameOnlyMetricsTheBenchmarkMeasures) {
 
 // std::regex_match recursed once per character of a metric name: a 200 000
 // character name (an explicit YAML key may be that long) overflowed the stack.
+// The error line quotes its first 40 characters, not all 200 000.
 TEST(SuiteConfig, AVeryLongTargetMetricIsBadInputNotACrash) {
   for (const std::string& metric : {std::string(200000, 'a'), std::string(200000, 'a') + "X"}) {
     auto cfg = parse_suite_config(
@@ -105,7 +106,18 @@ TEST(SuiteConfig, AVeryLongTargetMetricIsBadInputNotACrash) {
         "s.yml");
     ASSERT_FALSE(cfg);
     EXPECT_EQ(cfg.error().code, ExitCode::bad_input);
+    EXPECT_LT(cfg.error().message.size(), 1000u) << cfg.error().message.substr(0, 1000);
+    EXPECT_NE(cfg.error().message.find("'" + std::string(40, 'a') + "...'"), std::string::npos)
+        << cfg.error().message.substr(0, 300);
   }
+  // Cut at a character, not inside one: 39 letters and an é (2 bytes) stay
+  // whole, a byte that is not UTF-8 is shown as '?'.
+  EXPECT_EQ(excerpt(std::string(39, 'a') + "\xc3\xa9" + "bc"),
+            std::string(39, 'a') + "\xc3\xa9...");
+  EXPECT_EQ(excerpt("a\xff"
+                    "b"),
+            "a?b");
+  EXPECT_EQ(excerpt("short"), "short");
   for (const char* metric : {"P99_ms", "9p", "p99-ms", "_p99", "p99_ms\xc3\xa9"}) {
     auto cfg = parse_suite_config(fmt::format("benchmarks:\n  - name: c\n    workload: lru\n    "
                                               "targets:\n      \"{}\": {{target: 1}}\n",
