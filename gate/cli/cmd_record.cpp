@@ -40,18 +40,15 @@ struct RecordOptions {
 
 constexpr const char* kRecordHelp =
     "Sample a process tree with the eBPF profiler: 'perfgate record -- CMD ARGS…' launches and\n"
-    "follows CMD (its threads and the processes it forks/execs); 'perfgate record -p PID' "
-    "attaches.\n"
-    "-o decides the format by extension: FILE.json the JSON profile, FILE.svg an interactive flame "
-    "graph,\n"
-    "any other name folded stacks (flamegraph.pl, inferno, speedscope). Needs root or\n"
-    "CAP_BPF+CAP_PERFMON; without them exits 3. A target that crashes\n"
+    "follows CMD (its threads and the processes it forks/execs); 'perfgate record -p PID'\n"
+    "attaches. -o decides the format by extension: FILE.json the JSON profile, FILE.svg an\n"
+    "interactive flame graph, any other name folded stacks (flamegraph.pl, inferno, speedscope).\n"
+    "Needs root or CAP_BPF+CAP_PERFMON; without them exits 3. A target that crashes\n"
     "or exits non-zero keeps its profile and exits 3 with its status. --calls 'GLOB' also counts\n"
     "the calls of the executable's functions whose demangled names match (uprobes: exact counts,\n"
-    "0.9-10 us per call on top), in the whole process tree. --from FUNCTION records nothing until\n"
-    "the executable's FUNCTION is first called (a program's mark of where its work begins, such "
-    "as\n"
-    "the bundled workloads' perfgate_operations_begin), leaving its start-up out.";
+    "0.9-10 us per call on top), in the whole process tree. --from FUNCTION records nothing\n"
+    "until the executable's FUNCTION is first called (a program's mark of where its work\n"
+    "begins, such as the bundled workloads' perfgate_operations_begin): no start-up.";
 
 gate::Error to_gate_error(const profiler::Error& e) {
   if (e.kind == profiler::Error::Kind::bad_input) return gate::Error::bad_input(e.message);
