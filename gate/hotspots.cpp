@@ -9,7 +9,6 @@
 #include <map>
 #include <set>
 #include <tuple>
-#include <utility>
 
 #include "gate/atomic_file.h"
 #include "gate/profile_json.h"
@@ -357,30 +356,27 @@ std::vector<std::string> roi_notes(const profiler::Profile& profile, const std::
     notes.push_back(fmt::format("the profile holds only {} samples, so its shares are coarse: raise --hz or "
                                 "profiling.duration",
                                 profile.total()));
-  const auto known =
-      std::ranges::count_if(top, [](const Hotspot& h) { return h.calls_percent.has_value(); });
+  const auto known = static_cast<std::size_t>(
+      std::ranges::count_if(top, [](const Hotspot& h) { return h.calls_percent.has_value(); }));
+  const std::size_t uncounted = top.size() - known;
   const std::string over =
       profile.calls_from.empty()
           ? ""
           : fmt::format(" from the program's call of {} on{}", profile.calls_from,
                         profile.calls_partial ? " until the call budget" : "");
-  if (known > 0 && std::cmp_equal(known, top.size()))
+  if (known > 0 && uncounted == 0)
     notes.push_back(fmt::format(
         "calls % is each function's share of the calls counted for all of them (uprobes, in "
         "counting runs of their own{}): score = 0.4·self % + 0.4·total % + 0.2·calls %",
         over));
   else if (known > 0)
-    notes.push_back(
-        fmt::format("calls % is each counted function's share of the calls counted (uprobes, in "
-                    "counting runs of their own{}): "
-                    "score = 0.4·self % + 0.4·total % + 0.2·calls %. {} of these {} {} no count "
-                    "(no symbol, an AVX entry a "
-                    "uprobe would corrupt, or a shared library's function that ran in a child "
-                    "process): score = 0.5·self % + "
-                    "0.5·total %, which takes their calls % as the mean of the two, and the "
-                    "counted share the rest of 100 %",
-                    over, top.size() - static_cast<std::size_t>(known), top.size(),
-                    top.size() - static_cast<std::size_t>(known) == 1 ? "has" : "have"));
+    notes.push_back(fmt::format(
+        "calls % is each counted function's share of the calls counted (uprobes, in counting "
+        "runs of their own{}): score = 0.4·self % + 0.4·total % + 0.2·calls %. {} of these {} {} "
+        "no count (no symbol, an AVX entry a uprobe would corrupt, or a shared library's "
+        "function that ran in a child process): score = 0.5·self % + 0.5·total %, which takes "
+        "their calls % as the mean of the two, and the counted share the rest of 100 %",
+        over, uncounted, top.size(), uncounted == 1 ? "has" : "have"));
   else if (profile.calls_partial && profile.calls_from.empty())
     notes.push_back("calls were counted over the start of the run only (a counting run stopped at its "
                     "call budget), so calls % is left out: score = 0.5·self % + 0.5·total %");

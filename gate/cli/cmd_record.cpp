@@ -66,8 +66,9 @@ std::string describe_status(int status) {
   return "ended abnormally";
 }
 
-// The file CMD runs as execvp(3) finds it, or PID's executable.
-std::string executable_of(const RecordOptions& opts) {
+// The file CMD runs as execvp(3) finds it, or PID's executable; "" when
+// there is none.
+std::string executable_path(const RecordOptions& opts) {
   if (opts.command.empty()) {
     std::error_code ec;
     auto exe = std::filesystem::read_symlink(fmt::format("/proc/{}/exe", opts.pid), ec);
@@ -88,15 +89,25 @@ std::string executable_of(const RecordOptions& opts) {
   return "";
 }
 
+// executable_path, or bad input naming `option` (--calls, --from).
+std::expected<std::string, gate::Error> executable_of(const RecordOptions& opts,
+                                                      std::string_view option) {
+  std::string exe = executable_path(opts);
+  if (exe.empty())
+    return std::unexpected(gate::Error::bad_input(
+        fmt::format("{}: cannot find the executable of {}", option,
+                    opts.command.empty() ? fmt::format("pid {}", opts.pid)
+                                         : "'" + opts.command.front() + "'")));
+  return exe;
+}
+
 // --calls: the executable's functions matching the globs. Bad input when a
 // glob matches nothing (a typo would otherwise count nothing silently).
 std::expected<std::vector<profiler::CallSite>, gate::Error> call_sites(const RecordOptions& opts) {
   if (opts.calls.empty()) return std::vector<profiler::CallSite>{};
-  const std::string exe = executable_of(opts);
-  if (exe.empty())
-    return std::unexpected(gate::Error::bad_input(fmt::format(
-        "--calls: cannot find the executable of {}",
-        opts.command.empty() ? fmt::format("pid {}", opts.pid) : "'" + opts.command.front() + "'")));
+  const auto found_exe = executable_of(opts, "--calls");
+  if (!found_exe) return std::unexpected(found_exe.error());
+  const std::string& exe = *found_exe;
   std::vector<profiler::CallSite> sites;
   for (const auto& glob : opts.calls) {
     std::vector<std::string> unsafe;
@@ -117,12 +128,9 @@ std::expected<std::vector<profiler::CallSite>, gate::Error> call_sites(const Rec
 std::expected<std::optional<profiler::CallSite>, gate::Error> window_marker(
     const RecordOptions& opts) {
   if (opts.from.empty()) return std::nullopt;
-  const std::string exe = executable_of(opts);
-  if (exe.empty())
-    return std::unexpected(gate::Error::bad_input(fmt::format(
-        "--from: cannot find the executable of {}", opts.command.empty()
-                                                        ? fmt::format("pid {}", opts.pid)
-                                                        : "'" + opts.command.front() + "'")));
+  const auto found_exe = executable_of(opts, "--from");
+  if (!found_exe) return std::unexpected(found_exe.error());
+  const std::string& exe = *found_exe;
   std::vector<std::string> unsafe;
   auto found =
       profiler::find_call_sites(exe, std::span(&opts.from, 1), profiler::NameMatch::exact, &unsafe);
