@@ -43,7 +43,7 @@ TEST(Profile, MergesEqualStacksAndCountsSelfAndInclusive) {
 
 // Counting runs add up; from the second on, each is listed (the gate reads
 // their spread); a function new in a later run starts its own count; a
-// partial run makes the whole partial.
+// partial run makes the whole partial, and runs from different marks no mark.
 TEST(Profile, CountingRunsAddUpAndAreListedFromTheSecondOn) {
   Profile p;
   add_counting_run(p, {{"f", "app", 100, 40}, {"g", "app", 7, 0}}, false);
@@ -61,6 +61,14 @@ TEST(Profile, CountingRunsAddUpAndAreListedFromTheSecondOn) {
   EXPECT_EQ(p.calls[2].function, "h");
   EXPECT_TRUE(p.calls[2].runs.empty());
   EXPECT_TRUE(p.calls_partial);
+  // Runs counted from the same mark keep it; a run from another point makes
+  // the sums of no one window.
+  Profile marked;
+  add_counting_run(marked, {{"f", "app", 10, 4}}, true, "perfgate_operations_begin");
+  add_counting_run(marked, {{"f", "app", 12, 5}}, true, "perfgate_operations_begin");
+  EXPECT_EQ(marked.calls_from, "perfgate_operations_begin");
+  add_counting_run(marked, {{"f", "app", 11, 4}}, true);
+  EXPECT_EQ(marked.calls_from, "");
 }
 
 // Recordings of the same command add up: equal stacks merge whatever the
