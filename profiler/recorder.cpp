@@ -37,18 +37,26 @@ volatile std::sig_atomic_t g_interrupted = 0;
 // SIGINT or SIGTERM ends the recording instead of killing perfgate, as under
 // `perf record`: `timeout 10 perfgate record -- server` still writes its
 // profile. (A launched child gets its own SIGINT from the terminal and
-// decides for itself.) Restores the previous dispositions on scope exit.
+// decides for itself.) On scope exit the previous dispositions come back
+// only if no such signal came: once one has, the recording it stopped is
+// still to be written, and later ones are absorbed for the rest of the
+// process. `timeout` sends its SIGTERM twice, to the command and then to
+// the command's process group, and under load the second came after the
+// recording had ended and killed perfgate before it wrote the profile.
 class StopSignalGuard {
  public:
   StopSignalGuard() {
     g_interrupted = 0;
     struct sigaction sa {};
     sa.sa_handler = [](int) { g_interrupted = 1; };
+    // A signal absorbed while the profile is written leaves the write whole.
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int_);
     sigaction(SIGTERM, &sa, &old_term_);
   }
   ~StopSignalGuard() {
+    if (g_interrupted) return;
     sigaction(SIGINT, &old_int_, nullptr);
     sigaction(SIGTERM, &old_term_, nullptr);
   }

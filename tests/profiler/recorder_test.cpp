@@ -591,6 +591,29 @@ TEST(Recorder, ReportsACrashedTargetAndKeepsItsProfile) {
   EXPECT_EQ(WTERMSIG(r->wait_status), SIGSEGV);
 }
 
+// SIGTERM ends a recording, and from then on it is absorbed: `timeout`
+// sends it to perfgate and again to perfgate's process group, and under load
+// the second came after the recording had ended, found the disposition of
+// before the recording back in place (here the default) and killed perfgate
+// before it wrote the profile.
+TEST(Recorder, AStopSignalAfterTheRecordingEndedIsAbsorbed) {
+  PG_REQUIRE_BPF();
+  std::thread stop([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    kill(getpid(), SIGTERM);
+  });
+  auto r = record_command({"/bin/sleep", "3600"}, {});
+  stop.join();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->stopped);
+  EXPECT_TRUE(WIFSIGNALED(r->wait_status));
+  struct sigaction now {};
+  ASSERT_EQ(sigaction(SIGTERM, nullptr, &now), 0);
+  ASSERT_NE(now.sa_handler, SIG_DFL);  // else the kill below would end this test's process
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);
+  EXPECT_TRUE(r->stopped);  // still here
+}
+
 TEST(Recorder, MissingCommandIsBadInput) {
   PG_REQUIRE_BPF();
   auto r = record_command({"/nonexistent/perfgate-no-such-program"}, {});
