@@ -57,6 +57,7 @@ std::string profile_to_json(const profiler::Profile& profile) {
     doc["calls_partial"] = profile.calls_partial;
     if (!profile.calls_from.empty()) doc["calls_from"] = profile.calls_from;
   }
+  if (!profile.recorded_from.empty()) doc["recorded_from"] = profile.recorded_from;
   // A function, module or command name that is not UTF-8 (a file name's
   // bytes) is written with U+FFFD rather than losing the recording.
   return doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
@@ -167,7 +168,7 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
           fmt::format("not a profile: expected \"schema\": \"{}\"", kProfileSchema)));
     only_keys(doc, "",
               {"schema", "mode", "unit", "stats", "total", "warnings", "calls_partial",
-               "calls_from", "calls", "frames", "stacks"});
+               "calls_from", "calls", "recorded_from", "frames", "stacks"});
     const json& mode = member(doc, "mode", "");
     if (mode != "cpu" && mode != "offcpu")
       bad(fmt::format("mode must be \"cpu\" or \"offcpu\", got {}", mode.dump()));
@@ -202,6 +203,7 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
     }
     if (doc.contains("calls_partial")) profile.calls_partial = bool_at(doc, "calls_partial", "");
     if (doc.contains("calls_from")) profile.calls_from = string_at(doc, "calls_from", "");
+    if (doc.contains("recorded_from")) profile.recorded_from = string_at(doc, "recorded_from", "");
     if (doc.contains("calls")) {
       const json& calls = doc.at("calls");
       if (!calls.is_array()) bad(fmt::format("calls must be an array, got {}", calls.type_name()));

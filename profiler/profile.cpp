@@ -35,6 +35,7 @@ void Profile::merge(const Profile& other) {
   stats.truncated += other.stats.truncated;
   stats.missing_user_stacks += other.stats.missing_user_stacks;
   stats.duration_s += other.stats.duration_s;
+  if (recorded_from != other.recorded_from) recorded_from.clear();
   // A warning that differs from one already kept only in its figures (the
   // frame-pointer check's stack counts, a drop rate) is the same warning
   // from another run: the first run's figures stay.

@@ -92,7 +92,8 @@ class Profile {
   // Adds another recording of the same command (same mode and rate): its
   // stacks, its sampler counters and sampled time, its warnings not yet
   // here (one that differs only in its figures is here). Counted calls are
-  // not merged (add_counting_run).
+  // not merged (add_counting_run). recorded_from stays only when both name
+  // the same function.
   void merge(const Profile& other);
 
   const std::vector<Frame>& frames() const { return frames_; }
@@ -111,6 +112,10 @@ class Profile {
   std::uint64_t inclusive(std::string_view function) const;
 
   SamplerStats stats;
+  // The function whose first call opened the recording (RecordOptions::
+  // window_from, `perfgate record --from`), or "" for the start of the run:
+  // the stacks are of the run from there on (stats.duration_s is not).
+  std::string recorded_from;
   // The functions whose calls were counted, by function and module (empty:
   // none were): an executable's in the whole recorded tree, a shared
   // library's in the launched or attached process (CallSite::shared_library;

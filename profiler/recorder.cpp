@@ -265,6 +265,7 @@ Profile build_profile(const Sampler& sampler, const ProcessMaps& maps, Symbolize
     }
   }
   fp.warn(profile);
+  if (options.window_from) profile.recorded_from = options.window_from->function;
   if (options.window_from && !sampler.window_open())
     profile.warnings.push_back(
         fmt::format("nothing recorded: the window was to open at the first call of {} ({}), "

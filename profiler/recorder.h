@@ -44,8 +44,9 @@ struct RecordOptions {
   // called by the recorded tree: a program's mark of where its measured
   // operations begin (the bundled workloads call perfgate_operations_begin
   // after their setup), so that counted calls and the samples beside them
-  // are of the operations, not of building their inputs. With count_calls,
-  // Profile::calls_from names it. The duration counts from the start.
+  // are of the operations, not of building their inputs. Profile::
+  // recorded_from names it, and with count_calls Profile::calls_from too.
+  // The duration counts from the start.
   std::optional<CallSite> window_from;
   // Where a launched command runs. Unset (`perfgate record -- CMD`): in
   // perfgate's process group, so a terminal's Ctrl-C reaches it as under

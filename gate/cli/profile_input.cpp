@@ -50,6 +50,8 @@ std::string describe_profile(const profiler::Profile& profile, const std::string
   else if (profile.stats.hz > 0)
     out += fmt::format(" at {} Hz", profile.stats.hz);
   if (profile.stats.duration_s > 0) out += fmt::format(" over {:.2f} s", profile.stats.duration_s);
+  if (!profile.recorded_from.empty())
+    out += fmt::format(", from the first call of {}", profile.recorded_from);
   return out;
 }
 

@@ -28,6 +28,7 @@ profiler::Profile two_stacks() {
   p.calls = {profiler::FunctionCalls{"work", "app", 1000, 7, {{600, 4}, {400, 3}}}};
   p.calls_partial = true;
   p.calls_from = "perfgate_operations_begin";
+  p.recorded_from = "perfgate_operations_begin";
   return p;
 }
 
@@ -39,6 +40,7 @@ TEST(ProfileJson, RoundTripsWhatItWrites) {
   EXPECT_EQ(back->total(), 10u);
   EXPECT_TRUE(back->calls_partial);
   EXPECT_EQ(back->calls_from, "perfgate_operations_begin");
+  EXPECT_EQ(back->recorded_from, "perfgate_operations_begin");
 }
 
 // Names from file names and symbols are bytes: one that is not UTF-8 used to
@@ -97,6 +99,8 @@ TEST(ProfileJson, RejectsWhatTheSchemaForbidsNamingTheField) {
       {edited([](J& d) { d["calls_partial"] = 1; }), "calls_partial must be true or false, got 1"},
       {edited([](J& d) { d["calls_from"] = ""; }),
        "calls_from must be a non-empty string, got \"\""},
+      {edited([](J& d) { d["recorded_from"] = 1; }),
+       "recorded_from must be a non-empty string, got 1"},
       {edited([](J& d) { d["calls"][0]["runs"][0]["selfsamples"] = 4; }),
        "calls[0].runs[0] has an unknown key 'selfsamples'"},
       {edited([](J& d) { d["x"] = 1; }), "the profile has an unknown key 'x'"},

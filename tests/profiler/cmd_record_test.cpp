@@ -236,8 +236,9 @@ TEST(CmdRecord, CallsCountsMatchingFunctionsAndRejectsAGlobThatMatchesNone) {
 
 // --from FUNCTION opens the recording at the program's first call of it:
 // of calls_counted_a, only the 1000 calls after the target's mark are
-// counted (not the 0.3 s before it), the profile names the mark, and a name
-// the executable does not define is bad input (exit 2, one line).
+// counted (not the 0.3 s before it), the profile names the mark (for its
+// calls and its stacks), and a name the executable does not define is bad
+// input (exit 2, one line).
 TEST(CmdRecord, FromRecordsFromTheFirstCallOfTheNamedFunction) {
   if (auto ok = perfgate::profiler::check_available(); !ok)
     GTEST_SKIP() << "needs root or CAP_BPF+CAP_PERFMON: " << ok.error().message;
@@ -254,6 +255,8 @@ TEST(CmdRecord, FromRecordsFromTheFirstCallOfTheNamedFunction) {
   std::stringstream json;
   json << in.rdbuf();
   EXPECT_NE(json.str().find("\"calls_from\": \"perfgate_operations_begin\""), std::string::npos)
+      << json.str().substr(0, 2000);
+  EXPECT_NE(json.str().find("\"recorded_from\": \"perfgate_operations_begin\""), std::string::npos)
       << json.str().substr(0, 2000);
 
   const Output none =

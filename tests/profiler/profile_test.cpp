@@ -102,6 +102,15 @@ TEST(Profile, MergeAddsARecordingOfTheSameCommand) {
   EXPECT_EQ(a.stats.hz, 99u);
   EXPECT_EQ(a.warnings, (std::vector<std::string>{"module app has no frame pointers: 672 of 672 stacks", "another",
                                                   "module lib has no frame pointers: 1 of 1 stacks"}));
+
+  // Recordings from the same mark keep it; one from another point (here the
+  // start) leaves the merged profile without it.
+  Profile marked, from_mark, from_start;
+  marked.recorded_from = from_mark.recorded_from = "perfgate_operations_begin";
+  marked.merge(from_mark);
+  EXPECT_EQ(marked.recorded_from, "perfgate_operations_begin");
+  marked.merge(from_start);
+  EXPECT_EQ(marked.recorded_from, "");
 }
 
 TEST(Profile, DropRateIsLostOverSamples) {
