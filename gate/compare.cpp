@@ -145,6 +145,20 @@ std::vector<double> per_repetition_statistic(const BenchmarkResult& b) {
   return v;
 }
 
+std::string incomparable(const BenchmarkSource& base, const BenchmarkSource& head,
+                         std::string_view base_side, std::string_view head_side) {
+  if (base.kind != head.kind)
+    return fmt::format("a {} in {} but a {} in {}", base.kind, base_side, head.kind, head_side);
+  if (base.kind != "workload") return "";
+  if (base.workload != head.workload)
+    return fmt::format("workload {} in {} but {} in {}", base.workload, base_side, head.workload,
+                       head_side);
+  if (base.size != head.size)
+    return fmt::format("of size '{}' in {} but '{}' in {}", base.size, base_side, head.size,
+                       head_side);
+  return "";
+}
+
 std::expected<GateReport, Error> compare_results(const Results& base, const Results& head,
                                                  const CompareOptions& options) {
   std::map<std::string, const BenchmarkResult*> base_by_name;
@@ -177,6 +191,10 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     if (b.unit != h.unit)
       return std::unexpected(Error::bad_input(
           fmt::format("benchmark '{}' is in '{}' in base but '{}' in current", h.name, b.unit, h.unit)));
+    if (const std::string why = incomparable(b.source, h.source); !why.empty())
+      return std::unexpected(Error::bad_input(fmt::format(
+          "benchmark '{}' is {}: they measure different things; run both with the same suite",
+          h.name, why)));
     BenchmarkVerdict v;
     v.name = h.name;
     v.statistic = gate_statistic(h);

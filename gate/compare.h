@@ -63,8 +63,17 @@ unsigned adaptive_looks(unsigned initial, unsigned max);
 // final one.
 double look_alpha(double alpha, unsigned looks, bool final_look);
 
+// Why two benchmarks of one name measure different things, or "" when they
+// may be compared: another kind (a command's mean against a workload's p99),
+// another workload, another size. Variants, slowdowns, op counts, seeds and
+// commands may differ: they are what an A/B comparison compares. The sides
+// are named as the message calls them.
+std::string incomparable(const BenchmarkSource& base, const BenchmarkSource& head,
+                         std::string_view base_side = "base",
+                         std::string_view head_side = "current");
+
 // bad_input when the two runs do not hold the same benchmarks (named in the
-// message) or a benchmark's unit differs.
+// message), or a benchmark's unit differs or its sources are incomparable.
 std::expected<GateReport, Error> compare_results(const Results& base, const Results& head,
                                                  const CompareOptions& options);
 

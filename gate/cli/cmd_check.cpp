@@ -49,7 +49,8 @@ unsigned adaptive_cap(const gate::Results& base, unsigned max_repetitions) {
 }
 
 // A suite that changed since its baseline was stored (a benchmark added,
-// renamed or removed) is exit 2 — store a new baseline — found before
+// renamed or removed, or one that measures something else under its name:
+// gate::incomparable) is exit 2 — store a new baseline — found before
 // minutes of measuring, as far as the suite names its benchmarks: a gbench
 // binary names its own when it runs, so such a suite is checked after
 // (compare_results).
@@ -63,7 +64,19 @@ std::expected<void, gate::Error> suite_matches_baseline(const std::vector<gate::
   if (!restricted)
     for (const auto& b : base.benchmarks)
       if (std::ranges::none_of(specs, [&](const auto& s) { return s.name == b.name; })) only_base.push_back(b.name);
-  if (only_base.empty() && only_suite.empty()) return {};
+  if (only_base.empty() && only_suite.empty()) {
+    for (const auto& s : specs) {
+      const auto b = std::ranges::find(base.benchmarks, s.name, &gate::BenchmarkResult::name);
+      if (const std::string why =
+              gate::incomparable(b->source, s.source, "the baseline", "the suite");
+          !why.empty())
+        return std::unexpected(gate::Error::bad_input(fmt::format(
+            "benchmark '{}' is {}: the suite changed since its baseline; store a new baseline "
+            "with `perfgate run` and `perfgate baseline save`",
+            s.name, why)));
+    }
+    return {};
+  }
   return std::unexpected(gate::Error::bad_input(
       fmt::format("the suite and the baseline hold different benchmarks (only in the baseline: [{}]; only in the "
                   "suite: [{}]); store a new baseline with `perfgate run` and `perfgate baseline save`",

@@ -784,6 +784,23 @@ TEST_F(Cli, CheckOnlyComparesTheSelectedBenchmarksWithTheBaseline) {
   EXPECT_EQ(read("perfgate-out/results.json"), before);
 }
 
+// A benchmark that measures something else under its old name is a changed
+// suite too: a command named like the baseline's workload was gated by its
+// mean against the workload's p99 (+77 896 %, exit 1).
+TEST_F(Cli, CheckRefusesABenchmarkThatMeasuresSomethingElseUnderItsName) {
+  write("perfgate.yml", "benchmarks:\n  - {name: a, command: [/bin/true], iterations: 2}\n");
+  ASSERT_EQ(perfgate({"run", "-r", "3"}).code, 0);
+  ASSERT_EQ(perfgate({"baseline", "save"}).code, 0);
+  write("perfgate.yml", "benchmarks:\n  - {name: a, workload: lru}\n");
+  const Outcome o = perfgate({"check", "-r", "3", "--max-repetitions", "0"});
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_EQ(
+      o.err,
+      "perfgate: error: benchmark 'a' is a command in the baseline but a workload in the suite: "
+      "the suite changed since its baseline; store a new baseline with `perfgate run` and "
+      "`perfgate baseline save`\n");
+}
+
 TEST_F(Cli, CheckAddsAtMostThreeTimesTheBaselinesRepetitions) {
   // Sleeps of 10-90 ms by PID: too noisy for 2 vs 3 repetitions to decide.
   write("perfgate.yml", "benchmarks:\n  - name: t\n    command: \"sleep 0.0$(( $$ % 9 + 1 ))\"\n    iterations: 1\n");

@@ -15,6 +15,7 @@ BenchmarkResult bench(std::string name, std::vector<double> p99s, std::uint64_t 
   BenchmarkResult b;
   b.name = std::move(name);
   b.source.kind = "workload";
+  b.source.workload = "lru";
   for (std::size_t i = 0; i < p99s.size(); ++i) {
     Repetition r;
     r.index = i;
@@ -170,6 +171,38 @@ TEST(Compare, DifferentUnitsAreBadInput) {
   auto h = bench("x", kBase);
   h.unit = "ms";
   EXPECT_FALSE(compare_results(run_of({bench("x", kBase)}), run_of({h}), {}));
+}
+
+// A benchmark that became a command under the same name was compared by a
+// workload's p99 against a command's mean: +34 % "regression" either way.
+TEST(Compare, ABenchmarkOfAnotherKindWorkloadOrSizeIsBadInput) {
+  auto command = bench("x", kBase);
+  command.source = {.kind = "command", .command = {"/bin/true"}};
+  auto r = compare_results(run_of({bench("x", kBase)}), run_of({command}), {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ExitCode::bad_input);
+  EXPECT_EQ(r.error().message,
+            "benchmark 'x' is a workload in base but a command in current: they measure different "
+            "things; run both with the same suite");
+  auto other = bench("x", kBase);
+  other.source.workload = "sketches";
+  r = compare_results(run_of({bench("x", kBase)}), run_of({other}), {});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("workload lru in base but sketches in current"),
+            std::string::npos)
+      << r.error().message;
+  auto nightly = bench("x", kBase);
+  nightly.source.size = "nightly";
+  r = compare_results(run_of({bench("x", kBase)}), run_of({nightly}), {});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("of size 'ci' in base but 'nightly' in current"),
+            std::string::npos)
+      << r.error().message;
+  // What an A/B comparison varies is comparable: a variant, a slowdown.
+  auto variant = bench("x", kBase);
+  variant.source.variant = "sha256-key";
+  variant.source.slowdown_percent = 15;
+  EXPECT_TRUE(compare_results(run_of({bench("x", kBase)}), run_of({variant}), {}));
 }
 
 TEST(Compare, FailedBenchmarkIsReportedNotGated) {
