@@ -41,6 +41,28 @@ std::string insufficiency(const BenchmarkResult& b, std::string_view side, unsig
   return "";
 }
 
+// Why the permutation method cannot decide with these counts, or "": its
+// smallest p-value is not below the one-sided α/2 of the final look that a
+// regression needs, and its interval then never narrows inside ±5 in log
+// ratio, so the verdict could only ever be "inconclusive" (3 against 3
+// repetitions: 1 of 20 relabellings, 0.05; 5 pairs: 1 of 32).
+std::string too_few_to_permute(std::size_t nb, std::size_t nh, bool paired, double final_alpha) {
+  const double level = final_alpha / 2;
+  const double smallest = smallest_permutation_p(nb, nh, paired);
+  if (smallest < level) return "";
+  const std::string design =
+      paired ? fmt::format("{} pairs", nb) : fmt::format("{} against {} repetitions", nb, nh);
+  std::size_t enough = std::max(nb, nh);
+  while (enough < 64 && smallest_permutation_p(enough, enough, paired) >= level) ++enough;
+  const std::string remedy = enough < 64
+                                 ? fmt::format("{} {} can", enough, paired ? "pairs" : "a side")
+                                 : "no count can at this α";
+  return fmt::format(
+      "{}: the permutation method's smallest p-value is {:.3g} (1 in {:.0f} relabellings), not "
+      "below the {:.3g} a regression needs, so it can never decide; {} (or --method trimmed)",
+      design, smallest, 1 / smallest, level, remedy);
+}
+
 Verdict decide(const RatioEstimate& e, double p_adjusted, double alpha, double threshold) {
   const double t = threshold / 100.0;
   if (e.upper < 1 - t) return Verdict::improvement;
@@ -228,6 +250,20 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
       continue;
     }
     v.method = options.method.value_or(h.regression.method);
+    // Adaptive repetitions may still add what the method needs before the
+    // final look (CompareOptions::final_repetitions).
+    v.final_look =
+        options.final_repetitions == 0 || v.head_repetitions >= options.final_repetitions;
+    if (v.method == Method::permutation && v.final_look) {
+      const std::string few = too_few_to_permute(base_stat.size(), head_stat.size(), options.paired,
+                                                 look_alpha(options.alpha, report.looks, true));
+      if (!few.empty()) {
+        v.verdict = Verdict::insufficient_samples;
+        v.note = few;
+        report.benchmarks.push_back(std::move(v));
+        continue;
+      }
+    }
     std::tie(v.estimate, v.location) = estimate(base_stat, head_stat, v.method, options);
     if (v.location == Location::minimum) {  // the values the estimate compares
       v.base_value = std::ranges::min(base_stat);
@@ -251,7 +287,6 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     // is one). A/B pairs share their rounds (and n pairs' 2^n sign patterns
     // cannot reach 0.001 before 10 pairs), and the final look's level is
     // read where t is accurate.
-    v.final_look = options.final_repetitions == 0 || v.head_repetitions >= options.final_repetitions;
     if (report.looks > 1 && !v.final_look && !options.paired && v.method != Method::permutation)
       v.p_margin = std::max(v.p_margin, permutation_p_slower(base_stat, head_over_margin, false));
     v.margin_percent = 100.0 * (margin - 1);

@@ -42,6 +42,15 @@ std::size_t capped_binomial(std::size_t n, std::size_t k) {
   return c;
 }
 
+// How many relabellings a design has, or kMaxEnumerated + 1 when they are
+// drawn: masks of one bit per value (unpaired) or pair hold at most 62.
+std::size_t designs_of(std::size_t nb, std::size_t nh, bool paired) {
+  const std::size_t m = paired ? nb : nb + nh;
+  if (m > 62) return kMaxEnumerated + 1;
+  return paired ? std::min<std::size_t>(std::size_t{1} << m, kMaxEnumerated + 1)
+                : capped_binomial(nb + nh, nh);
+}
+
 std::vector<double> logs_of(std::span<const double> v) {
   std::vector<double> out(v.size());
   std::ranges::transform(v, out.begin(), [](double x) {
@@ -114,10 +123,7 @@ class Relabellings {
     std::iota(order_.begin(), order_.end(), 0);
     std::ranges::sort(order_, [&](std::size_t i, std::size_t j) { return pooled_[i] > pooled_[j]; });
     std::vector<std::uint8_t> is_head(m);
-    // Masks of one bit per value or pair: at most 62 of them.
-    const std::size_t designs = m > 62   ? kMaxEnumerated + 1
-                                : paired ? std::min<std::size_t>(std::size_t{1} << m, kMaxEnumerated + 1)
-                                         : capped_binomial(n, nh);
+    const std::size_t designs = designs_of(nb, nh, paired);
     if (designs <= kMaxEnumerated) {
       enumerate(b, h, designs);
       return;
@@ -385,6 +391,11 @@ PermutationEstimate permutation_log_ratio(std::span<const double> base, std::spa
 
 double permutation_p_slower(std::span<const double> base, std::span<const double> head, bool paired) {
   return Relabellings(base, head, paired).at(0).p_greater;
+}
+
+double smallest_permutation_p(std::size_t base, std::size_t head, bool paired) {
+  const std::size_t designs = designs_of(base, head, paired);
+  return 1.0 / static_cast<double>(designs <= kMaxEnumerated ? designs : kPermutations + 1);
 }
 
 }  // namespace perfgate::gate

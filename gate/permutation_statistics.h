@@ -34,6 +34,7 @@
 // pairs) use all of them, so their p-values are exact; larger ones draw
 // 2 000 from a fixed seed: the same inputs always give the same verdict.
 
+#include <cstddef>
 #include <span>
 #include <string_view>
 
@@ -56,5 +57,11 @@ PermutationEstimate permutation_log_ratio(std::span<const double> base, std::spa
 
 // Only the one-sided p-value of H0: θ <= 1 (cheaper: no interval).
 double permutation_p_slower(std::span<const double> base, std::span<const double> head, bool paired);
+
+// The smallest p-value the tests above can give for these counts: one
+// relabelling in all of the design's (3 against 3: 1/20; 4 pairs: 1/16),
+// or 1/2 001 where they are drawn. A design whose smallest p-value is above
+// the level can never reject, whatever the data.
+double smallest_permutation_p(std::size_t base, std::size_t head, bool paired);
 
 }  // namespace perfgate::gate

@@ -160,6 +160,44 @@ TEST(Compare, ABenchmarksPermutationMethodComparesTheFastestRepetitions) {
   EXPECT_GT(t->benchmarks[0].noise_floor_percent, 10);
 }
 
+// 3 against 3 repetitions have 20 relabellings: no p-value below 0.05, so
+// the permutation method could only ever say "inconclusive" — a clean 2×
+// slowdown passed `compare` with a warning. It is "insufficient samples",
+// with how many it needs; 4 a side decide. Paired: 5 pairs have 32 sign
+// patterns (1/32 is above 0.025), 6 decide. Adaptive repetitions may still
+// add them before the final look.
+TEST(Compare, APermutationTestOfTooFewRepetitionsIsNotGated) {
+  auto verdict_of = [](std::size_t n, bool paired, unsigned final_repetitions = 0) {
+    std::vector<double> base, head;
+    for (std::size_t i = 0; i < n; ++i) {
+      base.push_back(1000 + 3.0 * static_cast<double>(i));
+      head.push_back(2000 + 5.0 * static_cast<double>(i));
+    }
+    BenchmarkResult b = bench("sketches", base), h = bench("sketches", head);
+    h.regression.method = Method::permutation;
+    auto r = compare_results(run_of({b}), run_of({h}),
+                             {.paired = paired,
+                              .looks = final_repetitions ? 3u : 1u,
+                              .final_repetitions = final_repetitions});
+    EXPECT_TRUE(r) << r.error().message;
+    return r->benchmarks[0];
+  };
+  const BenchmarkVerdict three = verdict_of(3, false);
+  EXPECT_EQ(three.verdict, Verdict::insufficient_samples);
+  EXPECT_EQ(three.note,
+            "3 against 3 repetitions: the permutation method's smallest p-value is 0.05 (1 in 20 "
+            "relabellings), not below the 0.025 a regression needs, so it can never decide; 4 a "
+            "side can (or --method trimmed)");
+  EXPECT_EQ(verdict_of(4, false).verdict, Verdict::regression);
+  const BenchmarkVerdict five_pairs = verdict_of(5, true);
+  EXPECT_EQ(five_pairs.verdict, Verdict::insufficient_samples);
+  EXPECT_NE(five_pairs.note.find("5 pairs: "), std::string::npos) << five_pairs.note;
+  EXPECT_NE(five_pairs.note.find("; 6 pairs can"), std::string::npos) << five_pairs.note;
+  EXPECT_EQ(verdict_of(6, true).verdict, Verdict::regression);
+  // Before the final look it stays open for more repetitions.
+  EXPECT_EQ(verdict_of(3, false, 9).verdict, Verdict::inconclusive);
+}
+
 TEST(Compare, DifferentBenchmarkSetsAreBadInput) {
   auto r = compare_results(run_of({bench("x", kBase)}), run_of({bench("y", kBase)}), {});
   ASSERT_FALSE(r);
