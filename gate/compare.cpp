@@ -318,12 +318,13 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
   }
 
   // A benchmark that could not be measured has no verdict, and may be the
-  // change that broke it: never a pass. A regression elsewhere still says more.
+  // change that broke it: never a pass. The run failed (exit 3) even where
+  // another benchmark regressed; the report still names the regressions.
   report.overall = Verdict::pass;
   for (auto& v : report.benchmarks) {
-    if (v.verdict == Verdict::regression) report.overall = Verdict::regression;
-    if (v.verdict == Verdict::failed && report.overall == Verdict::pass)
-      report.overall = Verdict::failed;
+    if (v.verdict == Verdict::failed) report.overall = Verdict::failed;
+    if (v.verdict == Verdict::regression && report.overall == Verdict::pass)
+      report.overall = Verdict::regression;
     if (v.verdict == Verdict::inconclusive) {
       v.note = machine_noise_note(v);
       report.warnings.push_back(fmt::format(

@@ -62,26 +62,31 @@ std::string headline(const gate::GateReport& r) {
   std::size_t counts[7] = {};
   for (const auto& v : r.benchmarks) ++counts[static_cast<int>(v.verdict)];
   const std::size_t n = r.benchmarks.size();
-  if (r.overall == Verdict::regression) {
-    std::vector<std::string> names;
-    for (const auto& v : r.benchmarks)
-      if (v.verdict == Verdict::regression)
-        names.push_back(fmt::format("{} {} {} %", escape_markdown(v.name), v.statistic, signed_percent(v.estimate.ratio)));
-    return fmt::format("## ❌ perfgate: {} regression{} in {} benchmarks — {}\n",
-                       counts[static_cast<int>(Verdict::regression)],
-                       counts[static_cast<int>(Verdict::regression)] == 1 ? "" : "s", n,
-                       fmt::join(names.begin(), names.begin() + std::min<std::size_t>(names.size(), 3), ", "));
-  }
+  const std::size_t regressions = counts[static_cast<int>(Verdict::regression)];
+  std::vector<std::string> names;  // the first three regressions
+  for (const auto& v : r.benchmarks)
+    if (v.verdict == Verdict::regression && names.size() < 3)
+      names.push_back(fmt::format("{} {} {} %", escape_markdown(v.name), v.statistic,
+                                  signed_percent(v.estimate.ratio)));
+  const std::string regressed =
+      fmt::format("{} regression{}", regressions, regressions == 1 ? "" : "s");
+  if (r.overall == Verdict::regression)
+    return fmt::format("## ❌ perfgate: {} in {} benchmark{} — {}\n", regressed, n,
+                       n == 1 ? "" : "s", fmt::join(names, ", "));
   std::vector<std::string> extras;
   auto add = [&](Verdict v, std::string_view what) {
     if (const std::size_t c = counts[static_cast<int>(v)]) extras.push_back(fmt::format("{} {}", c, what));
   };
   add(Verdict::improvement, "improved");
   add(Verdict::inconclusive, "inconclusive");
-  add(Verdict::insufficient_samples, "not gated (insufficient samples)");
+  add(Verdict::insufficient_samples, "with too few samples to gate");
   if (r.overall == Verdict::failed) {
     const std::size_t failed = counts[static_cast<int>(Verdict::failed)];
     if (failed == n) return fmt::format("## 💥 perfgate: {} failed to run — no verdict\n", n == 1 ? "the benchmark" : fmt::format("all {} benchmarks", n));
+    if (regressions > 0)
+      return fmt::format(
+          "## 💥 perfgate: {} of {} benchmarks failed to run, and {} in the others — {}\n", failed,
+          n, regressed, fmt::join(names, ", "));
     return fmt::format("## 💥 perfgate: {} of {} benchmarks failed to run; no regression in the others{}\n", failed, n,
                        extras.empty() ? "" : fmt::format(" ({})", fmt::join(extras, ", ")));
   }

@@ -31,8 +31,8 @@ void print_terminal_summary(const gate::GateReport& r) {
     width = std::max(width, v.name.size());
     stat_width = std::max(stat_width, reporters::statistic_label(v).size());
   }
-  fmt::print("{:<{}}  {:>{}}  {:>11}  {:>11}  {:>26}  {}\n", "benchmark", width, "stat", stat_width, "base", "head",
-             "change [95% CI]", "verdict");
+  fmt::print("{:<{}}  {:>{}}  {:>11}  {:>11}  {:>26}  {}\n", "benchmark", width, "stat", stat_width,
+             "base", "head", fmt::format("change [{:g}% CI]", 100 * r.confidence), "verdict");
   for (const auto& v : r.benchmarks) {
     const bool decided = v.verdict != gate::Verdict::failed && v.verdict != gate::Verdict::insufficient_samples;
     const std::string change =
@@ -49,13 +49,18 @@ void print_terminal_summary(const gate::GateReport& r) {
     fmt::print("targets: {}/{} passed ({:.1f} %)\n", r.targets.passed, r.targets.outcomes.size(),
                100 * r.targets.pass_rate());
   for (const auto& w : r.warnings) warn(w);
+  const auto count = [&](gate::Verdict v) {
+    return std::ranges::count(r.benchmarks, v, &gate::BenchmarkVerdict::verdict);
+  };
+  const auto regressions = count(gate::Verdict::regression);
   const std::string overall =
       r.overall == gate::Verdict::regression ? "perfgate: REGRESSION"
       : r.overall == gate::Verdict::failed
-          ? fmt::format("perfgate: FAILED ({} of {} benchmarks could not be measured)",
-                        std::ranges::count(r.benchmarks, gate::Verdict::failed,
-                                           &gate::BenchmarkVerdict::verdict),
-                        r.benchmarks.size())
+          ? fmt::format("perfgate: FAILED ({} of {} benchmarks could not be measured{})",
+                        count(gate::Verdict::failed), r.benchmarks.size(),
+                        regressions == 0 ? ""
+                                         : fmt::format("; {} regression{} in the others",
+                                                       regressions, regressions == 1 ? "" : "s"))
           : "perfgate: pass";
   fmt::print("{}\n", paint(overall, r.overall == gate::Verdict::failed ? gate::Verdict::regression
                                                                        : r.overall));

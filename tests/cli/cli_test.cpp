@@ -708,6 +708,42 @@ TEST_F(Cli, AbWhoseBaseFailsFirstReportsTheFailure) {
   expect_schema_valid("report.schema.json", dir_ / "perfgate-out/report.json");  // "verdict": "failed"
 }
 
+// A regression beside a benchmark that failed to run: the run failed (exit
+// 3), and the summary, the report and the step outputs say so, with the
+// regression. The summary said "REGRESSION" and the step output
+// "verdict=regression" while perfgate exited 3.
+TEST_F(Cli, ARegressionBesideAFailedBenchmarkIsAFailedRunThatNamesIt) {
+  auto two = [](double lru_p99, bool x_failed) {
+    auto r = gate::results_from_json(results_with_p99(lru_p99), "lru");
+    auto x = gate::results_from_json(results_with_p99(1000, "x"), "x");
+    r->benchmarks.push_back(x->benchmarks[0]);
+    if (x_failed) {
+      r->benchmarks[1].status = "failed";
+      r->benchmarks[1].error = "exited with status 1";
+    }
+    return gate::results_to_json(*r);
+  };
+  write("base.json", two(1000, false));
+  write("head.json", two(1300, true));
+  const Outcome o = perfgate({"compare", "base.json", "head.json", "--confidence", "0.9"},
+                             "GITHUB_OUTPUT=" + (dir_ / "out.txt").string());
+  EXPECT_EQ(o.code, 3) << o.err << o.out;
+  EXPECT_NE(
+      o.out.find(
+          "perfgate: FAILED (1 of 2 benchmarks could not be measured; 1 regression in the others)"),
+      std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("change [90% CI]"), std::string::npos) << o.out;
+  EXPECT_NE(read("out.txt").find("verdict=failed\nregressions=1\n"), std::string::npos)
+      << read("out.txt");
+  EXPECT_NE(read("perfgate-out/report.md")
+                .find("## 💥 perfgate: 1 of 2 benchmarks failed to run, and 1 regression "
+                      "in the others — lru p99 +30.0 %"),
+            std::string::npos)
+      << read("perfgate-out/report.md");
+  expect_schema_valid("report.schema.json", dir_ / "perfgate-out/report.json");
+}
+
 TEST_F(Cli, BaselineSaveValidatesAndCheckComparesAgainstIt) {
   write("perfgate.yml", "benchmarks:\n  - name: t\n    command: [/bin/true]\n    iterations: 3\n");
   Outcome o = perfgate({"check", "-r", "3"});

@@ -25,9 +25,10 @@ gate::GateReport report(std::vector<gate::BenchmarkVerdict> b) {
   r.mode = "ab";
   r.benchmarks = std::move(b);
   for (const auto& v : r.benchmarks)
-    if (v.verdict == Verdict::regression) r.overall = Verdict::regression;
+    if (v.verdict == Verdict::failed) r.overall = Verdict::failed;
   for (const auto& v : r.benchmarks)  // as compare_results decides it
-    if (v.verdict == Verdict::failed && r.overall == Verdict::pass) r.overall = Verdict::failed;
+    if (v.verdict == Verdict::regression && r.overall == Verdict::pass)
+      r.overall = Verdict::regression;
   return r;
 }
 
@@ -46,6 +47,20 @@ TEST(MarkdownReport, FirstLinesAreTheMarkerAndTheOverallVerdict) {
   EXPECT_EQ(broken.find("✅ perfgate"), std::string::npos) << broken;
   const std::string all = render_markdown_report(report({verdict("lru", Verdict::failed)}));
   EXPECT_NE(all.find("\n## 💥 perfgate: the benchmark failed to run — no verdict\n"), std::string::npos) << all;
+  // A regression beside a failure: the run failed (exit 3), and says both.
+  const std::string both = render_markdown_report(
+      report({verdict("lru", Verdict::regression, 1.23), verdict("x", Verdict::failed),
+              verdict("hll", Verdict::pass)}));
+  EXPECT_NE(both.find("\n## 💥 perfgate: 1 of 3 benchmarks failed to run, and 1 regression in the "
+                      "others — lru p99 "
+                      "+23.0 %\n"),
+            std::string::npos)
+      << both;
+  const std::string one =
+      render_markdown_report(report({verdict("lru", Verdict::regression, 1.23)}));
+  EXPECT_NE(one.find("## ❌ perfgate: 1 regression in 1 benchmark — lru p99 +23.0 %\n"),
+            std::string::npos)
+      << one;
 }
 
 TEST(MarkdownReport, TableRowCarriesRatioIntervalNoiseAndVerdict) {
