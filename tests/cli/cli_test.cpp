@@ -837,6 +837,20 @@ TEST_F(Cli, CheckRefusesABenchmarkThatMeasuresSomethingElseUnderItsName) {
       "`perfgate baseline save`\n");
 }
 
+// α is spent over the looks a benchmark can take: from the 3 repetitions the
+// suite configures to the cap of 9, that is 3, 5, 7 and 9 — 4 looks, not the
+// 3 counted from the usual 5 (which spent 0.051 in all).
+TEST_F(Cli, CheckCountsItsLooksFromTheRepetitionsTheSuiteConfigures) {
+  write("perfgate.yml",
+        "benchmarks:\n  - {name: t, command: [/bin/true], iterations: 2, repetitions: 3}\n");
+  ASSERT_EQ(perfgate({"run"}).code, 0);
+  ASSERT_EQ(perfgate({"baseline", "save"}).code, 0);
+  const Outcome o = perfgate({"check", "--max-repetitions", "9"});
+  EXPECT_TRUE(o.code == 0 || o.code == 1) << o.err;
+  const std::string json = read("perfgate-out/report.json");
+  EXPECT_NE(json.find("\"looks\": 4,"), std::string::npos) << json.substr(0, 600);
+}
+
 TEST_F(Cli, CheckAddsAtMostThreeTimesTheBaselinesRepetitions) {
   // Sleeps of 10-90 ms by PID: too noisy for 2 vs 3 repetitions to decide.
   write("perfgate.yml", "benchmarks:\n  - name: t\n    command: \"sleep 0.0$(( $$ % 9 + 1 ))\"\n    iterations: 1\n");
