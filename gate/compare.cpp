@@ -315,6 +315,16 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     BenchmarkVerdict& v = report.benchmarks[decidable[k]];
     v.p_adjusted = adjusted[k];
     v.verdict = decide(v.estimate, v.p_adjusted, report.alpha, v.threshold_percent);
+    // The interval shown is the benchmark's own; say when only the suite's
+    // correction keeps it from a regression, or its bound above the margin
+    // reads as a verdict the gate got wrong.
+    if (v.verdict == Verdict::inconclusive &&
+        decide(v.estimate, p[k], report.alpha, v.threshold_percent) == Verdict::regression)
+      v.note = fmt::format(
+          "alone it would be a regression (p {:.2g} against the margin), but not among the {} "
+          "gated "
+          "benchmarks (Holm: {:.2g}, not below {:.2g})",
+          p[k], decidable.size(), v.p_adjusted, report.alpha / 2);
   }
 
   // A benchmark that could not be measured has no verdict, and may be the
@@ -326,7 +336,8 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     if (v.verdict == Verdict::regression && report.overall == Verdict::pass)
       report.overall = Verdict::regression;
     if (v.verdict == Verdict::inconclusive) {
-      v.note = machine_noise_note(v);
+      const std::string noise = machine_noise_note(v);
+      v.note = v.note.empty() || noise.empty() ? v.note + noise : v.note + "; " + noise;
       report.warnings.push_back(fmt::format(
           "{}: inconclusive — the {} ratio {:.3f} [{:.3f}, {:.3f}] straddles the {:.0f} % threshold; more "
           "repetitions would decide it{}",
