@@ -23,13 +23,4 @@ struct Error {
   }
 };
 
-// nlohmann::json's exception text without its "[json.exception.type_error.302] "
-// prefix, which names the library's internals, not the input.
-inline std::string json_error_text(const char* what) {
-  std::string text(what);
-  if (text.starts_with("[json.exception."))
-    if (const auto end = text.find("] "); end != std::string::npos) text.erase(0, end + 2);
-  return text;
-}
-
 }  // namespace perfgate::gate

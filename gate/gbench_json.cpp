@@ -6,6 +6,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "gate/json_reader.h"
 #include "gate/results.h"
 
 namespace perfgate::gate {

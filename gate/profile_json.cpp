@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "gate/json_reader.h"
+
 namespace perfgate::gate {
 
 using nlohmann::json;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "gate/json_reader.h"
 #include "gate/machine_noise.h"
 
 namespace perfgate::gate {
@@ -55,75 +56,7 @@ ojson source_json(const BenchmarkSource& s) {
   return j;
 }
 
-// Reads fields with a JSON-pointer-like path for error messages, and throws a
-// BadField that the entry point turns into one Error.
-struct BadField {
-  std::string message;
-};
-
-class Reader {
- public:
-  Reader(const json& j, std::string path) : j_(j), path_(std::move(path)) {}
-
-  const json& at(std::string_view key) const {
-    auto it = j_.find(key);
-    if (it == j_.end()) throw BadField{fmt::format("{}: missing field '{}'", path_, key)};
-    return *it;
-  }
-  bool has(std::string_view key) const { return j_.contains(key); }
-  Reader child(std::string_view key) const {
-    const json& c = at(key);
-    if (!c.is_object()) throw BadField{fmt::format("{}.{}: must be an object", path_, key)};
-    return {c, fmt::format("{}.{}", path_, key)};
-  }
-  std::string str(std::string_view key) const {
-    const json& v = at(key);
-    if (!v.is_string()) throw BadField{fmt::format("{}.{}: must be a string", path_, key)};
-    return v.get<std::string>();
-  }
-  std::string str_or(std::string_view key, std::string fallback) const {
-    return has(key) ? str(key) : fallback;
-  }
-  // Finite and >= 0: times, counts, percentages.
-  double nonneg(std::string_view key) const {
-    const json& v = at(key);
-    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
-      throw BadField{fmt::format("{}.{}: must be a finite number >= 0", path_, key)};
-    return v.get<double>();
-  }
-  double number(std::string_view key) const {
-    const json& v = at(key);
-    if (!v.is_number() || !std::isfinite(v.get<double>()))
-      throw BadField{fmt::format("{}.{}: must be a finite number", path_, key)};
-    return v.get<double>();
-  }
-  std::uint64_t count(std::string_view key) const {
-    const json& v = at(key);
-    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
-      throw BadField{fmt::format("{}.{}: must be an integer >= 0", path_, key)};
-    return v.get<std::uint64_t>();
-  }
-  bool boolean(std::string_view key) const {
-    const json& v = at(key);
-    if (!v.is_boolean()) throw BadField{fmt::format("{}.{}: must be true or false", path_, key)};
-    return v.get<bool>();
-  }
-  template <typename F>
-  void each(std::string_view key, F&& f) const {
-    const json& v = at(key);
-    if (!v.is_array()) throw BadField{fmt::format("{}.{}: must be an array", path_, key)};
-    for (std::size_t i = 0; i < v.size(); ++i) f(Reader(v[i], fmt::format("{}.{}[{}]", path_, key, i)));
-  }
-  const json& value() const { return j_; }
-  const std::string& path() const { return path_; }
-  [[noreturn]] void fail(std::string_view what) const { throw BadField{fmt::format("{}: {}", path_, what)}; }
-
- private:
-  const json& j_;
-  std::string path_;
-};
-
-Summary read_summary(const Reader& r) {
+Summary read_summary(const JsonReader& r) {
   Summary s;
   s.count = r.count("count");
   s.mean = r.nonneg("mean");
@@ -142,7 +75,7 @@ Summary read_summary(const Reader& r) {
   return s;
 }
 
-BenchmarkSource read_source(const Reader& r) {
+BenchmarkSource read_source(const JsonReader& r) {
   BenchmarkSource s;
   s.kind = r.str("kind");
   if (s.kind == "workload") {
@@ -153,7 +86,7 @@ BenchmarkSource read_source(const Reader& r) {
     s.size = r.str_or("size", "ci");
     s.seed = r.has("seed") ? r.count("seed") : 1;
   } else if (s.kind == "command" || s.kind == "gbench") {
-    r.each("command", [&](const Reader& c) {
+    r.each("command", [&](const JsonReader& c) {
       if (!c.value().is_string()) c.fail("must be a string");
       s.command.push_back(c.value().get<std::string>());
     });
@@ -165,9 +98,9 @@ BenchmarkSource read_source(const Reader& r) {
 }
 
 // The array r[key] of finite numbers >= 0.
-std::vector<double> nonneg_numbers(const Reader& r, std::string_view key) {
+std::vector<double> nonneg_numbers(const JsonReader& r, std::string_view key) {
   std::vector<double> out;
-  r.each(key, [&](const Reader& s) {
+  r.each(key, [&](const JsonReader& s) {
     const json& v = s.value();
     if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
       s.fail(fmt::format("{} must be finite numbers >= 0", key));
@@ -176,7 +109,7 @@ std::vector<double> nonneg_numbers(const Reader& r, std::string_view key) {
   return out;
 }
 
-BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
+BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
   BenchmarkResult b;
   b.name = r.str("name");
   if (b.name.empty()) r.fail("name must not be empty");
@@ -189,7 +122,7 @@ BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
   b.status = r.str("status");
   if (b.status != "ok" && b.status != "failed") r.fail("status must be 'ok' or 'failed'");
   b.error = r.str_or("error", "");
-  r.each("repetitions", [&](const Reader& rr) {
+  r.each("repetitions", [&](const JsonReader& rr) {
     Repetition rep;
     rep.index = rr.count("index");
     rep.stats = read_summary(rr.child("stats"));
@@ -233,12 +166,12 @@ BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
   b.stats = read_summary(r.child("stats"));
   b.cpu_percent = r.nonneg("cpu_percent");
   b.peak_rss_bytes = r.count("peak_rss_bytes");
-  r.each("invariants", [&](const Reader& i) {
+  r.each("invariants", [&](const JsonReader& i) {
     b.invariants.push_back({i.str("name"), i.boolean("passed"), i.str_or("detail", "")});
   });
-  const Reader metrics = r.child("metrics");
+  const JsonReader metrics = r.child("metrics");
   for (const auto& [k, v] : metrics.value().items()) b.metrics[k] = metrics.number(k);
-  r.each("targets", [&](const Reader& t) {
+  r.each("targets", [&](const JsonReader& t) {
     Target target{t.str("metric"), t.number("target"), std::nullopt};
     if (t.has("acceptable_range")) {
       const json& ar = t.at("acceptable_range");
@@ -249,7 +182,7 @@ BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
     }
     b.targets.push_back(std::move(target));
   });
-  const Reader reg = r.child("regression");
+  const JsonReader reg = r.child("regression");
   b.regression = {reg.boolean("enabled"), reg.nonneg("threshold_percent"),
                   static_cast<unsigned>(reg.count("min_iterations")), Method::t};
   if (reg.has("method")) {  // optional: files written before it existed compared by t
@@ -258,9 +191,9 @@ BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
     b.regression.method = *m;
   }
   if (r.has("hotspots")) {
-    const Reader h = r.child("hotspots");
+    const JsonReader h = r.child("hotspots");
     b.hotspots.top = static_cast<unsigned>(h.count("top"));
-    h.each("functions", [&](const Reader& f) {
+    h.each("functions", [&](const JsonReader& f) {
       ComplexityRule rule{.pattern = f.str("pattern"), .complexity = std::nullopt, .max_speedup = std::nullopt};
       if (f.has("complexity")) rule.complexity = f.nonneg("complexity");
       if (f.has("max_speedup")) rule.max_speedup = f.nonneg("max_speedup");
@@ -268,7 +201,7 @@ BenchmarkResult read_benchmark(const Reader& r, SampleReading samples) {
     });
   }
   if (r.has("profile") && !r.at("profile").is_null()) {
-    const Reader p = r.child("profile");
+    const JsonReader p = r.child("profile");
     b.profile = ProfileRef{p.str("status"), p.str_or("path", ""), p.str_or("reason", "")};
     // Relative to the results file and inside its directory: `baseline save`
     // copies it, reports read it.
@@ -405,22 +338,22 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
         Error::bad_input(fmt::format("{}: not valid JSON: {}", origin, json_error_text(e.what()))));
   }
   try {
-    if (!j.is_object()) throw BadField{fmt::format("{}: must be a JSON object", origin)};
-    const Reader root(j, std::string(origin));
+    if (!j.is_object()) throw JsonFieldError{fmt::format("{}: must be a JSON object", origin)};
+    const JsonReader root(j, origin);
     const std::string schema = root.str("schema");
     if (schema != kResultsSchema)
       root.fail(fmt::format("schema is '{}', expected '{}'", schema, kResultsSchema));
     Results res;
-    const Reader run = root.child("run");
+    const JsonReader run = root.child("run");
     res.run.commit = run.str("commit");
     res.run.ref = run.str("ref");
     res.run.started_at = run.str("started_at");
     res.run.duration_s = run.nonneg("duration_s");
     res.run.perfgate_version = run.str("perfgate_version");
     res.run.suite = run.str_or("suite", "");
-    const Reader build = run.child("build");
+    const JsonReader build = run.child("build");
     res.run.build = {build.str("type"), build.str("compiler"), build.str("flags")};
-    const Reader host = run.child("host");
+    const JsonReader host = run.child("host");
     res.run.host.hostname = host.str("hostname");
     res.run.host.kernel = host.str("kernel");
     res.run.host.cpu_model = host.str("cpu_model");
@@ -432,14 +365,14 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
     res.run.host.load_avg_5m = la[1].get<double>();
     res.run.host.load_avg_15m = la[2].get<double>();
     res.run.host.memory_bytes = host.count("memory_bytes");
-    root.each("benchmarks", [&](const Reader& b) {
+    root.each("benchmarks", [&](const JsonReader& b) {
       res.benchmarks.push_back(read_benchmark(b, samples));
       const std::string& name = res.benchmarks.back().name;
       if (std::ranges::count(res.benchmarks, name, &BenchmarkResult::name) > 1)
         b.fail(fmt::format("benchmark '{}' appears twice", name));
     });
     return res;
-  } catch (const BadField& e) {
+  } catch (const JsonFieldError& e) {
     return std::unexpected(Error::bad_input(e.message));
   } catch (const json::exception& e) {
     return std::unexpected(

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gate/json_reader.h"
+
 namespace perfgate::gate {
 
 using nlohmann::json;

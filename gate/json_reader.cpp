@@ -1,0 +1,78 @@
+#include "gate/json_reader.h"
+
+#include <cmath>
+
+#include "gate/results.h"
+
+namespace perfgate::gate {
+
+using nlohmann::json;
+
+std::string json_error_text(const char* what) {
+  std::string text(what);
+  if (text.starts_with("[json.exception."))
+    if (const auto end = text.find("] "); end != std::string::npos) text.erase(0, end + 2);
+  return text;
+}
+
+const json& JsonReader::at(std::string_view key) const {
+  auto it = j_.find(key);
+  if (it == j_.end()) fail(fmt::format("missing field '{}'", key));
+  return *it;
+}
+
+JsonReader JsonReader::child(std::string_view key) const {
+  const json& c = at(key);
+  if (!c.is_object()) fail_at(key, "must be an object" + got(c));
+  return {c, origin_, field_path(key)};
+}
+
+std::string JsonReader::str(std::string_view key) const {
+  const json& v = at(key);
+  if (!v.is_string()) fail_at(key, "must be a string" + got(v));
+  return v.get<std::string>();
+}
+
+double JsonReader::nonneg(std::string_view key) const {
+  const json& v = at(key);
+  if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
+    fail_at(key, "must be a finite number >= 0" + got(v));
+  return v.get<double>();
+}
+
+double JsonReader::number(std::string_view key) const {
+  const json& v = at(key);
+  if (!v.is_number() || !std::isfinite(v.get<double>()))
+    fail_at(key, "must be a finite number" + got(v));
+  return v.get<double>();
+}
+
+std::uint64_t JsonReader::count(std::string_view key) const {
+  const json& v = at(key);
+  if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
+    fail_at(key, "must be an integer >= 0" + got(v));
+  return v.get<std::uint64_t>();
+}
+
+bool JsonReader::boolean(std::string_view key) const {
+  const json& v = at(key);
+  if (!v.is_boolean()) fail_at(key, "must be true or false" + got(v));
+  return v.get<bool>();
+}
+
+void JsonReader::fail(std::string_view what) const {
+  throw JsonFieldError{path_.empty() ? fmt::format("{}: {}", origin_, what)
+                                     : fmt::format("{}: {}: {}", origin_, path_, what)};
+}
+
+void JsonReader::fail_at(std::string_view key, std::string_view what) const {
+  throw JsonFieldError{fmt::format("{}: {}: {}", origin_, field_path(key), what)};
+}
+
+std::string JsonReader::got(const json& v) {
+  if (v.is_array()) return ", got an array";
+  if (v.is_object()) return ", got an object";
+  return ", got " + excerpt(v.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+}  // namespace perfgate::gate
