@@ -17,12 +17,11 @@ std::expected<std::vector<GbenchBenchmark>, Error> parse_gbench_json(std::string
   auto bad = [&](std::string msg) {
     return std::unexpected(Error::bad_input(fmt::format("{}: {}", origin, msg)));
   };
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {  // parse_error; out_of_range for a number beyond a double (1e400)
-    return bad(fmt::format("not valid JSON: {}", json_error_text(e.what())));
-  }
+  auto parsed = parse_json(text);
+  if (!parsed)
+    return bad(fmt::format(
+        "{}{}", parsed.error().duplicate_key ? "" : "not valid JSON: ", parsed.error().message));
+  const json& j = *parsed;
   if (!j.is_object() || !j.contains("benchmarks") || !j["benchmarks"].is_array())
     return bad("not Google Benchmark JSON output (no 'benchmarks' array)");
   std::vector<GbenchBenchmark> out;

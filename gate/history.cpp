@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "gate/json_reader.h"
 #include "gate/timestamp.h"
 
 namespace perfgate::gate {
@@ -105,11 +106,13 @@ std::expected<void, Error> for_each_entry(std::string_view text, std::string_vie
     pos = std::min(end + 1, text.size());
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    const json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded())
+    const auto j = parse_json(line);
+    if (!j)
       return std::unexpected(Error::bad_input(
-          fmt::format("{}:{}: not valid JSON (one entry per line)", origin, line_no)));
-    auto entry = parse_entry(j);
+          j.error().duplicate_key
+              ? fmt::format("{}:{}: {}", origin, line_no, j.error().message)
+              : fmt::format("{}:{}: not valid JSON (one entry per line)", origin, line_no)));
+    auto entry = parse_entry(*j);
     if (!entry)
       return std::unexpected(
           Error::bad_input(fmt::format("{}:{}: {}", origin, line_no, entry.error())));

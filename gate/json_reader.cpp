@@ -15,6 +15,46 @@ std::string json_error_text(const char* what) {
   return text;
 }
 
+bool JsonDomBuilder::key(std::string& k) {
+  auto [it, added] = open_.back()->get_ref<json::object_t&>().try_emplace(k);
+  if (!added) {
+    const std::string where = open_path();
+    error_ = {.duplicate_key = true,
+              .message = fmt::format("{}duplicate key '{}'", where.empty() ? "" : where + ": ",
+                                     excerpt(k))};
+    return false;
+  }
+  slot_ = &it->second;
+  return true;
+}
+
+bool JsonDomBuilder::parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
+                                 const nlohmann::detail::exception& e) {
+  error_ = {.duplicate_key = false, .message = json_error_text(e.what())};
+  return false;
+}
+
+std::string JsonDomBuilder::open_path() const {
+  std::string path;
+  for (std::size_t i = 1; i < open_.size(); ++i) {
+    const json& parent = *open_[i - 1];
+    if (parent.is_array()) {
+      path += fmt::format("[{}]", open_[i] - parent.get_ref<const json::array_t&>().data());
+      continue;
+    }
+    for (const auto& [key, value] : parent.get_ref<const json::object_t&>())
+      if (&value == open_[i]) path += (path.empty() ? "" : ".") + excerpt(key);
+  }
+  return path;
+}
+
+std::expected<json, JsonParseError> parse_json(std::string_view text) {
+  json root;
+  JsonDomBuilder builder(root);
+  if (!json::sax_parse(text, &builder)) return std::unexpected(builder.error());
+  return root;
+}
+
 const json& JsonReader::at(std::string_view key) const {
   auto it = j_.find(key);
   if (it == j_.end()) fail(fmt::format("missing field '{}'", key));

@@ -1,21 +1,109 @@
 #pragma once
 // Reading the JSON files perfgate is given (results, profiles, history lines,
-// workload run files, Google Benchmark output): typed access to an object's
-// fields that names the field when it is wrong. Pure; thread-compatible.
+// workload run files, Google Benchmark output): parsing that refuses a key
+// given twice in one object, and typed access to an object's fields that
+// names the field when it is wrong. Pure; thread-compatible.
 
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <expected>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace perfgate::gate {
 
 // nlohmann::json's exception text without its "[json.exception.type_error.302] "
 // prefix, which names the library's internals, not the input.
 std::string json_error_text(const char* what);
+
+// Why a text is not JSON perfgate reads: one line, without the input's name.
+struct JsonParseError {
+  bool duplicate_key = false;  // well-formed JSON that gives one object a key twice
+  // nlohmann's words ("parse error at line 3, column 5: syntax error while
+  // parsing value - ..."), or where the key is repeated
+  // ("benchmarks[0].regression: duplicate key 'enabled'").
+  std::string message;
+};
+
+// The SAX handler (nlohmann::json::sax_parse) behind parse_json: builds the
+// DOM as json::parse does, but stops at a key that its object already has —
+// json::parse keeps the last, so a file could say two things about one field
+// and be read as one of them. Public so that a reader can put a filter in
+// front of it (results_json.cpp counts samples rather than storing them).
+class JsonDomBuilder {
+ public:
+  // Fills root, which must outlive the builder.
+  explicit JsonDomBuilder(nlohmann::json& root) : root_(root) {}
+
+  bool null() { return put(nullptr); }
+  bool boolean(bool v) { return put(v); }
+  bool number_integer(std::int64_t v) { return put(v); }
+  bool number_unsigned(std::uint64_t v) { return put(v); }
+  bool number_float(double v, const std::string& /*as written*/) { return put(v); }
+  bool string(std::string& v) { return put(std::move(v)); }
+  bool binary(nlohmann::json::binary_t& v) { return put(std::move(v)); }
+  bool start_object(std::size_t /*unknown in text*/) {
+    open_.push_back(place(nlohmann::json::value_t::object));
+    return true;
+  }
+  bool key(std::string& k);
+  bool end_object() { return close(); }
+  bool start_array(std::size_t /*unknown in text*/) {
+    open_.push_back(place(nlohmann::json::value_t::array));
+    return true;
+  }
+  bool end_array() { return close(); }
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::detail::exception& e);
+
+  // Set once sax_parse has returned false.
+  const JsonParseError& error() const { return error_; }
+
+ private:
+  template <typename V>
+  bool put(V&& v) {
+    place(std::forward<V>(v));
+    return true;
+  }
+  // Adds v where the text is: the root, the next element of the open array,
+  // or the value of the key just read.
+  template <typename V>
+  nlohmann::json* place(V&& v) {
+    if (open_.empty()) {
+      root_ = nlohmann::json(std::forward<V>(v));
+      return &root_;
+    }
+    if (open_.back()->is_array()) {
+      auto& array = open_.back()->get_ref<nlohmann::json::array_t&>();
+      array.emplace_back(std::forward<V>(v));
+      return &array.back();
+    }
+    *slot_ = nlohmann::json(std::forward<V>(v));
+    return slot_;
+  }
+  bool close() {
+    open_.pop_back();
+    return true;
+  }
+  // "benchmarks[0].regression": the open containers below the root.
+  std::string open_path() const;
+
+  nlohmann::json& root_;
+  // The arrays and objects not yet closed, outermost first. Each points into
+  // its parent, which does not change while it is open.
+  std::vector<nlohmann::json*> open_;
+  nlohmann::json* slot_ = nullptr;  // the value of the key read last
+  JsonParseError error_;
+};
+
+// One JSON value (nothing but whitespace after it), with every object's keys
+// distinct.
+std::expected<nlohmann::json, JsonParseError> parse_json(std::string_view text);
 
 // What JsonReader throws: one line that names the input and the field, e.g.
 // "results.json: benchmarks[2].repetitions[0].stats.p99: must be a finite number >= 0, got -1".

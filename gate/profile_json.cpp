@@ -163,8 +163,10 @@ profiler::Frame frame_from(const json& f, std::string_view where) {
 // build_id, offset, inlined, kind and symbol size; unit, total, warnings,
 // drop_rate) may be missing, and then take their defaults.
 std::expected<profiler::Profile, Error> profile_from_json(std::string_view text) {
+  auto parsed = parse_json(text);
+  if (!parsed) return std::unexpected(Error::bad_input("profile: " + parsed.error().message));
   try {
-    const json doc = json::parse(text);
+    const json& doc = *parsed;
     if (!doc.is_object() || doc.value("schema", "") != kProfileSchema)
       return std::unexpected(Error::bad_input(
           fmt::format("not a profile: expected \"schema\": \"{}\"", kProfileSchema)));

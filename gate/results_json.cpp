@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "gate/json_reader.h"
 #include "gate/machine_noise.h"
@@ -55,6 +56,126 @@ ojson source_json(const BenchmarkSource& s) {
   }
   return j;
 }
+
+// In front of JsonDomBuilder when the samples are skipped: every
+// benchmarks[b].repetitions[r].samples array reaches the DOM empty, and is
+// counted here instead — the samples are most of a large file, and building
+// them into the DOM would be most of the time spent reading it. Forwards
+// everything else as it comes.
+class SampleCounter {
+ public:
+  // What one skipped samples array held.
+  struct Tally {
+    std::size_t count = 0;                 // its elements
+    std::optional<std::size_t> first_bad;  // the first that is not a number >= 0
+  };
+
+  explicit SampleCounter(JsonDomBuilder& dom) : dom_(dom) {}
+
+  // The tally of benchmarks[b].repetitions[r].samples, if it was an array.
+  const Tally* tally(std::size_t b, std::size_t r) const {
+    return b < tallies_.size() && r < tallies_[b].size() && tallies_[b][r] ? &*tallies_[b][r]
+                                                                           : nullptr;
+  }
+
+  bool null() { return value(false) || dom_.null(); }
+  bool boolean(bool v) { return value(false) || dom_.boolean(v); }
+  bool number_integer(std::int64_t v) { return value(v >= 0) || dom_.number_integer(v); }
+  bool number_unsigned(std::uint64_t v) { return value(true) || dom_.number_unsigned(v); }
+  bool number_float(double v, const std::string& s) {
+    return value(v >= 0) || dom_.number_float(v, s);
+  }
+  bool string(std::string& v) { return value(false) || dom_.string(v); }
+  bool binary(json::binary_t& v) { return value(false) || dom_.binary(v); }
+  bool start_object(std::size_t n) {
+    if (open_container()) return true;
+    samples_next_ = false;
+    if (depth_ == 2 && key_is(1, "benchmarks")) tallies_.emplace_back();
+    if (depth_ == 4 && key_is(1, "benchmarks") && key_is(3, "repetitions"))
+      tallies_.back().emplace_back();
+    enter();
+    return dom_.start_object(n);
+  }
+  bool key(std::string& k) {
+    if (nested_ > 0) return true;  // in a container inside samples: skipped whole
+    if (depth_ < kKeyDepths) keys_[depth_] = k;
+    samples_next_ =
+        depth_ == 5 && k == "samples" && key_is(1, "benchmarks") && key_is(3, "repetitions");
+    return dom_.key(k);
+  }
+  bool end_object() {
+    if (close_container()) return true;
+    --depth_;
+    return dom_.end_object();
+  }
+  bool start_array(std::size_t n) {
+    if (open_container()) return true;
+    if (samples_next_) {
+      samples_next_ = false;
+      nested_ = 0;
+      tally_ = {};
+      return dom_.start_array(n);
+    }
+    enter();
+    return dom_.start_array(n);
+  }
+  bool end_array() {
+    if (close_container()) return true;
+    if (nested_ == 0) {  // the end of a samples array
+      nested_ = -1;
+      tallies_.back().back() = tally_;
+      return dom_.end_array();
+    }
+    --depth_;
+    return dom_.end_array();
+  }
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const nlohmann::detail::exception& e) {
+    return dom_.parse_error(position, last_token, e);
+  }
+
+ private:
+  // Depths whose last key is kept: the root object is 1, benchmarks[b] 3,
+  // benchmarks[b].repetitions[r] 5.
+  static constexpr int kKeyDepths = 6;
+
+  bool key_is(int depth, std::string_view key) const { return keys_[depth] == key; }
+  // A container opens: its depth has no key yet (an array never has one).
+  void enter() {
+    if (++depth_ < kKeyDepths) keys_[depth_].clear();
+  }
+  // A scalar: true when it was a sample (counted, not forwarded).
+  bool value(bool nonneg_number) {
+    samples_next_ = false;
+    if (nested_ < 0) return false;
+    if (nested_ == 0) count(nonneg_number);
+    return true;
+  }
+  void count(bool nonneg_number) {
+    if (!nonneg_number && !tally_.first_bad) tally_.first_bad = tally_.count;
+    ++tally_.count;
+  }
+  // An array or object: true when it is inside a samples array (skipped whole).
+  bool open_container() {
+    if (nested_ < 0) return false;
+    if (nested_ == 0) count(false);
+    ++nested_;
+    return true;
+  }
+  bool close_container() {
+    if (nested_ <= 0) return false;
+    --nested_;
+    return true;
+  }
+
+  JsonDomBuilder& dom_;
+  int depth_ = 0;                 // open arrays and objects outside samples
+  std::string keys_[kKeyDepths];  // the last key read at each depth
+  bool samples_next_ = false;     // the key just read was a repetition's "samples"
+  int nested_ = -1;               // -1: not in samples; else containers open inside them
+  Tally tally_;                   // of the samples array being read
+  std::vector<std::vector<std::optional<Tally>>> tallies_;  // [benchmark][repetition]
+};
 
 Summary read_summary(const JsonReader& r) {
   Summary s;
@@ -323,19 +444,14 @@ std::string results_to_json(const Results& results) {
 std::expected<Results, Error> results_from_json(std::string_view text, std::string_view origin,
                                                SampleReading samples) {
   json j;
-  try {
-    if (samples == SampleReading::read) {
-      j = json::parse(text);
-    } else {
-      // Drop every "samples" array while parsing: most of a large file, and
-      // never built into the DOM.
-      j = json::parse(text, [](int, json::parse_event_t event, json& parsed) {
-        return !(event == json::parse_event_t::key && parsed.is_string() && parsed.get_ref<const std::string&>() == "samples");
-      });
-    }
-  } catch (const json::exception& e) {  // parse_error; out_of_range for a number beyond a double (1e400)
-    return std::unexpected(
-        Error::bad_input(fmt::format("{}: not valid JSON: {}", origin, json_error_text(e.what()))));
+  JsonDomBuilder dom(j);
+  SampleCounter counter(dom);
+  const bool parsed = samples == SampleReading::read ? json::sax_parse(text, &dom)
+                                                     : json::sax_parse(text, &counter);
+  if (!parsed) {
+    const JsonParseError& e = dom.error();
+    return std::unexpected(Error::bad_input(
+        fmt::format("{}: {}{}", origin, e.duplicate_key ? "" : "not valid JSON: ", e.message)));
   }
   try {
     if (!j.is_object()) throw JsonFieldError{fmt::format("{}: must be a JSON object", origin)};

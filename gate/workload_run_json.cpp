@@ -31,8 +31,12 @@ std::string workload_run_to_json(std::string_view workload, const workloads::Par
 }
 
 std::expected<workloads::Run, Error> workload_run_from_json(std::string_view text) {
+  auto parsed = parse_json(text);
+  if (!parsed)
+    return std::unexpected(
+        Error::bad_input(fmt::format("malformed workload run file: {}", parsed.error().message)));
   try {
-    const json j = json::parse(text);
+    const json& j = *parsed;
     if (j.value("schema", "") != kWorkloadRunSchema)
       return std::unexpected(Error::bad_input(fmt::format(
           "workload run file has schema '{}', expected '{}'", j.value("schema", ""), kWorkloadRunSchema)));

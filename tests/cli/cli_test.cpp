@@ -578,6 +578,9 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
   std::string huge = results_with_p99(1000);
   huge.replace(huge.find("\"p99\":"), 6, "\"p99\": 1e400, \"x\":");
   write("huge.json", huge);
+  std::string twice = results_with_p99(1000);
+  twice.insert(twice.find("\"threshold_percent\":"), "\"threshold_percent\": 50, ");
+  write("twice.json", twice);
   write("suite-blank.yml", "benchmarks:\n  - {name: t, command: \"  \"}\n");
   write("gb-newline.json", R"({"benchmarks": [{"name": "BM_a\n::error::x", "real_time": 1, "cpu_time": 1}]})");
   write("gb-inf.json", R"({"benchmarks": [{"name": "BM_a", "real_time": 1e308, "cpu_time": 1, "time_unit": "s"}]})");
@@ -593,6 +596,8 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"compare", "base.json", "huge.json"}, "huge.json: not valid JSON: "},
       {{"compare", "base.json", "dup.json"}, "benchmark 'lru' appears twice"},
+      {{"compare", "base.json", "twice.json"},
+       "twice.json: benchmarks[0].regression: duplicate key 'threshold_percent'"},
       {{"compare", "base.json", "newline.json"}, "holds a control character"},
       {{"compare", "base.json", "abs-profile.json"},
        "path '/etc/passwd' must be relative to the results file"},

@@ -43,5 +43,14 @@ TEST(GbenchJson, RejectsUnknownTimeUnitAndNegativeTimes) {
   EXPECT_FALSE(parse_gbench_json(R"({"benchmarks":[{"name":"a","real_time":-1,"cpu_time":1,"time_unit":"ns"}]})", "x"));
 }
 
+TEST(GbenchJson, RejectsAKeyGivenTwice) {
+  auto r = parse_gbench_json(
+      R"({"benchmarks":[{"name":"a","real_time":1,"cpu_time":1,"time_unit":"ns","time_unit":"s"}]})",
+      "x.json");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ExitCode::bad_input);
+  EXPECT_EQ(r.error().message, "x.json: benchmarks[0]: duplicate key 'time_unit'");
+}
+
 }  // namespace
 }  // namespace perfgate::gate

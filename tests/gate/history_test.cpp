@@ -67,6 +67,13 @@ TEST(History, MalformedLinesNameTheLineAndTheField) {
   auto h = history_from_jsonl(good + "\n{not json\n", "h.jsonl");
   ASSERT_FALSE(h);
   EXPECT_EQ(h.error().message, "h.jsonl:2: not valid JSON (one entry per line)");
+  // json::parse kept the last of the two.
+  h = history_from_jsonl(
+      good + "\n" +
+          R"({"schema":"perfgate.history/v1","date":"2026-11-30","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns","p99":9}}})",
+      "h.jsonl");
+  ASSERT_FALSE(h);
+  EXPECT_EQ(h.error().message, "h.jsonl:2: benchmarks.a: duplicate key 'p99'");
   h = history_from_jsonl(
       R"({"schema":"perfgate.history/v1","date":"2026-11-29","commit":"c","benchmarks":{"a":{"p99":-1,"unit":"ns"}}})",
       "h");

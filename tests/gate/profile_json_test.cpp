@@ -145,5 +145,14 @@ TEST(ProfileJson, AcceptsAHandMadeProfileWithoutTheOptionalFields) {
   EXPECT_EQ(p->frames()[0].kind, profiler::FrameKind::user);
 }
 
+TEST(ProfileJson, RejectsAKeyGivenTwice) {
+  std::string text = profile_to_json(two_stacks());
+  text.insert(text.find("\"mode\":"), "\"mode\": \"offcpu\", ");
+  auto p = profile_from_json(text);
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code, ExitCode::bad_input);
+  EXPECT_EQ(p.error().message, "profile: duplicate key 'mode'");
+}
+
 }  // namespace
 }  // namespace perfgate::gate

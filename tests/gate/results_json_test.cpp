@@ -1,5 +1,6 @@
 #include "gate/results_json.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -179,6 +180,28 @@ TEST(ResultsJson, RejectsTruncatedFile) {
   auto r = results_from_json(text.substr(0, text.size() / 2), "r.json");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ExitCode::bad_input);
+}
+
+// text with `"key": value, ` written again before the first `"key":`.
+std::string repeated(std::string text, std::string_view key, std::string_view value) {
+  const std::string quoted = fmt::format("\"{}\":", key);
+  text.insert(text.find(quoted), fmt::format("{} {}, ", quoted, value));
+  return text;
+}
+
+// The first threshold was read as the second: json::parse keeps the last.
+TEST(ResultsJson, RejectsAKeyGivenTwiceWhetherOrNotSamplesAreRead) {
+  const std::string good = results_to_json(sample_results());
+  for (auto reading : {SampleReading::read, SampleReading::skip}) {
+    auto r = results_from_json(repeated(good, "threshold_percent", "50"), "r.json", reading);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ExitCode::bad_input);
+    EXPECT_EQ(r.error().message,
+              "r.json: benchmarks[0].regression: duplicate key 'threshold_percent'");
+    r = results_from_json(repeated(good, "samples", "[1, 2]"), "r.json", reading);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "r.json: benchmarks[0].repetitions[0]: duplicate key 'samples'");
+  }
 }
 
 }  // namespace
