@@ -1,5 +1,8 @@
 #include "gate/json_reader.h"
 
+#include <fmt/ranges.h>
+
+#include <algorithm>
 #include <cmath>
 
 #include "gate/results.h"
@@ -92,6 +95,42 @@ std::uint64_t JsonReader::count(std::string_view key) const {
   if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
     fail_at(key, "must be an integer >= 0" + got(v));
   return v.get<std::uint64_t>();
+}
+
+double JsonReader::number_in(std::string_view key, double min, double max) const {
+  const json& v = at(key);
+  if (!v.is_number() || !(v.get<double>() >= min && v.get<double>() <= max))
+    fail_at(key, fmt::format("must be a number from {} to {}{}", min, max, got(v)));
+  return v.get<double>();
+}
+
+std::uint64_t JsonReader::count_in(std::string_view key, std::uint64_t min,
+                                   std::uint64_t max) const {
+  const json& v = at(key);
+  const bool whole =
+      v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
+  if (!whole || v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > max)
+    fail_at(key, fmt::format("must be an integer from {} to {}{}", min, max, got(v)));
+  return v.get<std::uint64_t>();
+}
+
+std::string JsonReader::one_of(std::string_view key,
+                               std::initializer_list<std::string_view> allowed) const {
+  const json& v = at(key);
+  if (!v.is_string() ||
+      std::ranges::find(allowed, v.get_ref<const std::string&>()) == allowed.end()) {
+    if (allowed.size() == 1)
+      fail_at(key, fmt::format("must be \"{}\"{}", *allowed.begin(), got(v)));
+    fail_at(key, fmt::format("must be one of \"{}\"{}", fmt::join(allowed, "\", \""), got(v)));
+  }
+  return v.get<std::string>();
+}
+
+void JsonReader::only(std::initializer_list<std::string_view> known) const {
+  if (!j_.is_object()) fail("must be an object" + got(j_));
+  for (const auto& [key, value] : j_.items())
+    if (std::ranges::find(known, key) == known.end())
+      fail(fmt::format("unknown field '{}' (known: {})", excerpt(key), fmt::join(known, ", ")));
 }
 
 bool JsonReader::boolean(std::string_view key) const {

@@ -135,8 +135,17 @@ class JsonReader {
   // Finite and >= 0: times, counts, percentages.
   double nonneg(std::string_view key) const;
   double number(std::string_view key) const;
+  // From min to max, inclusive.
+  double number_in(std::string_view key, double min, double max) const;
   std::uint64_t count(std::string_view key) const;
+  std::uint64_t count_in(std::string_view key, std::uint64_t min, std::uint64_t max) const;
   bool boolean(std::string_view key) const;
+  // A string that is one of `allowed`.
+  std::string one_of(std::string_view key, std::initializer_list<std::string_view> allowed) const;
+  // Refuses a value that is not an object, and a key that is not `known`
+  // ("unknown field 'x'"): the object is closed, as a schema's
+  // "additionalProperties": false.
+  void only(std::initializer_list<std::string_view> known) const;
   // f(JsonReader) for every element of the array at key.
   template <typename F>
   void each(std::string_view key, F&& f) const {

@@ -178,6 +178,8 @@ class SampleCounter {
 };
 
 Summary read_summary(const JsonReader& r) {
+  r.only({"count", "mean", "stddev", "min", "p50", "p90", "p95", "p99", "p999", "max",
+          "throughput_per_s"});
   Summary s;
   s.count = r.count("count");
   s.mean = r.nonneg("mean");
@@ -200,6 +202,7 @@ BenchmarkSource read_source(const JsonReader& r) {
   BenchmarkSource s;
   s.kind = r.str("kind");
   if (s.kind == "workload") {
+    r.only({"kind", "workload", "variant", "slowdown_percent", "ops", "size", "seed"});
     s.workload = r.str("workload");
     s.variant = r.str_or("variant", "");
     s.slowdown_percent = r.has("slowdown_percent") ? r.nonneg("slowdown_percent") : 0.0;
@@ -207,6 +210,8 @@ BenchmarkSource read_source(const JsonReader& r) {
     s.size = r.str_or("size", "ci");
     s.seed = r.has("seed") ? r.count("seed") : 1;
   } else if (s.kind == "command" || s.kind == "gbench") {
+    if (s.kind == "command") r.only({"kind", "command"});
+    if (s.kind == "gbench") r.only({"kind", "command", "gbench_name"});
     r.each("command", [&](const JsonReader& c) {
       if (!c.value().is_string()) c.fail("must be a string");
       s.command.push_back(c.value().get<std::string>());
@@ -231,6 +236,9 @@ std::vector<double> nonneg_numbers(const JsonReader& r, std::string_view key) {
 }
 
 BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
+  r.only({"name", "description", "category", "unit", "source", "status", "error", "repetitions",
+          "stats", "cpu_percent", "peak_rss_bytes", "invariants", "metrics", "targets",
+          "regression", "hotspots", "profile"});
   BenchmarkResult b;
   b.name = r.str("name");
   if (b.name.empty()) r.fail("name must not be empty");
@@ -244,6 +252,8 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
   if (b.status != "ok" && b.status != "failed") r.fail("status must be 'ok' or 'failed'");
   b.error = r.str_or("error", "");
   r.each("repetitions", [&](const JsonReader& rr) {
+    rr.only({"index", "stats", "samples", "samples_truncated", "slice_medians", "tail", "wall_s",
+             "cpu_percent", "peak_rss_bytes", "exit_code"});
     Repetition rep;
     rep.index = rr.count("index");
     rep.stats = read_summary(rr.child("stats"));
@@ -288,11 +298,13 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
   b.cpu_percent = r.nonneg("cpu_percent");
   b.peak_rss_bytes = r.count("peak_rss_bytes");
   r.each("invariants", [&](const JsonReader& i) {
+    i.only({"name", "passed", "detail"});
     b.invariants.push_back({i.str("name"), i.boolean("passed"), i.str_or("detail", "")});
   });
   const JsonReader metrics = r.child("metrics");
   for (const auto& [k, v] : metrics.value().items()) b.metrics[k] = metrics.number(k);
   r.each("targets", [&](const JsonReader& t) {
+    t.only({"metric", "target", "acceptable_range"});
     Target target{t.str("metric"), t.number("target"), std::nullopt};
     if (t.has("acceptable_range")) {
       const json& ar = t.at("acceptable_range");
@@ -304,6 +316,7 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
     b.targets.push_back(std::move(target));
   });
   const JsonReader reg = r.child("regression");
+  reg.only({"enabled", "threshold_percent", "min_iterations", "method"});
   b.regression = {reg.boolean("enabled"), reg.nonneg("threshold_percent"),
                   static_cast<unsigned>(reg.count("min_iterations")), Method::t};
   if (reg.has("method")) {  // optional: files written before it existed compared by t
@@ -313,8 +326,10 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
   }
   if (r.has("hotspots")) {
     const JsonReader h = r.child("hotspots");
+    h.only({"top", "functions"});
     b.hotspots.top = static_cast<unsigned>(h.count("top"));
     h.each("functions", [&](const JsonReader& f) {
+      f.only({"pattern", "complexity", "max_speedup"});
       ComplexityRule rule{.pattern = f.str("pattern"), .complexity = std::nullopt, .max_speedup = std::nullopt};
       if (f.has("complexity")) rule.complexity = f.nonneg("complexity");
       if (f.has("max_speedup")) rule.max_speedup = f.nonneg("max_speedup");
@@ -323,6 +338,7 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
   }
   if (r.has("profile") && !r.at("profile").is_null()) {
     const JsonReader p = r.child("profile");
+    p.only({"status", "path", "reason"});
     b.profile = ProfileRef{p.str("status"), p.str_or("path", ""), p.str_or("reason", "")};
     // Relative to the results file and inside its directory: `baseline save`
     // copies it, reports read it.
@@ -459,8 +475,12 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
     const std::string schema = root.str("schema");
     if (schema != kResultsSchema)
       root.fail(fmt::format("schema is '{}', expected '{}'", schema, kResultsSchema));
+    // After the version: another version's fields are no typo.
+    root.only({"schema", "run", "benchmarks"});
     Results res;
     const JsonReader run = root.child("run");
+    run.only({"commit", "ref", "started_at", "duration_s", "perfgate_version", "suite", "build",
+              "host"});
     res.run.commit = run.str("commit");
     res.run.ref = run.str("ref");
     res.run.started_at = run.str("started_at");
@@ -468,8 +488,10 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
     res.run.perfgate_version = run.str("perfgate_version");
     res.run.suite = run.str_or("suite", "");
     const JsonReader build = run.child("build");
+    build.only({"type", "compiler", "flags"});
     res.run.build = {build.str("type"), build.str("compiler"), build.str("flags")};
     const JsonReader host = run.child("host");
+    host.only({"hostname", "kernel", "cpu_model", "cores", "governor", "load_avg", "memory_bytes"});
     res.run.host.hostname = host.str("hostname");
     res.run.host.kernel = host.str("kernel");
     res.run.host.cpu_model = host.str("cpu_model");

@@ -204,5 +204,54 @@ TEST(ResultsJson, RejectsAKeyGivenTwiceWhetherOrNotSamplesAreRead) {
   }
 }
 
+// Every object the schema closes ("additionalProperties": false) refuses a
+// key it does not define: a misspelt field was ignored, and the value meant
+// for it silently replaced by a default.
+TEST(ResultsJson, RejectsAnUnknownFieldInEveryObjectTheSchemaCloses) {
+  const std::vector<std::pair<std::string, std::string>> objects = {
+      {"", ""},
+      {"/run", "run: "},
+      {"/run/build", "run.build: "},
+      {"/run/host", "run.host: "},
+      {"/benchmarks/0", "benchmarks[0]: "},
+      {"/benchmarks/0/source", "benchmarks[0].source: "},
+      {"/benchmarks/0/stats", "benchmarks[0].stats: "},
+      {"/benchmarks/0/repetitions/0", "benchmarks[0].repetitions[0]: "},
+      {"/benchmarks/0/repetitions/0/stats", "benchmarks[0].repetitions[0].stats: "},
+      {"/benchmarks/0/invariants/0", "benchmarks[0].invariants[0]: "},
+      {"/benchmarks/0/targets/0", "benchmarks[0].targets[0]: "},
+      {"/benchmarks/0/regression", "benchmarks[0].regression: "},
+      {"/benchmarks/0/hotspots", "benchmarks[0].hotspots: "},
+      {"/benchmarks/0/hotspots/functions/0", "benchmarks[0].hotspots.functions[0]: "},
+      {"/benchmarks/0/profile", "benchmarks[0].profile: "},
+  };
+  for (const auto& [pointer, path] : objects)
+    for (auto reading : {SampleReading::read, SampleReading::skip}) {
+      SCOPED_TRACE(pointer);
+      auto r =
+          results_from_json(mutate([&](auto& j) {
+                              j["benchmarks"][0]["hotspots"]["functions"] = {{{"pattern", "f*"}}};
+                              j[nlohmann::json::json_pointer(pointer)]["extra"] = 1;
+                            }),
+                            "r.json", reading);
+      ASSERT_FALSE(r);
+      EXPECT_EQ(r.error().message.rfind("r.json: " + path + "unknown field 'extra' (known: ", 0),
+                0u)
+          << r.error().message;
+    }
+  // A source is closed by its kind: a command has no workload.
+  auto r =
+      results_from_json(mutate([](auto& j) {
+                          j["benchmarks"][0]["source"] = {
+                              {"kind", "command"}, {"command", {"/bin/true"}}, {"workload", "lru"}};
+                        }),
+                        "r.json");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find(
+                "benchmarks[0].source: unknown field 'workload' (known: kind, command)"),
+            std::string::npos)
+      << r.error().message;
+}
+
 }  // namespace
 }  // namespace perfgate::gate
