@@ -204,11 +204,11 @@ BenchmarkSource read_source(const JsonReader& r) {
   if (s.kind == "workload") {
     r.only({"kind", "workload", "variant", "slowdown_percent", "ops", "size", "seed"});
     s.workload = r.str("workload");
-    s.variant = r.str_or("variant", "");
-    s.slowdown_percent = r.has("slowdown_percent") ? r.nonneg("slowdown_percent") : 0.0;
-    s.ops = r.has("ops") ? r.count("ops") : 0;
-    s.size = r.str_or("size", "ci");
-    s.seed = r.has("seed") ? r.count("seed") : 1;
+    s.variant = r.str("variant");
+    s.slowdown_percent = r.nonneg("slowdown_percent");
+    s.ops = r.count("ops");
+    s.size = r.str("size");
+    s.seed = r.count("seed");
   } else if (s.kind == "command" || s.kind == "gbench") {
     if (s.kind == "command") r.only({"kind", "command"});
     if (s.kind == "gbench") r.only({"kind", "command", "gbench_name"});
@@ -244,13 +244,14 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
   if (b.name.empty()) r.fail("name must not be empty");
   if (has_control_character(b.name))
     r.fail(fmt::format("name {} holds a control character", json(b.name).dump()));
-  b.description = r.str_or("description", "");
-  b.category = r.str_or("category", "");
+  b.description = r.str("description");
+  b.category = r.str("category");
   b.unit = r.str("unit");
   b.source = read_source(r.child("source"));
   b.status = r.str("status");
   if (b.status != "ok" && b.status != "failed") r.fail("status must be 'ok' or 'failed'");
-  b.error = r.str_or("error", "");
+  // What happened is the report's reason; without it a failure says nothing.
+  b.error = b.status == "failed" ? r.str("error") : r.str_or("error", "");
   r.each("repetitions", [&](const JsonReader& rr) {
     rr.only({"index", "stats", "samples", "samples_truncated", "slice_medians", "tail", "wall_s",
              "cpu_percent", "peak_rss_bytes", "exit_code"});
@@ -299,7 +300,7 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
   b.peak_rss_bytes = r.count("peak_rss_bytes");
   r.each("invariants", [&](const JsonReader& i) {
     i.only({"name", "passed", "detail"});
-    b.invariants.push_back({i.str("name"), i.boolean("passed"), i.str_or("detail", "")});
+    b.invariants.push_back({i.str("name"), i.boolean("passed"), i.str("detail")});
   });
   const JsonReader metrics = r.child("metrics");
   for (const auto& [k, v] : metrics.value().items()) b.metrics[k] = metrics.number(k);
@@ -336,10 +337,10 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
       b.hotspots.functions.push_back(std::move(rule));
     });
   }
-  if (r.has("profile") && !r.at("profile").is_null()) {
+  if (!r.at("profile").is_null()) {
     const JsonReader p = r.child("profile");
     p.only({"status", "path", "reason"});
-    b.profile = ProfileRef{p.str("status"), p.str_or("path", ""), p.str_or("reason", "")};
+    b.profile = ProfileRef{p.str("status"), p.str("path"), p.str("reason")};
     // Relative to the results file and inside its directory: `baseline save`
     // copies it, reports read it.
     const std::filesystem::path path(b.profile->path);
@@ -427,7 +428,7 @@ std::string results_to_json(const Results& results) {
                  {"method", to_string(b.regression.method)}}},
                {"hotspots", hotspots_json(b.hotspots)},
                {"profile", nullptr}};
-    if (!b.error.empty()) jb["error"] = b.error;
+    if (b.status == "failed" || !b.error.empty()) jb["error"] = b.error;
     if (b.profile)
       jb["profile"] = {{"status", b.profile->status}, {"path", b.profile->path}, {"reason", b.profile->reason}};
     benchmarks.push_back(std::move(jb));
@@ -486,7 +487,7 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
     res.run.started_at = run.str("started_at");
     res.run.duration_s = run.nonneg("duration_s");
     res.run.perfgate_version = run.str("perfgate_version");
-    res.run.suite = run.str_or("suite", "");
+    res.run.suite = run.str("suite");
     const JsonReader build = run.child("build");
     build.only({"type", "compiler", "flags"});
     res.run.build = {build.str("type"), build.str("compiler"), build.str("flags")};

@@ -575,6 +575,7 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
     for (int i = 0; i < 2; ++i) j["benchmarks"][0]["repetitions"].push_back(j["benchmarks"][0]["repetitions"][0]);
   });
   mutated("typo.json", [](auto& j) { j["benchmarks"][0]["regression"]["treshold_percent"] = 5; });
+  mutated("failed-silently.json", [](auto& j) { j["benchmarks"][0]["status"] = "failed"; });
   mutated("empty.json", [](auto& j) { j["benchmarks"] = nlohmann::json::array(); });
   std::string huge = results_with_p99(1000);
   huge.replace(huge.find("\"p99\":"), 6, "\"p99\": 1e400, \"x\":");
@@ -599,6 +600,8 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
       {{"compare", "base.json", "dup.json"}, "benchmark 'lru' appears twice"},
       {{"compare", "base.json", "typo.json"},
        "typo.json: benchmarks[0].regression: unknown field 'treshold_percent'"},
+      {{"compare", "base.json", "failed-silently.json"},
+       "failed-silently.json: benchmarks[0]: missing field 'error'"},
       {{"compare", "base.json", "twice.json"},
        "twice.json: benchmarks[0].regression: duplicate key 'threshold_percent'"},
       {{"compare", "base.json", "newline.json"}, "holds a control character"},

@@ -253,5 +253,50 @@ TEST(ResultsJson, RejectsAnUnknownFieldInEveryObjectTheSchemaCloses) {
       << r.error().message;
 }
 
+// Each was read as a default ("", 0, the ci size, seed 1, no profile) when it
+// was missing, though the schema requires it.
+TEST(ResultsJson, RejectsAFileWithoutAFieldTheSchemaRequires) {
+  const std::vector<std::pair<std::string, std::string>> fields = {
+      {"/run/suite", "run: missing field 'suite'"},
+      {"/benchmarks/0/description", "benchmarks[0]: missing field 'description'"},
+      {"/benchmarks/0/category", "benchmarks[0]: missing field 'category'"},
+      {"/benchmarks/0/source/variant", "benchmarks[0].source: missing field 'variant'"},
+      {"/benchmarks/0/source/slowdown_percent",
+       "benchmarks[0].source: missing field 'slowdown_percent'"},
+      {"/benchmarks/0/source/ops", "benchmarks[0].source: missing field 'ops'"},
+      {"/benchmarks/0/source/size", "benchmarks[0].source: missing field 'size'"},
+      {"/benchmarks/0/source/seed", "benchmarks[0].source: missing field 'seed'"},
+      {"/benchmarks/0/invariants/0/detail", "benchmarks[0].invariants[0]: missing field 'detail'"},
+      {"/benchmarks/0/profile", "benchmarks[0]: missing field 'profile'"},
+      {"/benchmarks/0/profile/path", "benchmarks[0].profile: missing field 'path'"},
+      {"/benchmarks/0/profile/reason", "benchmarks[0].profile: missing field 'reason'"},
+  };
+  for (const auto& [pointer, message] : fields) {
+    SCOPED_TRACE(pointer);
+    const nlohmann::json::json_pointer field(pointer);
+    auto r = results_from_json(
+        mutate([&](auto& j) { j[field.parent_pointer()].erase(field.back()); }), "r.json");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "r.json: " + message);
+  }
+}
+
+// A failed benchmark without its error was exit 3 with an empty reason.
+TEST(ResultsJson, AFailedBenchmarkNeedsItsError) {
+  auto r = results_from_json(mutate([](auto& j) {
+                               j["benchmarks"][0]["status"] = "failed";
+                               j["benchmarks"][0].erase("error");
+                             }),
+                             "r.json");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "r.json: benchmarks[0]: missing field 'error'");
+  // What perfgate writes always has it, even when nothing was said.
+  Results failed = sample_results();
+  failed.benchmarks[0].status = "failed";
+  auto back = results_from_json(results_to_json(failed), "r.json");
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->benchmarks[0].status, "failed");
+}
+
 }  // namespace
 }  // namespace perfgate::gate
