@@ -68,6 +68,17 @@ struct Target {
   std::optional<std::pair<double, double>> acceptable_range;
 };
 
+// A target's metric is snake_case, [a-z][a-z0-9_]* (the results schema's
+// pattern). By hand: libstdc++'s std::regex recurses once per character, and
+// a metric name is user input of any length (a 200 000 character YAML key
+// overflowed the stack).
+inline bool is_metric_name(std::string_view name) {
+  const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  return !name.empty() && lower(name.front()) && std::ranges::all_of(name, [&](char c) {
+    return lower(c) || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
 // How the gate computes a benchmark's ratio, its interval and p-values from
 // the per-repetition statistics (docs/gate.md, "Decision rule"): t on logs
 // (Welch / paired t), a permutation test of the mean or the minimum of logs

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -200,25 +201,24 @@ Summary read_summary(const JsonReader& r) {
 
 BenchmarkSource read_source(const JsonReader& r) {
   BenchmarkSource s;
-  s.kind = r.str("kind");
+  s.kind = r.one_of("kind", {"workload", "command", "gbench"});
   if (s.kind == "workload") {
     r.only({"kind", "workload", "variant", "slowdown_percent", "ops", "size", "seed"});
     s.workload = r.str("workload");
     s.variant = r.str("variant");
-    s.slowdown_percent = r.nonneg("slowdown_percent");
+    s.slowdown_percent = r.number_in("slowdown_percent", 0, 1000);
     s.ops = r.count("ops");
-    s.size = r.str("size");
+    s.size = r.one_of("size", {"ci", "nightly"});
     s.seed = r.count("seed");
-  } else if (s.kind == "command" || s.kind == "gbench") {
+  } else {
     if (s.kind == "command") r.only({"kind", "command"});
     if (s.kind == "gbench") r.only({"kind", "command", "gbench_name"});
     r.each("command", [&](const JsonReader& c) {
       if (!c.value().is_string()) c.fail("must be a string");
       s.command.push_back(c.value().get<std::string>());
     });
+    if (s.command.empty()) r.fail_at("command", "must name the program to run, got []");
     if (s.kind == "gbench") s.gbench_name = r.str("gbench_name");
-  } else {
-    r.fail(fmt::format("kind '{}' is not one of workload, command, gbench", s.kind));
   }
   return s;
 }
@@ -229,7 +229,7 @@ std::vector<double> nonneg_numbers(const JsonReader& r, std::string_view key) {
   r.each(key, [&](const JsonReader& s) {
     const json& v = s.value();
     if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0)
-      s.fail(fmt::format("{} must be finite numbers >= 0", key));
+      s.fail("must be a finite number >= 0" + JsonReader::got(v));
     out.push_back(v.get<double>());
   });
   return out;
@@ -246,10 +246,10 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
     r.fail(fmt::format("name {} holds a control character", json(b.name).dump()));
   b.description = r.str("description");
   b.category = r.str("category");
-  b.unit = r.str("unit");
+  // Times of another unit were read as ns: the schema allows ns only.
+  b.unit = r.one_of("unit", {"ns"});
   b.source = read_source(r.child("source"));
-  b.status = r.str("status");
-  if (b.status != "ok" && b.status != "failed") r.fail("status must be 'ok' or 'failed'");
+  b.status = r.one_of("status", {"ok", "failed"});
   // What happened is the report's reason; without it a failure says nothing.
   b.error = b.status == "failed" ? r.str("error") : r.str_or("error", "");
   r.each("repetitions", [&](const JsonReader& rr) {
@@ -286,7 +286,10 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
     rep.cpu_percent = rr.nonneg("cpu_percent");
     rep.peak_rss_bytes = rr.count("peak_rss_bytes");
     const json& ec = rr.at("exit_code");
-    if (!ec.is_number_integer()) rr.fail("exit_code must be an integer");
+    if (!ec.is_number_integer() || ec.get<std::int64_t>() < std::numeric_limits<int>::min() ||
+        ec.get<std::int64_t>() > std::numeric_limits<int>::max() ||
+        (ec.is_number_unsigned() && ec.get<std::uint64_t>() > std::numeric_limits<int>::max()))
+      rr.fail_at("exit_code", "must be an integer (-N: killed by signal N)" + JsonReader::got(ec));
     rep.exit_code = ec.get<int>();
     b.repetitions.push_back(std::move(rep));
   });
@@ -307,6 +310,8 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
   r.each("targets", [&](const JsonReader& t) {
     t.only({"metric", "target", "acceptable_range"});
     Target target{t.str("metric"), t.number("target"), std::nullopt};
+    if (!is_metric_name(target.metric))
+      t.fail_at("metric", "must be snake_case ([a-z][a-z0-9_]*)" + JsonReader::got(t.at("metric")));
     if (t.has("acceptable_range")) {
       const json& ar = t.at("acceptable_range");
       if (!ar.is_array() || ar.size() != 2 || !ar[0].is_number() || !ar[1].is_number() ||
@@ -318,8 +323,11 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
   });
   const JsonReader reg = r.child("regression");
   reg.only({"enabled", "threshold_percent", "min_iterations", "method"});
-  b.regression = {reg.boolean("enabled"), reg.nonneg("threshold_percent"),
-                  static_cast<unsigned>(reg.count("min_iterations")), Method::t};
+  // perfgate.yml's range: a threshold of 0 made every benchmark inconclusive.
+  b.regression = {reg.boolean("enabled"), reg.number_in("threshold_percent", 0.1, 1000),
+                  static_cast<unsigned>(
+                      reg.count_in("min_iterations", 2, std::numeric_limits<unsigned>::max())),
+                  Method::t};
   if (reg.has("method")) {  // optional: files written before it existed compared by t
     const auto m = parse_method(reg.str("method"));
     if (!m) reg.fail("method must be \"t\", \"permutation\", \"rank\" or \"trimmed\"");
@@ -328,19 +336,30 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
   if (r.has("hotspots")) {
     const JsonReader h = r.child("hotspots");
     h.only({"top", "functions"});
-    b.hotspots.top = static_cast<unsigned>(h.count("top"));
+    b.hotspots.top =
+        static_cast<unsigned>(h.count_in("top", 1, std::numeric_limits<unsigned>::max()));
     h.each("functions", [&](const JsonReader& f) {
       f.only({"pattern", "complexity", "max_speedup"});
       ComplexityRule rule{.pattern = f.str("pattern"), .complexity = std::nullopt, .max_speedup = std::nullopt};
-      if (f.has("complexity")) rule.complexity = f.nonneg("complexity");
-      if (f.has("max_speedup")) rule.max_speedup = f.nonneg("max_speedup");
+      if (rule.pattern.empty()) f.fail_at("pattern", "must not be empty");
+      if (f.has("complexity")) {
+        rule.complexity = f.number("complexity");
+        if (!(*rule.complexity > 0))
+          f.fail_at("complexity", "must be a number > 0" + JsonReader::got(f.at("complexity")));
+      }
+      if (f.has("max_speedup")) {
+        rule.max_speedup = f.number("max_speedup");
+        if (!(*rule.max_speedup >= 1))
+          f.fail_at("max_speedup", "must be a number >= 1" + JsonReader::got(f.at("max_speedup")));
+      }
       b.hotspots.functions.push_back(std::move(rule));
     });
   }
   if (!r.at("profile").is_null()) {
     const JsonReader p = r.child("profile");
     p.only({"status", "path", "reason"});
-    b.profile = ProfileRef{p.str("status"), p.str("path"), p.str("reason")};
+    b.profile =
+        ProfileRef{p.one_of("status", {"ok", "missing", "failed"}), p.str("path"), p.str("reason")};
     // Relative to the results file and inside its directory: `baseline save`
     // copies it, reports read it.
     const std::filesystem::path path(b.profile->path);
@@ -496,13 +515,15 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
     res.run.host.hostname = host.str("hostname");
     res.run.host.kernel = host.str("kernel");
     res.run.host.cpu_model = host.str("cpu_model");
-    res.run.host.cores = static_cast<unsigned>(host.count("cores"));
+    res.run.host.cores =
+        static_cast<unsigned>(host.count_in("cores", 0, std::numeric_limits<unsigned>::max()));
     res.run.host.governor = host.str("governor");
-    const json& la = host.at("load_avg");
-    if (!la.is_array() || la.size() != 3) host.fail("load_avg must be [1m, 5m, 15m]");
-    res.run.host.load_avg_1m = la[0].get<double>();
-    res.run.host.load_avg_5m = la[1].get<double>();
-    res.run.host.load_avg_15m = la[2].get<double>();
+    const std::vector<double> load = nonneg_numbers(host, "load_avg");
+    if (load.size() != 3)
+      host.fail_at("load_avg", fmt::format("must be [1m, 5m, 15m], got {} numbers", load.size()));
+    res.run.host.load_avg_1m = load[0];
+    res.run.host.load_avg_5m = load[1];
+    res.run.host.load_avg_15m = load[2];
     res.run.host.memory_bytes = host.count("memory_bytes");
     root.each("benchmarks", [&](const JsonReader& b) {
       res.benchmarks.push_back(read_benchmark(b, samples));

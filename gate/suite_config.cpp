@@ -25,16 +25,6 @@ RegressionSettings regression_for(const workloads::Workload& w) {
   return r;
 }
 
-// [a-z][a-z0-9_]*, by hand: libstdc++'s std::regex recurses once per
-// character, and a metric name is user input of any length (a 200 000
-// character YAML key overflowed the stack).
-bool is_snake_case(std::string_view name) {
-  const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
-  return !name.empty() && lower(name.front()) && std::ranges::all_of(name, [&](char c) {
-    return lower(c) || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
 // Thrown inside the parser only; parse_suite_config turns it into one Error.
 struct ConfigError {
   std::string message;
@@ -170,7 +160,7 @@ void apply_benchmark_fields(const Parser& p, const YAML::Node& node, BenchmarkSp
       for (const auto& t : v) {
         Target target;
         target.metric = t.first.as<std::string>();
-        if (!is_snake_case(target.metric))
+        if (!is_metric_name(target.metric))
           p.fail(t.first, fmt::format("target metric '{}' must be snake_case, e.g. p99_ms",
                                       excerpt(target.metric)));
         p.only_keys(t.second, fmt::format("targets.{}", excerpt(target.metric)),

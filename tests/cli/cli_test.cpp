@@ -576,6 +576,9 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
   });
   mutated("typo.json", [](auto& j) { j["benchmarks"][0]["regression"]["treshold_percent"] = 5; });
   mutated("failed-silently.json", [](auto& j) { j["benchmarks"][0]["status"] = "failed"; });
+  mutated("us.json", [](auto& j) { j["benchmarks"][0]["unit"] = "us"; });
+  mutated("zero-threshold.json",
+          [](auto& j) { j["benchmarks"][0]["regression"]["threshold_percent"] = 0; });
   mutated("empty.json", [](auto& j) { j["benchmarks"] = nlohmann::json::array(); });
   std::string huge = results_with_p99(1000);
   huge.replace(huge.find("\"p99\":"), 6, "\"p99\": 1e400, \"x\":");
@@ -602,6 +605,11 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
        "typo.json: benchmarks[0].regression: unknown field 'treshold_percent'"},
       {{"compare", "base.json", "failed-silently.json"},
        "failed-silently.json: benchmarks[0]: missing field 'error'"},
+      {{"compare", "base.json", "us.json"},
+       "us.json: benchmarks[0].unit: must be \"ns\", got \"us\""},
+      {{"compare", "base.json", "zero-threshold.json"},
+       "zero-threshold.json: benchmarks[0].regression.threshold_percent: "
+       "must be a number from 0.1 to 1000, got 0"},
       {{"compare", "base.json", "twice.json"},
        "twice.json: benchmarks[0].regression: duplicate key 'threshold_percent'"},
       {{"compare", "base.json", "newline.json"}, "holds a control character"},

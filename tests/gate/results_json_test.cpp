@@ -3,7 +3,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <tuple>
+
+#include "gate/suite_config.h"
 
 namespace perfgate::gate {
 namespace {
@@ -296,6 +301,94 @@ TEST(ResultsJson, AFailedBenchmarkNeedsItsError) {
   auto back = results_from_json(results_to_json(failed), "r.json");
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(back->benchmarks[0].status, "failed");
+}
+
+// Each was read as it stood: "us" times as ns, a threshold of 0 (every
+// benchmark inconclusive), 2^32 + 2 iterations as 2, a top of 0 hotspots, a
+// metric the config would have refused.
+TEST(ResultsJson, RejectsAValueTheSchemaRulesOut) {
+  using J = nlohmann::json;
+  const std::vector<std::tuple<std::string, J, std::string>> cases = {
+      {"/benchmarks/0/unit", "us", "benchmarks[0].unit: must be \"ns\", got \"us\""},
+      {"/benchmarks/0/status", "skipped",
+       "benchmarks[0].status: must be one of \"ok\", \"failed\", got \"skipped\""},
+      {"/benchmarks/0/source/kind", "binary",
+       "benchmarks[0].source.kind: "
+       "must be one of \"workload\", \"command\", \"gbench\", got \"binary\""},
+      {"/benchmarks/0/source/slowdown_percent", 5000,
+       "benchmarks[0].source.slowdown_percent: must be a number from 0 to 1000, got 5000"},
+      {"/benchmarks/0/source/size", "huge",
+       "benchmarks[0].source.size: must be one of \"ci\", \"nightly\", got \"huge\""},
+      {"/benchmarks/0/regression/threshold_percent", 0,
+       "benchmarks[0].regression.threshold_percent: must be a number from 0.1 to 1000, got 0"},
+      {"/benchmarks/0/regression/threshold_percent", -5,
+       "benchmarks[0].regression.threshold_percent: must be a number from 0.1 to 1000, got -5"},
+      {"/benchmarks/0/regression/min_iterations", 1,
+       "benchmarks[0].regression.min_iterations: must be an integer from 2 to 4294967295, got 1"},
+      {"/benchmarks/0/regression/min_iterations", 4294967298u,
+       "benchmarks[0].regression.min_iterations: "
+       "must be an integer from 2 to 4294967295, got 4294967298"},
+      {"/benchmarks/0/hotspots/top", 0,
+       "benchmarks[0].hotspots.top: must be an integer from 1 to 4294967295, got 0"},
+      {"/benchmarks/0/hotspots/functions", J::array({{{"pattern", ""}}}),
+       "benchmarks[0].hotspots.functions[0].pattern: must not be empty"},
+      {"/benchmarks/0/hotspots/functions", J::array({{{"pattern", "f"}, {"complexity", 0}}}),
+       "benchmarks[0].hotspots.functions[0].complexity: must be a number > 0, got 0"},
+      {"/benchmarks/0/hotspots/functions", J::array({{{"pattern", "f"}, {"max_speedup", 0.5}}}),
+       "benchmarks[0].hotspots.functions[0].max_speedup: must be a number >= 1, got 0.5"},
+      {"/benchmarks/0/targets/0/metric", "P99-ms",
+       "benchmarks[0].targets[0].metric: must be snake_case ([a-z][a-z0-9_]*), got \"P99-ms\""},
+      {"/benchmarks/0/profile/status", "gone",
+       "benchmarks[0].profile.status: "
+       "must be one of \"ok\", \"missing\", \"failed\", got \"gone\""},
+      {"/run/host/load_avg", J::array({"x", 1, 1}),
+       "run.host.load_avg[0]: must be a finite number >= 0, got \"x\""},
+      {"/run/host/load_avg", J::array({1, 1}),
+       "run.host.load_avg: must be [1m, 5m, 15m], got 2 numbers"},
+      {"/run/host/cores", 4294967296u,
+       "run.host.cores: must be an integer from 0 to 4294967295, got 4294967296"},
+      {"/benchmarks/0/repetitions/0/exit_code", 2147483648u,
+       "benchmarks[0].repetitions[0].exit_code: "
+       "must be an integer (-N: killed by signal N), got 2147483648"},
+      {"/benchmarks/0/source", J{{"kind", "command"}, {"command", J::array()}},
+       "benchmarks[0].source.command: must name the program to run, got []"},
+  };
+  for (const auto& [pointer, value, message] : cases) {
+    SCOPED_TRACE(pointer + " = " + value.dump());
+    auto r =
+        results_from_json(mutate([&](auto& j) { j[J::json_pointer(pointer)] = value; }), "r.json");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ExitCode::bad_input);
+    EXPECT_EQ(r.error().message, "r.json: " + message);
+  }
+}
+
+// The schema, perfgate.yml and the reader take the same thresholds: a results
+// file holds what a config gave it.
+TEST(ResultsJson, TheThresholdRangeIsTheSchemasAndTheConfigs) {
+  std::ifstream in(PERFGATE_SOURCE_DIR "/docs/schema/results.schema.json");
+  const auto schema = nlohmann::json::parse(in);
+  const auto& range =
+      schema["$defs"]["benchmark"]["properties"]["regression"]["properties"]["threshold_percent"];
+  const double min = range["minimum"].get<double>(), max = range["maximum"].get<double>();
+  auto with = [](double threshold) {
+    return mutate(
+        [&](auto& j) { j["benchmarks"][0]["regression"]["threshold_percent"] = threshold; });
+  };
+  auto config = [](double threshold) {
+    return parse_suite_config(fmt::format("benchmarks:\n  - {{name: x, command: [true], "
+                                          "regression: {{threshold_percent: {}}}}}\n",
+                                          threshold),
+                              "s.yml");
+  };
+  for (double t : {min, max}) {
+    EXPECT_TRUE(results_from_json(with(t), "r.json")) << t;
+    EXPECT_TRUE(config(t)) << t;
+  }
+  for (double t : {std::nextafter(min, 0.0), std::nextafter(max, 2 * max)}) {
+    EXPECT_FALSE(results_from_json(with(t), "r.json")) << t;
+    EXPECT_FALSE(config(t)) << t;
+  }
 }
 
 }  // namespace
