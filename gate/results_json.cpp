@@ -11,6 +11,7 @@
 
 #include "gate/json_reader.h"
 #include "gate/machine_noise.h"
+#include "gate/timestamp.h"
 
 namespace perfgate::gate {
 
@@ -504,6 +505,13 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
     res.run.commit = run.str("commit");
     res.run.ref = run.str("ref");
     res.run.started_at = run.str("started_at");
+    // The schema's pattern (UTC, to the second), and a day on the calendar.
+    const std::string& started = res.run.started_at;
+    if (started.size() != 20 || started[10] != 'T' || started[19] != 'Z')
+      run.fail_at("started_at", "must be a UTC time such as 2026-11-22T07:05:00Z" +
+                                    JsonReader::got(run.at("started_at")));
+    if (const auto when = parse_timestamp(started); !when)
+      run.fail_at("started_at", fmt::format("'{}' {}", started, when.error()));
     res.run.duration_s = run.nonneg("duration_s");
     res.run.perfgate_version = run.str("perfgate_version");
     res.run.suite = run.str("suite");

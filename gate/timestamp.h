@@ -1,8 +1,9 @@
 #pragma once
-// The ISO 8601 times perfgate accepts (a results file's run.started_at, a
-// history's dates, `history append --date`): a calendar date, optionally with
-// the time of day to the minute or second, a fraction of the second of up to
-// 9 digits, and `Z` or a UTC offset:
+// The ISO 8601 times perfgate accepts (a history's dates, `history append
+// --date`, a results file's run.started_at — which its schema holds to the
+// one form 2026-11-29T03:12:00Z): a calendar date, optionally with the time
+// of day to the minute or second, a fraction of the second of up to 9
+// digits, and `Z` or a UTC offset:
 //
 //   2026-11-29   2026-11-29T03:12Z   2026-11-29T03:12:00Z   2026-11-29T04:12:00.25+01:00
 //

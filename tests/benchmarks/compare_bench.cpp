@@ -32,6 +32,7 @@ constexpr int kBenchmarks = 20, kRepetitions = 10, kSamples = 10'000;
 Results make_results(bool head) {
   Results r;
   r.run.suite = "bench";
+  r.run.started_at = "2026-11-22T07:00:00Z";
   workloads::harness::Rng rng(head ? 2 : 1);
   for (int b = 0; b < kBenchmarks; ++b) {
     BenchmarkResult br;
@@ -74,7 +75,8 @@ void BM_CompareFiles(benchmark::State& state) {
   for (auto _ : state) {
     auto base = results_from_json(base_text, "base", SampleReading::skip);
     auto head = results_from_json(head_text, "head", SampleReading::skip);
-    if (!base || !head) return state.SkipWithError("parse failed");
+    if (!base) return state.SkipWithError(base.error().message.c_str());
+    if (!head) return state.SkipWithError(head.error().message.c_str());
     auto report = compare_results(*base, *head, CompareOptions{});
     if (!report) return state.SkipWithError(report.error().message.c_str());
     attach_hotspots(*report, *base, "/nonexistent", *head, "/nonexistent");

@@ -281,8 +281,12 @@ TEST_F(Cli, HistoryAndTrendInputsThatOnceGotThroughAreOneLineAndExitTwo) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"history", "append", "h.jsonl", "night.json", "--date", long_date},
        "date '2026-01-01T00:00:00.1111"},
-      {{"history", "append", "h.jsonl", "long.json"}, "date '2026-01-01T00:00:00.1111"},
-      {{"history", "append", "h.jsonl", "feb30.json"}, "date '2026-02-30T00:00:00Z'"},
+      // The results file is refused: its started_at is not the schema's.
+      {{"history", "append", "h.jsonl", "long.json"},
+       "long.json: run.started_at: must be a UTC time such as 2026-11-22T07:05:00Z, got "
+       "\"2026-01-01T00:00:00.1111"},
+      {{"history", "append", "h.jsonl", "feb30.json"},
+       "feb30.json: run.started_at: '2026-02-30T00:00:00Z' has day 30, but 2026-02 has 28 days"},
       {{"history", "append", "h.jsonl", "night.json", "--date", "2026-13-45"}, "month 13"},
       {{"history", "append", "h.jsonl", "night.json", "--date", "2026-02-30T25:61:99Z"}, "28 days"},
       {{"history", "append", "h.jsonl", "night.json", "--date", "0000-00-00"}, "date '0000-00-00'"},

@@ -391,5 +391,31 @@ TEST(ResultsJson, TheThresholdRangeIsTheSchemasAndTheConfigs) {
   }
 }
 
+// started_at follows the schema's pattern (UTC, to the second) and is a
+// time on the calendar; "yesterday" and the 30th of February were read.
+TEST(ResultsJson, StartedAtIsAUtcTimeToTheSecond) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"yesterday", "must be a UTC time such as 2026-11-22T07:05:00Z, got \"yesterday\""},
+      {"", "must be a UTC time such as 2026-11-22T07:05:00Z, got \"\""},
+      {"2026-11-22T07:05:00+01:00",
+       "must be a UTC time such as 2026-11-22T07:05:00Z, got \"2026-11-22T07:05:00+01:00\""},
+      {"2026-11-22 07:05:00Z",
+       "must be a UTC time such as 2026-11-22T07:05:00Z, got \"2026-11-22 07:05:00Z\""},
+      {"2026-11-22T07:05:0xZ", "'2026-11-22T07:05:0xZ' is not ISO 8601"},
+      {"2026-02-30T00:00:00Z", "'2026-02-30T00:00:00Z' has day 30, but 2026-02 has 28 days"},
+      {"2026-11-22T24:00:00Z", "'2026-11-22T24:00:00Z' has hour 24 (0 to 23)"},
+  };
+  for (const auto& [started_at, message] : cases) {
+    SCOPED_TRACE(started_at);
+    auto r =
+        results_from_json(mutate([&](auto& j) { j["run"]["started_at"] = started_at; }), "r.json");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message.rfind("r.json: run.started_at: " + message, 0), 0u)
+        << r.error().message;
+  }
+  EXPECT_TRUE(results_from_json(
+      mutate([](auto& j) { j["run"]["started_at"] = "2028-02-29T23:59:60Z"; }), "r.json"));
+}
+
 }  // namespace
 }  // namespace perfgate::gate
