@@ -113,6 +113,11 @@ struct HotspotSettings {
   std::vector<ComplexityRule> functions;  // first matching pattern wins
 };
 
+// Per repetition, at most this many samples are stored (a systematic subsample
+// in measurement order beyond it; the schema's maxItems); statistics always
+// use all samples.
+inline constexpr std::size_t kMaxStoredSamples = 10'000;
+
 struct Repetition {
   std::uint64_t index = 0;
   Summary stats;                     // exact, over every measured sample of the repetition

@@ -236,7 +236,10 @@ std::vector<double> nonneg_numbers(const JsonReader& r, std::string_view key) {
   return out;
 }
 
-BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
+// benchmarks[index]; its samples are read into the repetitions, or, with a
+// counter, were counted while parsing.
+BenchmarkResult read_benchmark(const JsonReader& r, std::size_t index,
+                               const SampleCounter* counted) {
   r.only({"name", "description", "category", "unit", "source", "status", "error", "repetitions",
           "stats", "cpu_percent", "peak_rss_bytes", "invariants", "metrics", "targets",
           "regression", "hotspots", "profile"});
@@ -253,6 +256,7 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
   b.status = r.one_of("status", {"ok", "failed"});
   // What happened is the report's reason; without it a failure says nothing.
   b.error = b.status == "failed" ? r.str("error") : r.str_or("error", "");
+  std::vector<std::size_t> stored;  // samples each repetition holds
   r.each("repetitions", [&](const JsonReader& rr) {
     rr.only({"index", "stats", "samples", "samples_truncated", "slice_medians", "tail", "wall_s",
              "cpu_percent", "peak_rss_bytes", "exit_code"});
@@ -260,13 +264,24 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
     rep.index = rr.count("index");
     rep.stats = read_summary(rr.child("stats"));
     rep.samples_truncated = rr.boolean("samples_truncated");
-    if (samples == SampleReading::read) {
-      rep.samples = nonneg_numbers(rr, "samples");
-      if (rep.samples.size() > rep.stats.count)
-        rr.fail("holds more samples than stats.count says were measured");
-      if (!rep.samples_truncated && rep.samples.size() != rep.stats.count)
-        rr.fail("samples_truncated is false but samples and stats.count differ");
+    const json& kept = rr.at("samples");
+    if (!kept.is_array()) rr.fail_at("samples", "must be an array" + JsonReader::got(kept));
+    std::size_t n = kept.size();
+    if (!counted) {
+      if (n <= kMaxStoredSamples) rep.samples = nonneg_numbers(rr, "samples");
+    } else if (const SampleCounter::Tally* tally = counted->tally(index, stored.size())) {
+      // (The counter saw every samples array at this path.)
+      n = tally->count;
+      if (tally->first_bad)
+        rr.fail_at(fmt::format("samples[{}]", *tally->first_bad), "must be a finite number >= 0");
     }
+    if (n > kMaxStoredSamples)
+      rr.fail_at("samples", fmt::format("holds {} samples, more than the {} a repetition stores", n,
+                                        kMaxStoredSamples));
+    if (n > rep.stats.count) rr.fail("holds more samples than stats.count says were measured");
+    if (!rep.samples_truncated && n != rep.stats.count)
+      rr.fail("samples_truncated is false but samples and stats.count differ");
+    stored.push_back(n);
     if (rr.has("slice_medians")) {  // optional: files written before it existed
       rep.slice_medians = nonneg_numbers(rr, "slice_medians");
       if (!rep.slice_medians.empty() && rep.slice_medians.size() != kSlices)
@@ -296,8 +311,11 @@ BenchmarkResult read_benchmark(const JsonReader& r, SampleReading samples) {
   });
   if (b.status == "ok") {
     if (b.repetitions.empty()) r.fail("status is ok but there are no repetitions");
-    for (const auto& rep : b.repetitions)
-      if (rep.stats.count == 0) r.fail("status is ok but a repetition has no samples");
+    // What was measured, as the file keeps it: a repetition that kept none
+    // of its samples is no measurement to compare or save.
+    for (std::size_t i = 0; i < stored.size(); ++i)
+      if (stored[i] == 0)
+        r.fail(fmt::format("status is ok but repetitions[{}] stores no samples", i));
   }
   b.stats = read_summary(r.child("stats"));
   b.cpu_percent = r.nonneg("cpu_percent");
@@ -534,7 +552,8 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
     res.run.host.load_avg_15m = load[2];
     res.run.host.memory_bytes = host.count("memory_bytes");
     root.each("benchmarks", [&](const JsonReader& b) {
-      res.benchmarks.push_back(read_benchmark(b, samples));
+      res.benchmarks.push_back(read_benchmark(b, res.benchmarks.size(),
+                                              samples == SampleReading::read ? nullptr : &counter));
       const std::string& name = res.benchmarks.back().name;
       if (std::ranges::count(res.benchmarks, name, &BenchmarkResult::name) > 1)
         b.fail(fmt::format("benchmark '{}' appears twice", name));

@@ -22,10 +22,6 @@
 
 namespace perfgate::gate {
 
-// Per repetition, at most this many samples are stored (a systematic subsample
-// in measurement order beyond it); statistics always use all samples.
-inline constexpr std::size_t kMaxStoredSamples = 10'000;
-
 // What one profiled run gave: the profile's reference (status "ok" with a
 // reason when the target exited uncleanly) and the seconds sampled in that
 // profile so far, this run's included.

@@ -583,6 +583,9 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
   mutated("us.json", [](auto& j) { j["benchmarks"][0]["unit"] = "us"; });
   mutated("zero-threshold.json",
           [](auto& j) { j["benchmarks"][0]["regression"]["threshold_percent"] = 0; });
+  mutated("nothing-kept.json", [](auto& j) {
+    j["benchmarks"][0]["repetitions"][0]["samples"] = nlohmann::json::array();
+  });
   mutated("empty.json", [](auto& j) { j["benchmarks"] = nlohmann::json::array(); });
   std::string huge = results_with_p99(1000);
   huge.replace(huge.find("\"p99\":"), 6, "\"p99\": 1e400, \"x\":");
@@ -614,6 +617,10 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
       {{"compare", "base.json", "zero-threshold.json"},
        "zero-threshold.json: benchmarks[0].regression.threshold_percent: "
        "must be a number from 0.1 to 1000, got 0"},
+      {{"compare", "base.json", "nothing-kept.json"},
+       "nothing-kept.json: benchmarks[0]: status is ok but repetitions[0] stores no samples"},
+      {{"baseline", "save", "nothing-kept.json"},
+       "nothing-kept.json: benchmarks[0]: status is ok but repetitions[0] stores no samples"},
       {{"compare", "base.json", "twice.json"},
        "twice.json: benchmarks[0].regression: duplicate key 'threshold_percent'"},
       {{"compare", "base.json", "newline.json"}, "holds a control character"},

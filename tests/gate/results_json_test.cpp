@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <tuple>
 
@@ -415,6 +416,78 @@ TEST(ResultsJson, StartedAtIsAUtcTimeToTheSecond) {
   }
   EXPECT_TRUE(results_from_json(
       mutate([](auto& j) { j["run"]["started_at"] = "2028-02-29T23:59:60Z"; }), "r.json"));
+}
+
+// compare and check skip the samples while parsing, but count and check them
+// as the schema states: 10 001 samples, a string among them or no array at
+// all got through.
+TEST(ResultsJson, ChecksTheStoredSamplesWhetherOrNotTheyAreRead) {
+  using J = nlohmann::json;
+  auto rep = [](J& j) -> J& { return j["benchmarks"][0]["repetitions"][0]; };
+  const std::vector<std::pair<std::function<void(J&)>, std::string>> cases = {
+      {[&](J& j) {
+         rep(j)["samples"] = J(std::vector<int>(10'001, 100));
+         rep(j)["stats"]["count"] = 20'000;
+         rep(j)["samples_truncated"] = true;
+       },
+       "benchmarks[0].repetitions[0].samples: "
+       "holds 10001 samples, more than the 10000 a repetition stores"},
+      {[&](J& j) { rep(j)["samples"][1] = -5; },
+       "benchmarks[0].repetitions[0].samples[1]: must be a finite number >= 0"},
+      {[&](J& j) { rep(j)["samples"][2] = "300"; },
+       "benchmarks[0].repetitions[0].samples[2]: must be a finite number >= 0"},
+      {[&](J& j) { rep(j)["samples"][0] = J::array({1}); },
+       "benchmarks[0].repetitions[0].samples[0]: must be a finite number >= 0"},
+      {[&](J& j) { rep(j)["samples"] = "notalist"; },
+       "benchmarks[0].repetitions[0].samples: must be an array, got \"notalist\""},
+      {[&](J& j) { rep(j).erase("samples"); },
+       "benchmarks[0].repetitions[0]: missing field 'samples'"},
+      {[&](J& j) { rep(j)["samples"].push_back(500); },
+       "benchmarks[0].repetitions[0]: holds more samples than stats.count says were measured"},
+      {[&](J& j) { rep(j)["samples"].erase(0); },
+       "benchmarks[0].repetitions[0]: "
+       "samples_truncated is false but samples and stats.count differ"},
+  };
+  for (const auto& [change, message] : cases)
+    for (auto reading : {SampleReading::read, SampleReading::skip}) {
+      SCOPED_TRACE(message);
+      auto r = results_from_json(mutate(change), "r.json", reading);
+      ASSERT_FALSE(r);
+      EXPECT_EQ(r.error().message.rfind("r.json: " + message, 0), 0u) << r.error().message;
+    }
+  // A metric named "samples" is a metric.
+  auto r = results_from_json(mutate([](J& j) { j["benchmarks"][0]["metrics"]["samples"] = 5; }),
+                             "r.json", SampleReading::skip);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->benchmarks[0].metrics.at("samples"), 5);
+  EXPECT_TRUE(r->benchmarks[0].repetitions[0].samples.empty()) << "skipped";
+}
+
+// docs/formats.md: an ok benchmark without samples is exit 2. One whose
+// repetitions stored none (samples [] and samples_truncated) was compared
+// and saved as a baseline.
+TEST(ResultsJson, RejectsAnOkBenchmarkWhoseRepetitionStoresNoSamples) {
+  for (auto reading : {SampleReading::read, SampleReading::skip}) {
+    auto r = results_from_json(mutate([](auto& j) {
+                                 auto& rep = j["benchmarks"][0]["repetitions"][0];
+                                 rep["samples"] = nlohmann::json::array();
+                                 rep["samples_truncated"] = true;
+                               }),
+                               "r.json", reading);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message,
+              "r.json: benchmarks[0]: status is ok but repetitions[0] stores no samples");
+  }
+  // A failed benchmark may have measured nothing.
+  auto failed =
+      results_from_json(mutate([](auto& j) {
+                          j["benchmarks"][0]["status"] = "failed";
+                          j["benchmarks"][0]["error"] = "exit 1";
+                          j["benchmarks"][0]["repetitions"][0]["samples"] = nlohmann::json::array();
+                          j["benchmarks"][0]["repetitions"][0]["samples_truncated"] = true;
+                        }),
+                        "r.json");
+  EXPECT_TRUE(failed) << failed.error().message;
 }
 
 }  // namespace
