@@ -25,33 +25,35 @@ std::expected<std::vector<GbenchBenchmark>, Error> parse_gbench_json(std::string
   if (!j.is_object() || !j.contains("benchmarks") || !j["benchmarks"].is_array())
     return bad("not Google Benchmark JSON output (no 'benchmarks' array)");
   std::vector<GbenchBenchmark> out;
-  for (std::size_t i = 0; i < j["benchmarks"].size(); ++i) {
-    const json& b = j["benchmarks"][i];
-    if (!b.is_object() || !b.contains("name") || !b["name"].is_string())
-      return bad(fmt::format("benchmarks[{}] has no name", i));
-    if (b.value("run_type", "iteration") == "aggregate") continue;
-    const std::string name = b.value("run_name", b["name"].get<std::string>());
-    if (name.empty() || has_control_character(name))
-      return bad(fmt::format("benchmarks[{}]: name {} is empty or holds a control character", i, json(name).dump()));
-    auto it = std::ranges::find(out, name, &GbenchBenchmark::name);
-    if (it == out.end()) it = out.insert(out.end(), GbenchBenchmark{name, {}, {}, {}});
-    if (b.value("error_occurred", false)) {
-      it->error = b.value("error_message", "error");
-      continue;
-    }
-    const std::string unit = b.value("time_unit", "ns");
-    const double scale = unit == "ns" ? 1.0 : unit == "us" ? 1e3 : unit == "ms" ? 1e6 : unit == "s" ? 1e9 : 0.0;
-    if (scale == 0.0) return bad(fmt::format("benchmarks[{}]: unknown time_unit '{}'", i, unit));
-    if (!b.contains("real_time") || !b["real_time"].is_number() || !b.contains("cpu_time") ||
-        !b["cpu_time"].is_number())
-      return bad(fmt::format("benchmarks[{}] '{}' has no real_time/cpu_time", i, name));
-    const double real = b["real_time"].get<double>(), cpu = b["cpu_time"].get<double>();
-    if (!std::isfinite(real) || real < 0 || !std::isfinite(cpu) || cpu < 0)
-      return bad(fmt::format("benchmarks[{}] '{}': times must be finite and >= 0", i, name));
-    if (!std::isfinite(real * scale) || !std::isfinite(cpu * scale))
-      return bad(fmt::format("benchmarks[{}] '{}': times beyond a double in ns", i, name));
-    it->real_ns.push_back(real * scale);
-    it->cpu_ns.push_back(cpu * scale);
+  try {
+    // Every field read is checked and named when wrong: nlohmann's get()
+    // said "type must be string, but is number" without saying which.
+    JsonReader(j, origin).each("benchmarks", [&](const JsonReader& b) {
+      if (!b.value().is_object()) b.fail("must be an object" + JsonReader::got(b.value()));
+      const std::string row_name = b.str("name");
+      if (b.str_or("run_type", "iteration") == "aggregate") return;
+      const std::string name = b.str_or("run_name", row_name);
+      if (name.empty() || has_control_character(name))
+        b.fail(fmt::format("name {} is empty or holds a control character", json(name).dump()));
+      auto it = std::ranges::find(out, name, &GbenchBenchmark::name);
+      if (it == out.end()) it = out.insert(out.end(), GbenchBenchmark{name, {}, {}, {}});
+      if (b.has("error_occurred") && b.boolean("error_occurred")) {
+        // A failure must say something: "" would read as no error at all.
+        it->error = b.str_or("error_message", "");
+        if (it->error.empty()) it->error = "error_occurred, without an error_message";
+        return;
+      }
+      const std::string unit =
+          b.has("time_unit") ? b.one_of("time_unit", {"ns", "us", "ms", "s"}) : "ns";
+      const double scale = unit == "ns" ? 1.0 : unit == "us" ? 1e3 : unit == "ms" ? 1e6 : 1e9;
+      const double real = b.nonneg("real_time"), cpu = b.nonneg("cpu_time");
+      if (!std::isfinite(real * scale) || !std::isfinite(cpu * scale))
+        b.fail(fmt::format("'{}': times beyond a double in ns", name));
+      it->real_ns.push_back(real * scale);
+      it->cpu_ns.push_back(cpu * scale);
+    });
+  } catch (const JsonFieldError& e) {
+    return std::unexpected(Error::bad_input(e.message));
   }
   if (out.empty()) return bad("contains no benchmark runs");
   return out;

@@ -596,6 +596,12 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
   write("suite-blank.yml", "benchmarks:\n  - {name: t, command: \"  \"}\n");
   write("gb-newline.json", R"({"benchmarks": [{"name": "BM_a\n::error::x", "real_time": 1, "cpu_time": 1}]})");
   write("gb-inf.json", R"({"benchmarks": [{"name": "BM_a", "real_time": 1e308, "cpu_time": 1, "time_unit": "s"}]})");
+  write("gb-run-type.json",
+        R"({"benchmarks": [{"name": "BM_a", "run_type": 5, "real_time": 1, "cpu_time": 1}]})");
+  write("gb-real-time.json",
+        R"({"benchmarks": [{"name": "BM_a", "real_time": "1", "cpu_time": 1}]})");
+  write("gb-error.json",
+        R"({"benchmarks": [{"name": "BM_a", "error_occurred": 1, "error_message": "x"}]})");
   write("two\nlines.json", "x");
   write("p.folded", "main;work 5\n");
   write("q.folded", "main;work 7\n");
@@ -667,6 +673,12 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
       {{"import", "gbench", "gb-newline.json", "-o", "gb.json"},
        "is empty or holds a control character"},
       {{"import", "gbench", "gb-inf.json", "-o", "gb.json"}, "times beyond a double in ns"},
+      {{"import", "gbench", "gb-run-type.json", "-o", "gb.json"},
+       "gb-run-type.json: benchmarks[0].run_type: must be a string, got 5"},
+      {{"import", "gbench", "gb-real-time.json", "-o", "gb.json"},
+       "gb-real-time.json: benchmarks[0].real_time: must be a finite number >= 0, got \"1\""},
+      {{"import", "gbench", "gb-error.json", "-o", "gb.json"},
+       "gb-error.json: benchmarks[0].error_occurred: must be true or false, got 1"},
       {{"compare", "base.json", "head.json", "--out", ""}, "--out: must name a file or directory"},
       {{"run", "-o", " "}, "--output: must name a file or directory"},
   };

@@ -52,5 +52,51 @@ TEST(GbenchJson, RejectsAKeyGivenTwice) {
   EXPECT_EQ(r.error().message, "x.json: benchmarks[0]: duplicate key 'time_unit'");
 }
 
+// Each was `perfgate: error: [json.exception.type_error.302] type must be
+// string, but is number`, exit 3, naming neither the file nor the field.
+TEST(GbenchJson, AWronglyTypedFieldIsNamedWithWhatItHeld) {
+  const std::string ok =
+      R"("name": "BM_A", "run_type": "iteration", "real_time": 1, "cpu_time": 1, "time_unit": "ns")";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"name": 5, "real_time": 1, "cpu_time": 1})",
+       "benchmarks[1].name: must be a string, got 5"},
+      {R"({"name": "BM_A", "run_type": 7, "real_time": 1, "cpu_time": 1})",
+       "benchmarks[1].run_type: must be a string, got 7"},
+      {R"({"name": "BM_A", "run_name": ["x"], "real_time": 1, "cpu_time": 1})",
+       "benchmarks[1].run_name: must be a string, got an array"},
+      {R"({"name": "BM_A", "time_unit": 3, "real_time": 1, "cpu_time": 1})",
+       "benchmarks[1].time_unit: must be one of \"ns\", \"us\", \"ms\", \"s\", got 3"},
+      {R"({"name": "BM_A", "time_unit": "fortnights", "real_time": 1, "cpu_time": 1})",
+       "benchmarks[1].time_unit: must be one of \"ns\", \"us\", \"ms\", \"s\", got \"fortnights\""},
+      {R"({"name": "BM_A", "error_occurred": "yes", "real_time": 1, "cpu_time": 1})",
+       "benchmarks[1].error_occurred: must be true or false, got \"yes\""},
+      {R"({"name": "BM_A", "error_occurred": true, "error_message": 5})",
+       "benchmarks[1].error_message: must be a string, got 5"},
+      {R"({"name": "BM_A", "real_time": "1.5", "cpu_time": 1})",
+       "benchmarks[1].real_time: must be a finite number >= 0, got \"1.5\""},
+      {R"({"name": "BM_A", "real_time": 1, "cpu_time": null})",
+       "benchmarks[1].cpu_time: must be a finite number >= 0, got null"},
+      {R"({"name": "BM_A", "real_time": -1, "cpu_time": 1})",
+       "benchmarks[1].real_time: must be a finite number >= 0, got -1"},
+      {R"({"name": "BM_A", "cpu_time": 1})", "benchmarks[1]: missing field 'real_time'"},
+      {R"("BM_A")", "benchmarks[1]: must be an object, got \"BM_A\""},
+  };
+  for (const auto& [row, message] : cases) {
+    SCOPED_TRACE(row);
+    auto r = parse_gbench_json(R"({"benchmarks": [{)" + ok + "}, " + row + "]}", "x.json");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ExitCode::bad_input);
+    EXPECT_EQ(r.error().message, "x.json: " + message);
+  }
+}
+
+TEST(GbenchJson, AnErrorWithoutAMessageIsStillAnError) {
+  auto r = parse_gbench_json(
+      R"({"benchmarks": [{"name": "BM_A", "error_occurred": true, "error_message": ""}]})",
+      "x.json");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ((*r)[0].error, "error_occurred, without an error_message");
+}
+
 }  // namespace
 }  // namespace perfgate::gate
