@@ -11,8 +11,8 @@
 
 namespace perfgate::gate {
 
-std::expected<std::vector<GbenchBenchmark>, Error> parse_gbench_json(std::string_view text,
-                                                                      std::string_view origin) {
+std::expected<GbenchOutput, Error> parse_gbench_json(std::string_view text,
+                                                     std::string_view origin) {
   using nlohmann::json;
   auto bad = [&](std::string msg) {
     return std::unexpected(Error::bad_input(fmt::format("{}: {}", origin, msg)));
@@ -24,11 +24,29 @@ std::expected<std::vector<GbenchBenchmark>, Error> parse_gbench_json(std::string
   const json& j = *parsed;
   if (!j.is_object() || !j.contains("benchmarks") || !j["benchmarks"].is_array())
     return bad("not Google Benchmark JSON output (no 'benchmarks' array)");
-  std::vector<GbenchBenchmark> out;
+  GbenchOutput output;
+  std::vector<GbenchBenchmark>& out = output.benchmarks;
   try {
     // Every field read is checked and named when wrong: nlohmann's get()
     // said "type must be string, but is number" without saying which.
-    JsonReader(j, origin).each("benchmarks", [&](const JsonReader& b) {
+    const JsonReader root(j, origin);
+    if (root.has("context")) {
+      const JsonReader c = root.child("context");
+      GbenchContext& context = output.context;
+      context.date = c.str_or("date", "");
+      context.host_name = c.str_or("host_name", "");
+      context.executable = c.str_or("executable", "");
+      if (c.has("num_cpus")) context.num_cpus = c.count("num_cpus");
+      if (c.has("load_avg"))
+        c.each("load_avg", [&](const JsonReader& l) {
+          const json& v = l.value();
+          if (!v.is_number() || v.get<double>() < 0)
+            l.fail("must be a number >= 0" + JsonReader::got(v));
+          context.load_avg.push_back(v.get<double>());
+        });
+      context.library_build_type = c.str_or("library_build_type", "");
+    }
+    root.each("benchmarks", [&](const JsonReader& b) {
       if (!b.value().is_object()) b.fail("must be an object" + JsonReader::got(b.value()));
       const std::string row_name = b.str("name");
       if (b.str_or("run_type", "iteration") == "aggregate") return;
@@ -56,7 +74,7 @@ std::expected<std::vector<GbenchBenchmark>, Error> parse_gbench_json(std::string
     return std::unexpected(Error::bad_input(e.message));
   }
   if (out.empty()) return bad("contains no benchmark runs");
-  return out;
+  return output;
 }
 
 }  // namespace perfgate::gate

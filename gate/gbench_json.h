@@ -4,7 +4,9 @@
 // per-iteration real time in nanoseconds. Aggregates (mean/median/stddev rows)
 // are skipped: perfgate computes its own statistics from the repetitions.
 
+#include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,8 +22,25 @@ struct GbenchBenchmark {
   std::string error;            // error_message when the benchmark reported one
 };
 
-// In the order of first appearance. `origin` prefixes error messages.
-std::expected<std::vector<GbenchBenchmark>, Error> parse_gbench_json(std::string_view text,
-                                                                      std::string_view origin);
+// What the output's "context" says of the run: the machine and process that
+// ran the binary. Google Benchmark writes each of these; a field it left out
+// is empty here.
+struct GbenchContext {
+  std::string date;  // as written: local time with its offset, "2026-12-07T10:00:00+01:00"
+  std::string host_name;
+  std::string executable;  // the binary, as it was started (argv[0])
+  std::optional<std::uint64_t> num_cpus;
+  std::vector<double> load_avg;    // 1, 5 and 15 minutes, as many as the platform gives
+  std::string library_build_type;  // "release" or "debug": the Google Benchmark library's
+};
+
+struct GbenchOutput {
+  GbenchContext context;
+  std::vector<GbenchBenchmark> benchmarks;  // in the order of first appearance
+};
+
+// `origin` prefixes error messages: one line naming the field, bad_input.
+std::expected<GbenchOutput, Error> parse_gbench_json(std::string_view text,
+                                                     std::string_view origin);
 
 }  // namespace perfgate::gate

@@ -1,9 +1,16 @@
 #include "gate/merge.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
+#include <limits>
 #include <set>
 #include <tuple>
+
+#include "gate/timestamp.h"
+#include "gate/version.h"
 
 namespace perfgate::gate {
 
@@ -33,16 +40,36 @@ std::expected<Results, Error> merge_results(std::vector<Results> parts) {
   return out;
 }
 
-Results results_from_gbench(const std::vector<GbenchBenchmark>& benchmarks, std::string_view binary,
-                            const RunMetadata& metadata) {
+Results results_from_gbench(const GbenchOutput& output, std::string_view file,
+                            std::string_view imported_at) {
   Results out;
-  out.run = metadata;
-  for (const GbenchBenchmark& g : benchmarks) {
+  const GbenchContext& c = output.context;
+  RunMetadata& m = out.run;
+  m.started_at = std::string(imported_at);
+  if (const auto t = parse_timestamp(c.date)) {
+    // The schema's form, in UTC; an offset may carry the year out of 0001-9999.
+    const std::string utc = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                                        std::chrono::sys_seconds{std::chrono::seconds{t->seconds}});
+    if (utc.size() == 20 && parse_timestamp(utc)) m.started_at = utc;
+  }
+  m.perfgate_version = kVersion;
+  m.suite = fmt::format("gbench:{}", file);
+  m.build.type = c.library_build_type;
+  m.host.hostname = c.host_name;
+  m.host.cores = static_cast<unsigned>(
+      std::min<std::uint64_t>(c.num_cpus.value_or(0), std::numeric_limits<unsigned>::max()));
+  if (c.load_avg.size() == 3) {
+    m.host.load_avg_1m = c.load_avg[0];
+    m.host.load_avg_5m = c.load_avg[1];
+    m.host.load_avg_15m = c.load_avg[2];
+  }
+  for (const GbenchBenchmark& g : output.benchmarks) {
     BenchmarkResult b;
     b.name = g.name;
     b.source.kind = "gbench";
-    b.source.command = {std::string(binary)};
+    b.source.command = {c.executable.empty() ? std::string(file) : c.executable};
     b.source.gbench_name = g.name;
+    b.source.imported_from = std::string(file);
     if (!g.error.empty()) {
       b.status = "failed";
       b.error = g.error;

@@ -57,6 +57,10 @@ struct BenchmarkSource {
   std::uint64_t seed = 1;
   std::vector<std::string> command;  // kind == command: argv; kind == gbench: binary + args
   std::string gbench_name;           // kind == gbench: the benchmark inside the binary
+  // kind == gbench: the Google Benchmark output it was imported from (`perfgate
+  // import gbench`); its repetitions are the binary's own, all run in one
+  // process. "" when perfgate ran the binary: a repetition is a fresh process.
+  std::string imported_from;
 };
 
 // An absolute target from the suite config (seed 003 style). The metric is a

@@ -55,6 +55,7 @@ ojson source_json(const BenchmarkSource& s) {
   } else {
     j["command"] = s.command;
     if (s.kind == "gbench") j["gbench_name"] = s.gbench_name;
+    if (s.kind == "gbench" && !s.imported_from.empty()) j["imported_from"] = s.imported_from;
   }
   return j;
 }
@@ -213,13 +214,18 @@ BenchmarkSource read_source(const JsonReader& r) {
     s.seed = r.count("seed");
   } else {
     if (s.kind == "command") r.only({"kind", "command"});
-    if (s.kind == "gbench") r.only({"kind", "command", "gbench_name"});
+    if (s.kind == "gbench") r.only({"kind", "command", "gbench_name", "imported_from"});
     r.each("command", [&](const JsonReader& c) {
       if (!c.value().is_string()) c.fail("must be a string");
       s.command.push_back(c.value().get<std::string>());
     });
     if (s.command.empty()) r.fail_at("command", "must name the program to run, got []");
-    if (s.kind == "gbench") s.gbench_name = r.str("gbench_name");
+    if (s.kind == "gbench") {
+      s.gbench_name = r.str("gbench_name");
+      s.imported_from = r.str_or("imported_from", "");
+      if (r.has("imported_from") && s.imported_from.empty())
+        r.fail_at("imported_from", "must name the file, got \"\"");
+    }
   }
   return s;
 }

@@ -134,7 +134,7 @@ std::vector<Measurement> measure_gbench(const BenchmarkSpec& spec, const RunnerO
   auto parsed = parse_gbench_json(*text, spec.source.command.front());
   if (!parsed) return failure(spec, rep, parsed.error().message);
   std::vector<Measurement> out_m;
-  for (const GbenchBenchmark& g : *parsed) {
+  for (const GbenchBenchmark& g : parsed->benchmarks) {
     const std::string name = spec.name + "/" + g.name;
     if (!g.error.empty()) {
       Measurement m;

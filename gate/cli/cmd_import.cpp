@@ -7,6 +7,7 @@
 
 #include "gate/atomic_file.h"
 #include "gate/cli/command.h"
+#include "gate/host_info.h"
 #include "gate/merge.h"
 #include "gate/results_json.h"
 #include "gate/runner.h"
@@ -25,8 +26,7 @@ ExitCode run_import(const ImportOptions& o) {
   if (!text) return fail(text.error());
   auto parsed = gate::parse_gbench_json(*text, o.file);
   if (!parsed) return fail(parsed.error());
-  gate::RunMetadata meta = gate::start_metadata("gbench:" + o.file);
-  const gate::Results results = gate::results_from_gbench(*parsed, o.file, meta);
+  const gate::Results results = gate::results_from_gbench(*parsed, o.file, gate::utc_now_iso8601());
   if (auto ok = gate::write_file_atomically(o.output, gate::results_to_json(results)); !ok) return fail(ok.error());
   std::size_t reps = 0;
   for (const auto& b : results.benchmarks) reps += b.repetitions.size();

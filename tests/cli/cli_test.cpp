@@ -1320,6 +1320,9 @@ TEST_F(Cli, ImportsGoogleBenchmarkJsonKeepingEveryRepetition) {
   ASSERT_EQ(r->benchmarks.size(), 3u);
   EXPECT_EQ(r->benchmarks[0].name, "BM_Sum/64");
   EXPECT_EQ(r->benchmarks[0].repetitions.size(), 4u) << "every repetition kept";
+  EXPECT_EQ(r->benchmarks[0].source.imported_from, "gbench.json");
+  EXPECT_EQ(r->benchmarks[0].source.command, std::vector<std::string>{PERFGATE_TINY_GBENCH});
+  EXPECT_EQ(r->run.commit, "") << "the output names no commit";
   EXPECT_EQ(r->benchmarks[2].status, "failed");
   EXPECT_EQ(r->benchmarks[2].error, "deliberate failure");
   // Gated on per-repetition times: two imports of the same binary compare.

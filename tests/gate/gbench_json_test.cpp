@@ -23,12 +23,12 @@ constexpr const char* kOutput = R"({
 TEST(GbenchJson, KeepsEveryRepetitionInNanosecondsAndSkipsAggregates) {
   auto r = parse_gbench_json(kOutput, "bench.json");
   ASSERT_TRUE(r) << r.error().message;
-  ASSERT_EQ(r->size(), 3u);
-  EXPECT_EQ((*r)[0].name, "BM_A");
-  EXPECT_EQ((*r)[0].real_ns, (std::vector<double>{1500, 1700}));
-  EXPECT_EQ((*r)[1].name, "BM_B/8");
-  EXPECT_EQ((*r)[1].real_ns, (std::vector<double>{2e6}));
-  EXPECT_EQ((*r)[2].error, "setup failed");
+  ASSERT_EQ(r->benchmarks.size(), 3u);
+  EXPECT_EQ(r->benchmarks[0].name, "BM_A");
+  EXPECT_EQ(r->benchmarks[0].real_ns, (std::vector<double>{1500, 1700}));
+  EXPECT_EQ(r->benchmarks[1].name, "BM_B/8");
+  EXPECT_EQ(r->benchmarks[1].real_ns, (std::vector<double>{2e6}));
+  EXPECT_EQ(r->benchmarks[2].error, "setup failed");
 }
 
 TEST(GbenchJson, RejectsOtherJson) {
@@ -95,7 +95,37 @@ TEST(GbenchJson, AnErrorWithoutAMessageIsStillAnError) {
       R"({"benchmarks": [{"name": "BM_A", "error_occurred": true, "error_message": ""}]})",
       "x.json");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ((*r)[0].error, "error_occurred, without an error_message");
+  EXPECT_EQ(r->benchmarks[0].error, "error_occurred, without an error_message");
+}
+
+TEST(GbenchJson, ReadsTheContextNamingAWronglyTypedField) {
+  auto r = parse_gbench_json(
+      R"({"context": {"date": "2026-12-07T10:00:00+01:00", "host_name": "h", "executable": "./bm",
+                      "num_cpus": 8, "mhz_per_cpu": 2300, "caches": [], "load_avg": [0.5, 0.25, 0.125],
+                      "library_build_type": "debug"},
+          "benchmarks": [{"name": "a", "real_time": 1, "cpu_time": 1}]})",
+      "x.json");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->context.date, "2026-12-07T10:00:00+01:00");
+  EXPECT_EQ(r->context.host_name, "h");
+  EXPECT_EQ(r->context.executable, "./bm");
+  EXPECT_EQ(r->context.num_cpus, 8u);
+  EXPECT_EQ(r->context.load_avg, (std::vector<double>{0.5, 0.25, 0.125}));
+  EXPECT_EQ(r->context.library_build_type, "debug");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"("num_cpus": "two")", "context.num_cpus: must be an integer >= 0, got \"two\""},
+      {R"("host_name": 5)", "context.host_name: must be a string, got 5"},
+      {R"("load_avg": [1, "x"])", "context.load_avg[1]: must be a number >= 0, got \"x\""},
+      {R"("date": null)", "context.date: must be a string, got null"},
+  };
+  for (const auto& [field, message] : cases) {
+    auto bad =
+        parse_gbench_json(R"({"context": {)" + field +
+                              R"(}, "benchmarks": [{"name": "a", "real_time": 1, "cpu_time": 1}]})",
+                          "x.json");
+    ASSERT_FALSE(bad) << field;
+    EXPECT_EQ(bad.error().message, "x.json: " + message);
+  }
 }
 
 }  // namespace

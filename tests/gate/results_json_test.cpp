@@ -351,6 +351,9 @@ TEST(ResultsJson, RejectsAValueTheSchemaRulesOut) {
       {"/benchmarks/0/repetitions/0/exit_code", 2147483648u,
        "benchmarks[0].repetitions[0].exit_code: "
        "must be an integer (-N: killed by signal N), got 2147483648"},
+      {"/benchmarks/0/source",
+       J{{"kind", "gbench"}, {"command", {"./bm"}}, {"gbench_name", "BM_A"}, {"imported_from", ""}},
+       "benchmarks[0].source.imported_from: must name the file, got \"\""},
       {"/benchmarks/0/source", J{{"kind", "command"}, {"command", J::array()}},
        "benchmarks[0].source.command: must name the program to run, got []"},
   };
