@@ -224,6 +224,8 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     v.threshold_percent = options.threshold_percent.value_or(h.regression.threshold_percent);
     v.base_repetitions = b.repetitions.size();
     v.head_repetitions = h.repetitions.size();
+    v.repetitions_share_a_process =
+        !b.source.imported_from.empty() || !h.source.imported_from.empty();
     v.mean_change_percent = percent_change(b.stats.mean, h.stats.mean);
     v.throughput_change_percent = percent_change(b.stats.throughput_per_s, h.stats.throughput_per_s);
     if (b.status != "ok" || h.status != "ok") {

@@ -45,6 +45,10 @@ struct BenchmarkVerdict {
   double threshold_percent = 10;
   Verdict verdict = Verdict::inconclusive;
   std::string note;              // why insufficient / failed, or other context
+  // Imported Google Benchmark output on either side: a repetition is one of
+  // the binary's own, all run in one process — not a fresh process, so the
+  // interval does not see how much processes differ.
+  bool repetitions_share_a_process = false;
   // Smallest change this comparison could resolve: the interval's half-width
   // in percent at zero effect, from the base repetitions' spread (the base
   // compared with itself by the same method).

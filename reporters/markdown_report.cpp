@@ -188,24 +188,46 @@ std::string methods_phrase(const gate::GateReport& r) {
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
+// What one repetition is: a fresh process, but for imported Google Benchmark
+// output one of the binary's own repetitions, all in one process.
+std::string repetition_phrase(const gate::GateReport& r) {
+  std::vector<std::string> shared;
+  for (const auto& v : r.benchmarks)
+    if (v.repetitions_share_a_process) shared.push_back(escape_markdown(v.name));
+  constexpr std::string_view kShared =
+      "one of the binary's own repetitions — "
+      "imported Google Benchmark output runs them all in one process, "
+      "so the interval does not see how much one process differs from the next";
+  if (shared.empty()) return "a fresh process";
+  if (shared.size() == r.benchmarks.size()) return std::string(kShared);
+  return fmt::format("a fresh process; for {}, {}", fmt::join(shared, ", "), kShared);
+}
+
 std::string context_section(const gate::GateReport& r) {
   const auto& hb = r.head_run.host;
   std::string out = "\n<details><summary>Method, noise floor and machine</summary>\n\n";
   out += fmt::format(
-      "- Mode: {} — per repetition (a fresh process) one statistic is compared; {}; {:.0f} % "
-      "intervals; a regression needs the ratio above 1 + threshold and its interval's lower bound above 1 + {:.2g} × "
-      "threshold (Holm-adjusted one-sided p < {:.2g} across the suite{}).\n",
-      r.mode == "ab" ? "A/B, interleaved pairs" : "baseline",
+      "- Mode: {} — per repetition ({}) one statistic is compared; {}; {:.0f} % intervals; "
+      "a regression needs the ratio above 1 + threshold and "
+      "its interval's lower bound above 1 + {:.2g} × threshold "
+      "(Holm-adjusted one-sided p < {:.2g} across the suite{}).\n",
+      r.mode == "ab" ? "A/B, interleaved pairs" : "baseline", repetition_phrase(r),
       methods_phrase(r), 100 * r.confidence, r.margin_fraction, r.alpha / 2,
-      r.looks > 1 ? fmt::format("; up to {} adaptive looks: α = {:.2g} at each interim look, {:.3g} at the final one",
+      r.looks > 1 ? fmt::format("; up to {} adaptive looks: α = {:.2g} at each interim look, "
+                                "{:.3g} at the final one",
                                 r.looks, r.interim_alpha, r.final_alpha)
                   : std::string());
   out += "- Noise floor: the smallest change each comparison can resolve at its size (from the base repetitions' "
          "spread), shown per benchmark in the table.\n";
-  out += fmt::format("- Machine: {} · {} cores · kernel {} · load {:.2f} / {:.2f} / {:.2f}{}\n",
-                     escape_markdown(hb.cpu_model), hb.cores, escape_markdown(hb.kernel), hb.load_avg_1m,
-                     hb.load_avg_5m, hb.load_avg_15m,
-                     hb.load_avg_1m > hb.cores ? " — **the machine was busy; expect more noise**" : "");
+  // Imported Google Benchmark output names neither CPU model nor kernel.
+  auto known = [](const std::string& s) {
+    return s.empty() ? std::string("unknown") : escape_markdown(s);
+  };
+  out += fmt::format(
+      "- Machine: {} · {} cores · kernel {} · load {:.2f} / {:.2f} / {:.2f}{}\n",
+      known(hb.cpu_model), hb.cores, known(hb.kernel), hb.load_avg_1m, hb.load_avg_5m,
+      hb.load_avg_15m,
+      hb.load_avg_1m > hb.cores ? " — **the machine was busy; expect more noise**" : "");
   auto commit = [](const std::string& c) { return c.empty() ? std::string("unknown") : c.substr(0, 12); };
   out += fmt::format("- Base: {} ({}) · head: {} ({})\n", markdown_code(commit(r.base_run.commit)),
                      escape_markdown(r.base_run.started_at), markdown_code(commit(r.head_run.commit)),

@@ -1,9 +1,12 @@
 #include "reporters/results_markdown.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "gate/targets.h"
 #include "reporters/markdown_escape.h"
@@ -39,6 +42,15 @@ std::string render_results_markdown(const gate::Results& r, const ResultsReportC
                        static_cast<double>(b.peak_rss_bytes) / (1 << 20),
                        b.status == "ok" ? "✅" : "❌ " + escape_markdown(b.error));
   }
+  std::vector<std::string> imported;
+  for (const auto& b : r.benchmarks)
+    if (!b.source.imported_from.empty()) imported.push_back(escape_markdown(b.name));
+  if (!imported.empty())
+    out += fmt::format(
+        "\n_Imported Google Benchmark output ({}): "
+        "these repetitions are not fresh processes but the binary's own, "
+        "all run in one process._\n",
+        fmt::join(imported, ", "));
   std::string invariants;
   for (const auto& b : r.benchmarks)
     for (const auto& inv : b.invariants)

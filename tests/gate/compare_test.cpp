@@ -1,10 +1,12 @@
 #include "gate/compare.h"
-#include "gate/permutation_statistics.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <set>
+#include <tuple>
+
+#include "gate/permutation_statistics.h"
 
 namespace perfgate::gate {
 namespace {
@@ -55,6 +57,24 @@ TEST(Compare, FlagsRegressionAboveThreshold) {
   EXPECT_EQ(r->overall, Verdict::regression);
   EXPECT_NEAR(r->benchmarks[0].estimate.ratio, 1.3, 0.01);
   EXPECT_GT(r->benchmarks[0].estimate.lower, 1.0);
+}
+
+// The report says what a repetition was: imported Google Benchmark output
+// on either side ran its repetitions in one process.
+TEST(Compare, KnowsWhichRepetitionsShareOneProcess) {
+  auto imported = [](std::vector<double> p99s) {
+    BenchmarkResult b = bench("x", std::move(p99s));
+    b.source = {
+        .kind = "gbench", .command = {"./bm"}, .gbench_name = "x", .imported_from = "bm.json"};
+    return b;
+  };
+  for (const auto& [base, head, shared] : {std::tuple{bench("x", kBase), bench("x", kBase), false},
+                                           std::tuple{imported(kBase), bench("x", kBase), true},
+                                           std::tuple{bench("x", kBase), imported(kBase), true}}) {
+    auto r = compare_results(run_of({base}), run_of({head}), {});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->benchmarks[0].repetitions_share_a_process, shared);
+  }
 }
 
 TEST(Compare, SmallSlowdownBelowThresholdPasses) {

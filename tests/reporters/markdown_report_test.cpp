@@ -138,6 +138,36 @@ TEST(MarkdownReport, InsufficientSamplesShowTheReasonInsteadOfARatio) {
   EXPECT_NE(md.find("| — | ±2.5 % | insufficient samples — base repetition 1 has 10 samples"), std::string::npos) << md;
 }
 
+// Imported Google Benchmark repetitions all ran in one process: the report
+// said every repetition was a fresh process.
+TEST(MarkdownReport, SaysWhatARepetitionIsForImportedGoogleBenchmarkOutput) {
+  auto imported = [](std::string name) {
+    gate::BenchmarkVerdict v = verdict(std::move(name), Verdict::pass);
+    v.repetitions_share_a_process = true;
+    return v;
+  };
+  const std::string own = render_markdown_report(report({verdict("lru", Verdict::pass)}));
+  EXPECT_NE(own.find("per repetition (a fresh process) one statistic is compared"),
+            std::string::npos)
+      << own;
+  const std::string all = render_markdown_report(report({imported("BM_Hash/64")}));
+  EXPECT_NE(all.find("per repetition (one of the binary's own repetitions — "
+                     "imported Google Benchmark output runs them all in one process, "
+                     "so the interval does not see how much one process differs from the next) "
+                     "one statistic"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("- Machine: unknown · 0 cores · kernel unknown ·"), std::string::npos)
+      << "not an empty CPU model and kernel: " << all;
+  EXPECT_EQ(all.find("fresh process"), std::string::npos) << all;
+  const std::string mixed = render_markdown_report(
+      report({verdict("lru", Verdict::pass), imported("BM_A"), imported("BM_B")}));
+  EXPECT_NE(mixed.find("per repetition (a fresh process; "
+                       "for BM\\_A, BM\\_B, one of the binary's own repetitions"),
+            std::string::npos)
+      << mixed;
+}
+
 TEST(FormatDuration, PicksAReadableUnit) {
   EXPECT_EQ(format_duration_ns(512), "512 ns");
   EXPECT_EQ(format_duration_ns(1500), "1.50 µs");

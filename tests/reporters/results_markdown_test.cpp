@@ -80,5 +80,23 @@ TEST(ResultsMarkdown, HasNoProfilesSectionWithoutProfiling) {
   EXPECT_EQ(render_results_markdown(r).find("### Profiles"), std::string::npos);
 }
 
+// A merge of imported Google Benchmark output would have said only "fresh
+// process each".
+TEST(ResultsMarkdown, SaysWhichRepetitionsAreNotFreshProcesses) {
+  gate::Results r;
+  r.benchmarks.push_back(benchmark("lru", std::nullopt));
+  const std::string own = render_results_markdown(r);
+  EXPECT_EQ(own.find("Imported Google Benchmark output"), std::string::npos) << own;
+  r.benchmarks.push_back(benchmark("BM_A", std::nullopt));
+  r.benchmarks.back().source = {
+      .kind = "gbench", .command = {"./bm"}, .gbench_name = "BM_A", .imported_from = "bm.json"};
+  const std::string md = render_results_markdown(r);
+  EXPECT_NE(md.find("\n_Imported Google Benchmark output (BM\\_A): "
+                    "these repetitions are not fresh processes but the binary's own, "
+                    "all run in one process._\n"),
+            std::string::npos)
+      << md;
+}
+
 }  // namespace
 }  // namespace perfgate::reporters
