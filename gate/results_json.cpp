@@ -216,7 +216,7 @@ BenchmarkSource read_source(const JsonReader& r) {
     if (s.kind == "command") r.only({"kind", "command"});
     if (s.kind == "gbench") r.only({"kind", "command", "gbench_name", "imported_from"});
     r.each("command", [&](const JsonReader& c) {
-      if (!c.value().is_string()) c.fail("must be a string");
+      if (!c.value().is_string()) c.fail("must be a string" + JsonReader::got(c.value()));
       s.command.push_back(c.value().get<std::string>());
     });
     if (s.command.empty()) r.fail_at("command", "must name the program to run, got []");

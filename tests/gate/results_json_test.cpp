@@ -354,6 +354,8 @@ TEST(ResultsJson, RejectsAValueTheSchemaRulesOut) {
       {"/benchmarks/0/source",
        J{{"kind", "gbench"}, {"command", {"./bm"}}, {"gbench_name", "BM_A"}, {"imported_from", ""}},
        "benchmarks[0].source.imported_from: must name the file, got \"\""},
+      {"/benchmarks/0/source", J{{"kind", "command"}, {"command", {5}}},
+       "benchmarks[0].source.command[0]: must be a string, got 5"},
       {"/benchmarks/0/source", J{{"kind", "command"}, {"command", J::array()}},
        "benchmarks[0].source.command: must name the program to run, got []"},
   };
