@@ -323,9 +323,8 @@ std::expected<GateReport, Error> compare_results(const Results& base, const Resu
     if (v.verdict == Verdict::inconclusive &&
         decide(v.estimate, p[k], report.alpha, v.threshold_percent) == Verdict::regression)
       v.note = fmt::format(
-          "alone it would be a regression (p {:.2g} against the margin), but not among the {} "
-          "gated "
-          "benchmarks (Holm: {:.2g}, not below {:.2g})",
+          "alone it would be a regression (p {:.2g} against the margin), but not among the "
+          "{} gated benchmarks (Holm: {:.2g}, not below {:.2g})",
           p[k], decidable.size(), v.p_adjusted, report.alpha / 2);
   }
 
