@@ -18,9 +18,7 @@ std::expected<GbenchOutput, Error> parse_gbench_json(std::string_view text,
     return std::unexpected(Error::bad_input(fmt::format("{}: {}", origin, msg)));
   };
   auto parsed = parse_json(text);
-  if (!parsed)
-    return bad(fmt::format(
-        "{}{}", parsed.error().duplicate_key ? "" : "not valid JSON: ", parsed.error().message));
+  if (!parsed) return bad(parsed.error().describe());
   const json& j = *parsed;
   if (!j.is_object() || !j.contains("benchmarks") || !j["benchmarks"].is_array())
     return bad("not Google Benchmark JSON output (no 'benchmarks' array)");

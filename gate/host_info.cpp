@@ -7,9 +7,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fmt/chrono.h>
 #include <fstream>
 #include <sstream>
+
+#include "gate/timestamp.h"
 
 namespace perfgate::gate {
 namespace {
@@ -76,7 +77,7 @@ std::string detect_ref() {
 
 std::string utc_now_iso8601() {
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now);
+  return utc_second_text(now.time_since_epoch().count());
 }
 
 }  // namespace perfgate::gate

@@ -28,6 +28,9 @@ struct JsonParseError {
   // parsing value - ..."), or where the key is repeated
   // ("benchmarks[0].regression: duplicate key 'enabled'").
   std::string message;
+  // The message as a reader of a whole file says it: "not valid JSON: …"
+  // before nlohmann's words.
+  std::string describe() const { return duplicate_key ? message : "not valid JSON: " + message; }
 };
 
 // The SAX handler (nlohmann::json::sax_parse) behind parse_json: builds the

@@ -1,10 +1,8 @@
 #include "gate/merge.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <limits>
 #include <set>
 #include <tuple>
@@ -47,10 +45,9 @@ Results results_from_gbench(const GbenchOutput& output, std::string_view file,
   RunMetadata& m = out.run;
   m.started_at = std::string(imported_at);
   if (const auto t = parse_timestamp(c.date)) {
-    // The schema's form, in UTC; an offset may carry the year out of 0001-9999.
-    const std::string utc = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                                        std::chrono::sys_seconds{std::chrono::seconds{t->seconds}});
-    if (utc.size() == 20 && parse_timestamp(utc)) m.started_at = utc;
+    // An offset may carry the year out of 0001-9999.
+    const std::string utc = utc_second_text(t->seconds);
+    if (has_utc_second_shape(utc) && parse_timestamp(utc)) m.started_at = utc;
   }
   m.perfgate_version = kVersion;
   m.suite = fmt::format("gbench:{}", file);

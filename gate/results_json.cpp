@@ -510,9 +510,7 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
   const bool parsed = samples == SampleReading::read ? json::sax_parse(text, &dom)
                                                      : json::sax_parse(text, &counter);
   if (!parsed) {
-    const JsonParseError& e = dom.error();
-    return std::unexpected(Error::bad_input(
-        fmt::format("{}: {}{}", origin, e.duplicate_key ? "" : "not valid JSON: ", e.message)));
+    return std::unexpected(Error::bad_input(fmt::format("{}: {}", origin, dom.error().describe())));
   }
   try {
     if (!j.is_object()) throw JsonFieldError{fmt::format("{}: must be a JSON object", origin)};
@@ -531,7 +529,7 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
     res.run.started_at = run.str("started_at");
     // The schema's pattern (UTC, to the second), and a day on the calendar.
     const std::string& started = res.run.started_at;
-    if (started.size() != 20 || started[10] != 'T' || started[19] != 'Z')
+    if (!has_utc_second_shape(started))
       run.fail_at("started_at", "must be a UTC time such as 2026-11-22T07:05:00Z" +
                                     JsonReader::got(run.at("started_at")));
     if (const auto when = parse_timestamp(started); !when)

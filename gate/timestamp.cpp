@@ -1,5 +1,6 @@
 #include "gate/timestamp.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <chrono>
@@ -111,6 +112,15 @@ std::expected<Timestamp, std::string> parse_timestamp(std::string_view text) {
   const std::int64_t seconds = std::int64_t{date.time_since_epoch().count()} * 86400 + hour * 3600 +
                                minute * 60 + second - offset_minutes * 60;
   return Timestamp{.seconds = seconds, .nanos = nanos};
+}
+
+std::string utc_second_text(std::int64_t seconds) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                     std::chrono::sys_seconds{std::chrono::seconds{seconds}});
+}
+
+bool has_utc_second_shape(std::string_view text) {
+  return text.size() == 20 && text[10] == 'T' && text[19] == 'Z';
 }
 
 }  // namespace perfgate::gate

@@ -32,4 +32,13 @@ struct Timestamp {
 // to follow the quoted text (e.g. "has month 13 (1 to 12)").
 std::expected<Timestamp, std::string> parse_timestamp(std::string_view text);
 
+// The form perfgate writes its times in, and the only one a results file's
+// run.started_at may take (its schema's pattern): UTC to the second,
+// 2026-11-22T07:05:00Z. A year beyond 0001-9999 gives text without that
+// shape.
+std::string utc_second_text(std::int64_t seconds);
+// Whether text has that form's shape (20 characters, `T` and `Z` in place);
+// parse_timestamp checks the rest.
+bool has_utc_second_shape(std::string_view text);
+
 }  // namespace perfgate::gate

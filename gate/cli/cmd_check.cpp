@@ -109,8 +109,6 @@ ExitCode run_check(const CheckOptions& o) {
                      "`perfgate run -r {}` to let them reach {})",
                      cap / kBaselineRepetitionFactor, cap, o.max_repetitions, o.max_repetitions));
   if (base && cap > 0) {
-    // Until the suite is read: 5, its usual start.
-    co.looks = gate::adaptive_looks(o.run.repetitions > 0 ? o.run.repetitions : 5, cap);
     co.final_repetitions = cap;
     // A benchmark still inconclusive against the baseline after its configured
     // repetitions gets more, up to the cap (DESIGN §8); judged alone, as Holm
@@ -134,9 +132,12 @@ ExitCode run_check(const CheckOptions& o) {
     run.before_measuring = [&base, &co, &o, cap,
                             restricted = !o.run.only.empty() || !o.run.shard.empty()](
                                const std::vector<gate::BenchmarkSpec>& specs) {
-      if (cap > 0 && o.run.repetitions == 0 && !specs.empty())
+      if (cap > 0 && !specs.empty())
         co.looks = gate::adaptive_looks(
-            std::ranges::min(specs, {}, &gate::BenchmarkSpec::repetitions).repetitions, cap);
+            o.run.repetitions > 0
+                ? o.run.repetitions
+                : std::ranges::min(specs, {}, &gate::BenchmarkSpec::repetitions).repetitions,
+            cap);
       return suite_matches_baseline(specs, *base, restricted);
     };
   auto results = run_and_write(run);
