@@ -168,7 +168,7 @@ void add_ab_command(CLI::App& app, Action& action) {
   with_env(cmd->add_option("--head-config", opts->head_config, "Suite config for the head side (default: --config)"));
   with_env(cmd->add_option("--only", opts->only, "Only these benchmarks (names or prefixes)")->delimiter(','));
   with_env(cmd->add_option("--out", opts->out, "Output directory")
-               ->check(non_empty_path())
+               ->check(output_directory())
                ->capture_default_str());
   with_env(cmd->add_option("--pairs", opts->pairs, "Initial A/B pairs per benchmark")
                ->check(CLI::Range(2u, 1000u))

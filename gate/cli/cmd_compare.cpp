@@ -75,7 +75,7 @@ void add_compare_command(CLI::App& app, Action& action) {
   cmd->add_option("BASE", opts->base, "Base results (e.g. .perfgate/baseline.json)")->required()->check(CLI::ExistingFile);
   cmd->add_option("CURRENT", opts->current, "Current results")->required()->check(CLI::ExistingFile);
   with_env(cmd->add_option("--out", opts->out, "Directory for report.md and report.json")
-               ->check(non_empty_path())
+               ->check(output_directory())
                ->capture_default_str());
   with_env(cmd->add_option("--threshold", opts->threshold, "Regression threshold in percent for every benchmark "
                                                            "(default: per benchmark, 10)")

@@ -66,7 +66,7 @@ void add_diff_command(CLI::App& app, Action& action) {
   cmd->add_option("BASE", opts->base, "Base profile (folded or JSON)")->required();
   cmd->add_option("HEAD", opts->head, "Head profile (folded or JSON)")->required();
   with_env(cmd->add_option("-o,--output", opts->output, "SVG file to write (default: stdout)")
-               ->check(non_empty_path()));
+               ->check(output_file()));
   with_env(cmd->add_option("--title", opts->title, "Title (default: Differential Flame Graph)"));
   with_env(cmd->add_option("--subtitle", opts->subtitle,
                            "Subtitle (default: both files with their samples)"));

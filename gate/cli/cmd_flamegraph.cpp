@@ -55,7 +55,7 @@ void add_flamegraph_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("flamegraph", kHelp);
   cmd->add_option("PROFILE", opts->input, "Folded stacks or JSON profile")->required();
   with_env(cmd->add_option("-o,--output", opts->output, "SVG file to write (default: stdout)")
-               ->check(non_empty_path()));
+               ->check(output_file()));
   with_env(cmd->add_option("--title", opts->title,
                            "Title (default: Flame Graph / Off-CPU Time Flame Graph)"));
   with_env(cmd->add_option("--subtitle", opts->subtitle,

@@ -44,7 +44,7 @@ void add_import_command(CLI::App& app, Action& action) {
   auto* g = cmd->add_subcommand("gbench", "Google Benchmark JSON (--benchmark_format=json); every repetition is kept");
   g->add_option("FILE", opts->file, "Google Benchmark JSON output")->required();
   with_env(g->add_option("-o,--output", opts->output, "Results file")
-               ->check(non_empty_path())
+               ->check(output_file())
                ->capture_default_str());
   g->callback([opts, &action] { action = [opts] { return run_import(*opts); }; });
 }

@@ -90,7 +90,7 @@ void add_merge_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("merge", "Merge sharded results files into one");
   cmd->add_option("FILES", opts->files, "Results files (disjoint benchmarks)")->required()->expected(1, -1);
   with_env(cmd->add_option("-o,--output", opts->output, "Merged results file")
-               ->check(non_empty_path())
+               ->check(output_file())
                ->capture_default_str());
   cmd->callback([opts, &action] { action = [opts] { return run_merge(*opts); }; });
 }

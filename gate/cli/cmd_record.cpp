@@ -239,7 +239,7 @@ void add_record_command(CLI::App& app, Action& action) {
       cmd->add_option("-o,--output", opts->output,
                       "FILE.json: JSON profile; FILE.svg: flame graph; other names: folded stacks "
                       "(default: folded on stdout)")
-          ->check(non_empty_path()));
+          ->check(output_file()));
   // One glob per --calls: a vector option takes values up to the next
   // option and then eats a `--` (CLI11), so `--calls G -- CMD --flag` would
   // hand --flag to record.

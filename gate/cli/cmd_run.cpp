@@ -114,6 +114,16 @@ std::expected<std::filesystem::path, ExitCode> report_results(const gate::Result
   const auto report = dir / "report.md";
   if (auto ok = gate::write_file_atomically(report, reporters::render_results_markdown(r, context)); !ok)
     return std::unexpected(fail(ok.error()));
+  // report.md and report.json are one report (publish_report writes both or
+  // neither). This report.md has no verdicts, so a report.json left by an
+  // earlier gate in this directory would be read as its twin — by the
+  // Action's report-json output or a script — and contradict it.
+  const auto stale = dir / "report.json";
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(std::filesystem::symlink_status(stale, ec)) &&
+      !std::filesystem::remove(stale, ec))
+    warn(fmt::format("cannot remove '{}', an earlier gate's report beside this one: {}",
+                     stale.string(), ec.message()));
 
   fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", "benchmark", "reps", "p50", "p99", "p99.9", "status");
   for (const auto& b : r.benchmarks) {
@@ -158,7 +168,7 @@ ExitCode run_suite_command(const RunOptions& o) {
 
 void add_run_options(CLI::App* cmd, RunOptions& o) {
   with_env(cmd->add_option("-o,--output", o.output, "Results file")
-               ->check(non_empty_path())
+               ->check(output_file())
                ->capture_default_str());
   with_env(cmd->add_option("-c,--config", o.config, "Suite config (default: ./perfgate.yml, else the bundled workloads)"));
   with_env(cmd->add_option("--only", o.only, "Run only these benchmarks (names or name prefixes)")->delimiter(','));

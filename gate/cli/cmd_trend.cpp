@@ -99,7 +99,7 @@ void add_trend_command(CLI::App& app, Action& action) {
   cmd->add_option("HISTORY", opts->history, "History file (JSON Lines, perfgate.history/v1)")
       ->required();
   with_env(cmd->add_option("--out", opts->out, "Output directory for trend.md and trend.json")
-               ->check(non_empty_path())
+               ->check(output_directory())
                ->capture_default_str());
   with_env(cmd->add_option("--test", opts->test,
                            "Significance test: permutation (Matteson & James) or ttest (Hunter)")

@@ -32,10 +32,15 @@ CLI::Option* with_env(CLI::Option* option);
 CLI::Validator number_in(double lo, double hi = std::numeric_limits<double>::infinity(),
                          bool above_lo = false);
 
-// An output path that is not blank: caught before the work, not when the
-// result cannot be written (an empty --out would write into the current
-// directory).
-CLI::Validator non_empty_path();
+// Output paths checked before the work, not when the result cannot be
+// written minutes later: not blank (an empty --out would write into the
+// current directory), and no existing file where a directory must be — an
+// output file that is a directory (`run -o perfgate-out`), an output
+// directory that is a file, or a file among their parents. These are the
+// user's arguments, so bad input (exit 2); what only writing can find
+// (permissions, a full disk) stays an environment error.
+CLI::Validator output_file();
+CLI::Validator output_directory();
 
 // Makes every integer option of app and its subcommands (CLI11's type name
 // INT or UINT) read its text as a decimal whole number: CLI11 reads "010"

@@ -90,14 +90,71 @@ void read_integers_as_decimal(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands({})) read_integers_as_decimal(*sub);
 }
 
-CLI::Validator non_empty_path() {
+namespace {
+
+std::string blank(const std::string& text) {
+  return text.find_first_not_of(" \t") == std::string::npos
+             ? "must name a file or directory, got ''"
+             : "";
+}
+
+// The nearest existing parent of path when it is not a directory.
+std::optional<std::filesystem::path> parent_not_a_directory(const std::filesystem::path& path) {
+  for (std::filesystem::path p = path.parent_path(); !p.empty(); p = p.parent_path()) {
+    std::error_code ec;
+    const auto st = std::filesystem::status(p, ec);
+    if (st.type() == std::filesystem::file_type::not_found) {
+      if (p == p.parent_path()) break;
+      continue;
+    }
+    // A parent that cannot be examined (no permission) is left to the write.
+    if (ec || std::filesystem::is_directory(st)) break;
+    return p;
+  }
+  return std::nullopt;
+}
+
+std::string is_directory(const std::string& text) {
+  std::error_code ec;
+  return std::filesystem::is_directory(text, ec)
+             ? fmt::format("'{}' is a directory, not a file", text)
+             : "";
+}
+
+std::string is_not_directory(const std::string& text) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(text, ec);
+  return !ec && std::filesystem::exists(st) && !std::filesystem::is_directory(st)
+             ? fmt::format("'{}' exists and is not a directory", text)
+             : "";
+}
+
+std::string under_a_file(const std::string& text) {
+  const auto parent = parent_not_a_directory(text);
+  return parent ? fmt::format("cannot write '{}': '{}' is not a directory", text, parent->string())
+                : "";
+}
+
+}  // namespace
+
+CLI::Validator output_file() {
   return CLI::Validator(
-      [](std::string& text) -> std::string {
-        return text.find_first_not_of(" \t") == std::string::npos
-                   ? "must name a file or directory, got ''"
-                   : "";
+      [](std::string& text) {
+        for (const auto check : {blank, is_directory, under_a_file})
+          if (std::string why = check(text); !why.empty()) return why;
+        return std::string();
       },
       "PATH");
+}
+
+CLI::Validator output_directory() {
+  return CLI::Validator(
+      [](std::string& text) {
+        for (const auto check : {blank, is_not_directory, under_a_file})
+          if (std::string why = check(text); !why.empty()) return why;
+        return std::string();
+      },
+      "DIR");
 }
 
 ExitCode fail(const gate::Error& error) {

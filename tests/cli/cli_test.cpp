@@ -681,6 +681,14 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
        "gb-error.json: benchmarks[0].error_occurred: must be true or false, got 1"},
       {{"compare", "base.json", "head.json", "--out", ""}, "--out: must name a file or directory"},
       {{"run", "-o", " "}, "--output: must name a file or directory"},
+      // Found before measuring, not as "cannot replace" (exit 3) after it.
+      {{"run", "-o", "h"}, "--output: 'h' is a directory, not a file"},
+      {{"check", "-o", "p.folded/results.json"},
+       "--output: cannot write 'p.folded/results.json': 'p.folded' is not a directory"},
+      {{"compare", "base.json", "head.json", "--out", "p.folded"},
+       "--out: 'p.folded' exists and is not a directory"},
+      {{"trend", "h.jsonl", "--out", "p.folded/deeper/out"},
+       "--out: cannot write 'p.folded/deeper/out': 'p.folded' is not a directory"},
   };
   ASSERT_EQ(perfgate({"baseline", "save", "base.json"}).code, 0);
   const std::string baseline = read(".perfgate/baseline.json");
@@ -877,6 +885,46 @@ TEST_F(Cli, CheckRefusesABenchmarkThatMeasuresSomethingElseUnderItsName) {
       "perfgate: error: benchmark 'a' is a command in the baseline but a workload in the suite: "
       "the suite changed since its baseline; store a new baseline with `perfgate run` and "
       "`perfgate baseline save`\n");
+}
+
+// A changed suite is one error line, even when the baseline is small
+// enough that its warning would advise about that baseline.
+TEST_F(Cli, CheckOfAChangedSuiteAgainstASmallBaselineIsOneLine) {
+  write("perfgate.yml", "benchmarks:\n  - {name: a, command: [/bin/true], iterations: 2}\n");
+  ASSERT_EQ(perfgate({"run", "-r", "2"}).code, 0);
+  ASSERT_EQ(perfgate({"baseline", "save"}).code, 0);
+  write("perfgate.yml", "benchmarks:\n  - {name: b, command: [/bin/true], iterations: 2}\n");
+  const Outcome o = perfgate({"check", "-r", "2"});
+  EXPECT_EQ(o.code, 2) << o.err;
+  EXPECT_EQ(o.err.rfind("perfgate: error: the suite and the baseline hold different benchmarks", 0),
+            0u)
+      << o.err;
+  EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
+}
+
+// report.md and report.json are one report: a run (or a check with no
+// baseline) writes a report.md without verdicts, so the report.json an
+// earlier gate left beside it goes; a gate writes both again.
+TEST_F(Cli, AReportWithoutVerdictsRemovesTheLastGatesReportJson) {
+  write("perfgate.yml", "benchmarks:\n  - {name: a, command: [/bin/true], iterations: 2}\n");
+  ASSERT_EQ(perfgate({"run", "-r", "3"}).code, 0);
+  ASSERT_EQ(perfgate({"baseline", "save"}).code, 0);
+  Outcome o = perfgate({"check", "-r", "3", "--max-repetitions", "0"});
+  ASSERT_TRUE(o.code == 0 || o.code == 1) << o.err;
+  ASSERT_TRUE(fs::exists(dir_ / "perfgate-out/report.json"));
+  o = perfgate({"run", "-r", "3"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_FALSE(fs::exists(dir_ / "perfgate-out/report.json"));
+  EXPECT_EQ(read("perfgate-out/report.md").rfind("<!-- perfgate:results -->", 0), 0u);
+  o = perfgate({"check", "-r", "3", "--max-repetitions", "0"});
+  ASSERT_TRUE(o.code == 0 || o.code == 1) << o.err;
+  ASSERT_TRUE(fs::exists(dir_ / "perfgate-out/report.json"));
+  fs::remove(dir_ / ".perfgate/baseline.json");
+  o = perfgate({"check", "-r", "3"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("no baseline yet"), std::string::npos) << o.out;
+  EXPECT_FALSE(fs::exists(dir_ / "perfgate-out/report.json"));
+  EXPECT_TRUE(fs::exists(dir_ / "perfgate-out/report.md"));
 }
 
 // α is spent over the looks a benchmark can take: from the 3 repetitions the
