@@ -36,11 +36,17 @@ std::string render_results_markdown(const gate::Results& r, const ResultsReportC
                          b.repetitions.size(), escape_markdown(b.error));
       continue;
     }
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {:.0f}/s | {:.0f} % | {:.1f} MiB | {} |\n",
-                       escape_markdown(b.name), b.repetitions.size(), b.stats.count, format_duration_ns(b.stats.p50),
-                       format_duration_ns(b.stats.p99), format_duration_ns(b.stats.p999), b.stats.throughput_per_s, b.cpu_percent,
-                       static_cast<double>(b.peak_rss_bytes) / (1 << 20),
-                       b.status == "ok" ? "✅" : "❌ " + escape_markdown(b.error));
+    // Imported Google Benchmark output measures no process: its 0 % CPU
+    // and 0 MiB would read as measurements.
+    const bool imported = !b.source.imported_from.empty();
+    out += fmt::format(
+        "| {} | {} | {} | {} | {} | {} | {:.0f}/s | {} | {} | {} |\n", escape_markdown(b.name),
+        b.repetitions.size(), b.stats.count, format_duration_ns(b.stats.p50),
+        format_duration_ns(b.stats.p99), format_duration_ns(b.stats.p999), b.stats.throughput_per_s,
+        imported ? "—" : fmt::format("{:.0f} %", b.cpu_percent),
+        imported ? "—"
+                 : fmt::format("{:.1f} MiB", static_cast<double>(b.peak_rss_bytes) / (1 << 20)),
+        b.status == "ok" ? "✅" : "❌ " + escape_markdown(b.error));
   }
   std::vector<std::string> imported;
   for (const auto& b : r.benchmarks)

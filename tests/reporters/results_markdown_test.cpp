@@ -96,6 +96,12 @@ TEST(ResultsMarkdown, SaysWhichRepetitionsAreNotFreshProcesses) {
                     "all run in one process._\n"),
             std::string::npos)
       << md;
+  // gbench measured no process: no CPU share or peak RSS, where the
+  // workload's own row has them.
+  EXPECT_NE(md.find("| BM\\_A | "), std::string::npos) << md;
+  EXPECT_NE(md.find("/s | — | — | ✅ |"), std::string::npos) << md;
+  EXPECT_NE(md.find(" % | "), std::string::npos) << md;
+  EXPECT_NE(md.find(" MiB | ✅ |"), std::string::npos) << md;
 }
 
 }  // namespace
