@@ -114,47 +114,37 @@ std::optional<std::filesystem::path> parent_not_a_directory(const std::filesyste
   return std::nullopt;
 }
 
-std::string is_directory(const std::string& text) {
-  std::error_code ec;
-  return std::filesystem::is_directory(text, ec)
-             ? fmt::format("'{}' is a directory, not a file", text)
-             : "";
-}
-
-std::string is_not_directory(const std::string& text) {
+// What is at the output path, when it cannot be what the option needs.
+std::string occupied(const std::string& text, bool want_directory) {
   std::error_code ec;
   const auto st = std::filesystem::status(text, ec);
-  return !ec && std::filesystem::exists(st) && !std::filesystem::is_directory(st)
-             ? fmt::format("'{}' exists and is not a directory", text)
-             : "";
+  if (ec || !std::filesystem::exists(st) || std::filesystem::is_directory(st) == want_directory)
+    return "";
+  return want_directory ? fmt::format("'{}' exists and is not a directory", text)
+                        : fmt::format("'{}' is a directory, not a file", text);
 }
 
-std::string under_a_file(const std::string& text) {
-  const auto parent = parent_not_a_directory(text);
-  return parent ? fmt::format("cannot write '{}': '{}' is not a directory", text, parent->string())
-                : "";
+CLI::Validator output_path(bool want_directory) {
+  return CLI::Validator(
+      [want_directory](std::string& text) {
+        if (std::string why = blank(text); !why.empty()) return why;
+        if (std::string why = occupied(text, want_directory); !why.empty()) return why;
+        const auto parent = parent_not_a_directory(text);
+        return parent ? fmt::format("cannot write '{}': '{}' is not a directory", text,
+                                    parent->string())
+                      : std::string();
+      },
+      want_directory ? "DIR" : "PATH");
 }
 
 }  // namespace
 
 CLI::Validator output_file() {
-  return CLI::Validator(
-      [](std::string& text) {
-        for (const auto check : {blank, is_directory, under_a_file})
-          if (std::string why = check(text); !why.empty()) return why;
-        return std::string();
-      },
-      "PATH");
+  return output_path(false);
 }
 
 CLI::Validator output_directory() {
-  return CLI::Validator(
-      [](std::string& text) {
-        for (const auto check : {blank, is_not_directory, under_a_file})
-          if (std::string why = check(text); !why.empty()) return why;
-        return std::string();
-      },
-      "DIR");
+  return output_path(true);
 }
 
 ExitCode fail(const gate::Error& error) {
