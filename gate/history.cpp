@@ -81,10 +81,11 @@ std::expected<HistoryEntry, std::string> parse_entry(const json& j) {
       return std::unexpected(fmt::format("benchmarks.{}.unit: must be a non-empty string", name));
     HistoryValue v{.p99 = p99->get<double>(), .unit = unit->get<std::string>()};
     if (const auto reps = b.find("repetitions"); reps != b.end()) {
-      if (!reps->is_number_unsigned())
+      const auto n = as_count(*reps);
+      if (!n)
         return std::unexpected(
             fmt::format("benchmarks.{}.repetitions: must be an integer >= 0", name));
-      v.repetitions = reps->get<std::size_t>();
+      v.repetitions = *n;
     }
     e.benchmarks.emplace(name, v);
   }

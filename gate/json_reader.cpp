@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "gate/results.h"
 
@@ -58,6 +59,34 @@ std::expected<json, JsonParseError> parse_json(std::string_view text) {
   return root;
 }
 
+std::optional<std::uint64_t> as_count(const json& v) {
+  if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+  if (v.is_number_integer()) {
+    const auto i = v.get<std::int64_t>();
+    if (i < 0) return std::nullopt;
+    return static_cast<std::uint64_t>(i);
+  }
+  if (!v.is_number_float()) return std::nullopt;
+  // 2^64 is exact as a double, and every whole double below it fits.
+  const double d = v.get<double>();
+  if (d >= 0 && d < 0x1p64 && std::trunc(d) == d) return static_cast<std::uint64_t>(d);
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> as_integer(const json& v) {
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return std::nullopt;
+    return static_cast<std::int64_t>(u);
+  }
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (!v.is_number_float()) return std::nullopt;
+  const double d = v.get<double>();
+  if (d >= -0x1p63 && d < 0x1p63 && std::trunc(d) == d) return static_cast<std::int64_t>(d);
+  return std::nullopt;
+}
+
 const json& JsonReader::at(std::string_view key) const {
   auto it = j_.find(key);
   if (it == j_.end()) fail(fmt::format("missing field '{}'", key));
@@ -92,9 +121,9 @@ double JsonReader::number(std::string_view key) const {
 
 std::uint64_t JsonReader::count(std::string_view key) const {
   const json& v = at(key);
-  if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0))
-    fail_at(key, "must be an integer >= 0" + got(v));
-  return v.get<std::uint64_t>();
+  const auto n = as_count(v);
+  if (!n) fail_at(key, "must be an integer >= 0" + got(v));
+  return *n;
 }
 
 double JsonReader::number_in(std::string_view key, double min, double max) const {
@@ -107,11 +136,10 @@ double JsonReader::number_in(std::string_view key, double min, double max) const
 std::uint64_t JsonReader::count_in(std::string_view key, std::uint64_t min,
                                    std::uint64_t max) const {
   const json& v = at(key);
-  const bool whole =
-      v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0);
-  if (!whole || v.get<std::uint64_t>() < min || v.get<std::uint64_t>() > max)
+  const auto n = as_count(v);
+  if (!n || *n < min || *n > max)
     fail_at(key, fmt::format("must be an integer from {} to {}{}", min, max, got(v)));
-  return v.get<std::uint64_t>();
+  return *n;
 }
 
 std::string JsonReader::one_of(std::string_view key,

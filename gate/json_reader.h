@@ -10,6 +10,7 @@
 #include <expected>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -107,6 +108,14 @@ class JsonDomBuilder {
 // One JSON value (nothing but whitespace after it), with every object's keys
 // distinct.
 std::expected<nlohmann::json, JsonParseError> parse_json(std::string_view text);
+
+// A JSON number's value as a whole number, when it is one and fits: an
+// integer, or a float without a fractional part (JSON Schema, draft 2020-12,
+// counts 12000.0 as an integer, so a file its schema passes may hold one).
+// nullopt for 12000.5, a value out of range (below 0 for as_count), or
+// anything that is not a number.
+std::optional<std::uint64_t> as_count(const nlohmann::json& v);
+std::optional<std::int64_t> as_integer(const nlohmann::json& v);
 
 // What JsonReader throws: one line that names the input and the field, e.g.
 // "results.json: benchmarks[2].repetitions[0].stats.p99: must be a finite number >= 0, got -1".

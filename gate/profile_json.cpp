@@ -99,12 +99,13 @@ const json& member(const json& object, const char* key, std::string_view where) 
   return *it;
 }
 
-// A count: a JSON integer ≥ min. nlohmann's get<std::uint64_t>() would wrap
-// -5 to 2^64 - 5 and truncate 1.5 to 1.
+// A count: a whole number ≥ min, 12000.0 included (as_count). nlohmann's
+// get<std::uint64_t>() would wrap -5 to 2^64 - 5 and truncate 1.5 to 1.
 std::uint64_t count_of(const json& v, std::string_view where, std::uint64_t min = 0) {
-  if (!v.is_number_unsigned() || v.get<std::uint64_t>() < min)
+  const auto n = as_count(v);
+  if (!n || *n < min)
     bad(fmt::format("{} must be a whole number ≥ {}, got {}", where, min, v.dump()));
-  return v.get<std::uint64_t>();
+  return *n;
 }
 
 std::uint64_t count_at(const json& object, const char* key, std::string_view where,
@@ -259,9 +260,9 @@ std::expected<profiler::Profile, Error> profile_from_json(std::string_view text)
         bad("the stacks' counts add up beyond 2^64");
       profile.add(stack, count);
     }
-    if (doc.contains("total") && count_at(doc, "total", "") != total)
-      bad(fmt::format("total is {} but the stacks' counts add up to {}",
-                      doc.at("total").get<std::uint64_t>(), total));
+    if (doc.contains("total"))
+      if (const std::uint64_t stated = count_at(doc, "total", ""); stated != total)
+        bad(fmt::format("total is {} but the stacks' counts add up to {}", stated, total));
     return profile;
   } catch (const BadProfileField& e) {
     return std::unexpected(Error::bad_input("profile: " + e.message));

@@ -298,21 +298,21 @@ BenchmarkResult read_benchmark(const JsonReader& r, std::size_t index,
       if (!t.is_array() || t.size() > kMaxTailSamples)
         rr.fail(fmt::format("tail must be an array of at most {} [index, ns] pairs", kMaxTailSamples));
       for (const json& e : t) {
-        if (!e.is_array() || e.size() != 2 || !e[0].is_number_unsigned() || !e[1].is_number() || e[1].get<double>() < 0 ||
-            e[0].get<std::uint64_t>() >= rep.stats.count)
+        const auto at = e.is_array() && e.size() == 2 ? as_count(e[0]) : std::nullopt;
+        if (!at || *at >= rep.stats.count || !e[1].is_number() || e[1].get<double>() < 0)
           rr.fail("tail entries must be [index < stats.count, ns >= 0]");
-        rep.tail.emplace_back(e[0].get<std::uint64_t>(), e[1].get<double>());
+        rep.tail.emplace_back(*at, e[1].get<double>());
       }
     }
     rep.wall_s = rr.nonneg("wall_s");
     rep.cpu_percent = rr.nonneg("cpu_percent");
     rep.peak_rss_bytes = rr.count("peak_rss_bytes");
     const json& ec = rr.at("exit_code");
-    if (!ec.is_number_integer() || ec.get<std::int64_t>() < std::numeric_limits<int>::min() ||
-        ec.get<std::int64_t>() > std::numeric_limits<int>::max() ||
-        (ec.is_number_unsigned() && ec.get<std::uint64_t>() > std::numeric_limits<int>::max()))
+    const auto exit_code = as_integer(ec);
+    if (!exit_code || *exit_code < std::numeric_limits<int>::min() ||
+        *exit_code > std::numeric_limits<int>::max())
       rr.fail_at("exit_code", "must be an integer (-N: killed by signal N)" + JsonReader::got(ec));
-    rep.exit_code = ec.get<int>();
+    rep.exit_code = static_cast<int>(*exit_code);
     b.repetitions.push_back(std::move(rep));
   });
   if (b.status == "ok") {

@@ -91,6 +91,23 @@ TEST(History, MalformedLinesNameTheLineAndTheField) {
   EXPECT_NE(h.error().message.find("unknown field 'x'"), std::string::npos);
 }
 
+// JSON Schema (draft 2020-12) counts 3.0 as an integer: a line the schema
+// passes is read; 2.5 is none.
+TEST(History, ReadsRepetitionsWrittenAsAWholeFloat) {
+  auto h = history_from_jsonl(
+      R"({"schema":"perfgate.history/v1","date":"2026-11-29","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns","repetitions":3.0}}})",
+      "h");
+  ASSERT_TRUE(h) << h.error().message;
+  EXPECT_EQ((*h)[0].benchmarks.at("a").repetitions, 3u);
+  h = history_from_jsonl(
+      R"({"schema":"perfgate.history/v1","date":"2026-11-29","commit":"c","benchmarks":{"a":{"p99":1,"unit":"ns","repetitions":2.5}}})",
+      "h");
+  ASSERT_FALSE(h);
+  EXPECT_NE(h.error().message.find("h:1: benchmarks.a.repetitions: must be an integer >= 0"),
+            std::string::npos)
+      << h.error().message;
+}
+
 // std::regex_match recursed once per character of the date: 40 000 digits of
 // a fraction overflowed the stack (exit 139), from --date and from
 // run.started_at alike.

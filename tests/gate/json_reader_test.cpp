@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace perfgate::gate {
 namespace {
 
@@ -38,6 +40,43 @@ TEST(JsonReader, CutsALongValueShortInTheMessage) {
   const std::string message = message_of([&] { JsonReader(j, "r.json").number("name"); });
   EXPECT_LT(message.size(), 100u) << message;
   EXPECT_NE(message.find("aaa..."), std::string::npos) << message;
+}
+
+// JSON Schema (draft 2020-12) counts 12000.0 as an integer, so a file the
+// schema passes may hold one; 12000.5 is none.
+TEST(JsonReader, ReadsAFloatWithoutAFractionAsTheIntegerItIs) {
+  const json j = json::parse(
+      R"({"whole": 12000.0, "half": 12000.5, "negative": -3.0, "huge": 1e20, "zero": -0.0})");
+  const JsonReader r(j, "r.json");
+  EXPECT_EQ(r.count("whole"), 12000u);
+  EXPECT_EQ(r.count("zero"), 0u);
+  EXPECT_EQ(r.count_in("whole", 1, 12000), 12000u);
+  EXPECT_EQ(message_of([&] { r.count("half"); }),
+            "r.json: half: must be an integer >= 0, got 12000.5");
+  EXPECT_EQ(message_of([&] { r.count("negative"); }),
+            "r.json: negative: must be an integer >= 0, got -3.0");
+  EXPECT_EQ(message_of([&] { r.count("huge"); }),
+            "r.json: huge: must be an integer >= 0, got 1e+20");
+  EXPECT_EQ(message_of([&] { r.count_in("whole", 0, 11999); }),
+            "r.json: whole: must be an integer from 0 to 11999, got 12000.0");
+  EXPECT_EQ(message_of([&] { r.count_in("half", 0, 20000); }),
+            "r.json: half: must be an integer from 0 to 20000, got 12000.5");
+}
+
+TEST(JsonReader, AsCountAndAsIntegerTakeWholeFloatsThatFit) {
+  EXPECT_EQ(as_count(json(12000.0)), 12000u);
+  EXPECT_EQ(as_count(json(0x1p63)), std::uint64_t{1} << 63);
+  EXPECT_EQ(as_count(json(0x1p64)), std::nullopt) << "2^64 does not fit";
+  EXPECT_EQ(as_count(json(-1.0)), std::nullopt);
+  EXPECT_EQ(as_count(json(-1)), std::nullopt);
+  EXPECT_EQ(as_count(json(0.5)), std::nullopt);
+  EXPECT_EQ(as_count(json("5")), std::nullopt);
+  EXPECT_EQ(as_integer(json(-9.0)), -9);
+  EXPECT_EQ(as_integer(json(-0x1p63)), std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(as_integer(json(0x1p63)), std::nullopt) << "2^63 does not fit";
+  EXPECT_EQ(as_integer(json(std::uint64_t{1} << 63)), std::nullopt);
+  EXPECT_EQ(as_integer(json(-9.5)), std::nullopt);
+  EXPECT_EQ(as_integer(json(true)), std::nullopt);
 }
 
 TEST(ParseJson, BuildsWhatJsonParseBuilds) {

@@ -134,6 +134,24 @@ TEST(ProfileJson, RejectsWhatTheSchemaForbidsNamingTheField) {
       << r.error().message;
 }
 
+// JSON Schema (draft 2020-12) counts 7.0 as an integer: a profile the schema
+// passes is read, whole floats as the counts they are; 0.5 stays refused
+// (above).
+TEST(ProfileJson, ReadsACountWrittenAsAWholeFloat) {
+  nlohmann::json doc = nlohmann::json::parse(profile_to_json(two_stacks()));
+  doc["stats"]["hz"] = 999.0;
+  doc["stacks"][0]["frames"][0] = 0.0;
+  doc["stacks"][0]["count"] = 7.0;
+  doc["total"] = 10.0;
+  auto back = profile_from_json(doc.dump());
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(profile_to_json(*back), profile_to_json(two_stacks()));
+  doc["total"] = 11.0;
+  auto r = profile_from_json(doc.dump());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "profile: total is 11 but the stacks' counts add up to 10");
+}
+
 // A profile made by hand or by another tool needs only what the graph
 // needs; the rest takes its defaults.
 TEST(ProfileJson, AcceptsAHandMadeProfileWithoutTheOptionalFields) {

@@ -369,6 +369,47 @@ TEST(ResultsJson, RejectsAValueTheSchemaRulesOut) {
   }
 }
 
+// JSON Schema (draft 2020-12) counts 12000.0 as an integer: a file the
+// schema passes is read, whole floats as the integers they are; 1.5 is none.
+TEST(ResultsJson, ReadsAnIntegerWrittenAsAWholeFloat) {
+  using J = nlohmann::json;
+  auto r = results_from_json(mutate([](auto& j) {
+                               j["run"]["host"]["cores"] = 8.0;
+                               auto& rep = j["benchmarks"][0]["repetitions"][0];
+                               rep["exit_code"] = -9.0;
+                               rep["peak_rss_bytes"] = 12000.0;
+                               rep["tail"] = J::array({J::array({3.0, 400})});
+                             }),
+                             "r.json");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->run.host.cores, 8u);
+  const Repetition& rep = r->benchmarks[0].repetitions[0];
+  EXPECT_EQ(rep.exit_code, -9);
+  EXPECT_EQ(rep.peak_rss_bytes, 12000u);
+  EXPECT_EQ(rep.tail, (std::vector<std::pair<std::uint64_t, double>>{{3, 400}}));
+  const std::vector<std::tuple<std::string, J, std::string>> cases = {
+      {"/benchmarks/0/repetitions/0/exit_code", 1.5,
+       "benchmarks[0].repetitions[0].exit_code: "
+       "must be an integer (-N: killed by signal N), got 1.5"},
+      {"/benchmarks/0/repetitions/0/exit_code", 2147483648.0,
+       "benchmarks[0].repetitions[0].exit_code: "
+       "must be an integer (-N: killed by signal N), got 2147483648.0"},
+      {"/benchmarks/0/repetitions/0/peak_rss_bytes", -1.0,
+       "benchmarks[0].repetitions[0].peak_rss_bytes: must be an integer >= 0, got -1.0"},
+      {"/run/host/cores", 4294967296.0,
+       "run.host.cores: must be an integer from 0 to 4294967295, got 4294967296.0"},
+      {"/benchmarks/0/repetitions/0/tail", J::array({J::array({2.5, 400})}),
+       "benchmarks[0].repetitions[0]: tail entries must be [index < stats.count, ns >= 0]"},
+  };
+  for (const auto& [pointer, value, message] : cases) {
+    SCOPED_TRACE(pointer + " = " + value.dump());
+    auto bad =
+        results_from_json(mutate([&](auto& j) { j[J::json_pointer(pointer)] = value; }), "r.json");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message, "r.json: " + message);
+  }
+}
+
 // The schema, perfgate.yml and the reader take the same thresholds: a results
 // file holds what a config gave it.
 TEST(ResultsJson, TheThresholdRangeIsTheSchemasAndTheConfigs) {
