@@ -24,6 +24,7 @@ std::expected<GbenchOutput, Error> parse_gbench_json(std::string_view text,
     return bad("not Google Benchmark JSON output (no 'benchmarks' array)");
   GbenchOutput output;
   std::vector<GbenchBenchmark>& out = output.benchmarks;
+  std::vector<GbenchSkipped> skipped;  // skipped rows' benchmarks, measured or not
   try {
     // Every field read is checked and named when wrong: nlohmann's get()
     // said "type must be string, but is number" without saying which.
@@ -51,9 +52,17 @@ std::expected<GbenchOutput, Error> parse_gbench_json(std::string_view text,
       const std::string name = b.str_or("run_name", row_name);
       if (name.empty() || has_control_character(name))
         b.fail(fmt::format("name {} is empty or holds a control character", json(name).dump()));
+      const bool failed = b.has("error_occurred") && b.boolean("error_occurred");
+      if (b.has("skipped") && b.boolean("skipped") && !failed) {
+        // The row's times (usually 0) were never measured. The benchmark is
+        // imported only if another of its rows was.
+        if (std::ranges::find(skipped, name, &GbenchSkipped::name) == skipped.end())
+          skipped.push_back({name, b.str_or("skip_message", "")});
+        return;
+      }
       auto it = std::ranges::find(out, name, &GbenchBenchmark::name);
       if (it == out.end()) it = out.insert(out.end(), GbenchBenchmark{name, {}, {}, {}});
-      if (b.has("error_occurred") && b.boolean("error_occurred")) {
+      if (failed) {
         // A failure must say something: "" would read as no error at all.
         it->error = b.str_or("error_message", "");
         if (it->error.empty()) it->error = "error_occurred, without an error_message";
@@ -70,6 +79,16 @@ std::expected<GbenchOutput, Error> parse_gbench_json(std::string_view text,
     });
   } catch (const JsonFieldError& e) {
     return std::unexpected(Error::bad_input(e.message));
+  }
+  for (GbenchSkipped& s : skipped)
+    if (std::ranges::find(out, s.name, &GbenchBenchmark::name) == out.end())
+      output.skipped.push_back(std::move(s));
+  if (out.empty() && !output.skipped.empty()) {
+    const GbenchSkipped& first = output.skipped.front();
+    return bad(fmt::format(
+        "contains no benchmark runs: every benchmark was skipped ({}: \"{}\"{})", first.name,
+        first.message,
+        output.skipped.size() > 1 ? fmt::format(", and {} more", output.skipped.size() - 1) : ""));
   }
   if (out.empty()) return bad("contains no benchmark runs");
   return output;

@@ -2,7 +2,9 @@
 // Reads Google Benchmark's JSON output (--benchmark_format=json or
 // --benchmark_out): every repetition of every benchmark is kept, as the
 // per-iteration real time in nanoseconds. Aggregates (mean/median/stddev rows)
-// are skipped: perfgate computes its own statistics from the repetitions.
+// are left out: perfgate computes its own statistics from the repetitions. So
+// are rows of a benchmark that skipped itself (state.SkipWithMessage, Google
+// Benchmark >= 1.8: "skipped": true): their times are no measurement.
 
 #include <cstdint>
 #include <expected>
@@ -34,12 +36,22 @@ struct GbenchContext {
   std::string library_build_type;  // "release" or "debug": the Google Benchmark library's
 };
 
+// A benchmark every row of which was skipped (SkipWithMessage): nothing of
+// it was measured. A failure (SkipWithError, "error_occurred") is not one.
+struct GbenchSkipped {
+  std::string name;     // run_name
+  std::string message;  // the first row's skip_message; "" when it gave none
+};
+
 struct GbenchOutput {
   GbenchContext context;
   std::vector<GbenchBenchmark> benchmarks;  // in the order of first appearance
+  std::vector<GbenchSkipped> skipped;       // not in `benchmarks`; in the same order
 };
 
 // `origin` prefixes error messages: one line naming the field, bad_input.
+// Output in which every benchmark was skipped is bad_input too, as output
+// without any: there is nothing to compare.
 std::expected<GbenchOutput, Error> parse_gbench_json(std::string_view text,
                                                      std::string_view origin);
 

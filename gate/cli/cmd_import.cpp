@@ -28,6 +28,8 @@ ExitCode run_import(const ImportOptions& o) {
   if (!parsed) return fail(parsed.error());
   const gate::Results results = gate::results_from_gbench(*parsed, o.file, gate::utc_now_iso8601());
   if (auto ok = gate::write_file_atomically(o.output, gate::results_to_json(results)); !ok) return fail(ok.error());
+  for (const gate::GbenchSkipped& s : parsed->skipped)
+    warn(fmt::format("{} skipped by the benchmark: \"{}\"; not imported", s.name, s.message));
   std::size_t reps = 0;
   for (const auto& b : results.benchmarks) reps += b.repetitions.size();
   fmt::print("imported {} benchmarks ({} repetitions) from {} into {}\n", results.benchmarks.size(), reps, o.file,

@@ -602,6 +602,11 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
         R"({"benchmarks": [{"name": "BM_a", "real_time": "1", "cpu_time": 1}]})");
   write("gb-error.json",
         R"({"benchmarks": [{"name": "BM_a", "error_occurred": 1, "error_message": "x"}]})");
+  write("gb-skipped.json",
+        R"({"benchmarks": [{"name": "BM_a", "skipped": "yes", "real_time": 0, "cpu_time": 0}]})");
+  write("gb-all-skipped.json",
+        R"({"benchmarks": [{"name": "BM_a", "skipped": true, "skip_message": "needs AVX-512",
+                            "real_time": 0, "cpu_time": 0}]})");
   write("two\nlines.json", "x");
   write("p.folded", "main;work 5\n");
   write("q.folded", "main;work 7\n");
@@ -679,6 +684,11 @@ TEST_F(Cli, InputsThatOnceGotThroughAreOneLineAndExitTwo) {
        "gb-real-time.json: benchmarks[0].real_time: must be a finite number >= 0, got \"1\""},
       {{"import", "gbench", "gb-error.json", "-o", "gb.json"},
        "gb-error.json: benchmarks[0].error_occurred: must be true or false, got 1"},
+      {{"import", "gbench", "gb-skipped.json", "-o", "gb.json"},
+       "gb-skipped.json: benchmarks[0].skipped: must be true or false, got \"yes\""},
+      {{"import", "gbench", "gb-all-skipped.json", "-o", "gb.json"},
+       "gb-all-skipped.json: contains no benchmark runs: every benchmark was skipped "
+       "(BM_a: \"needs AVX-512\")"},
       {{"compare", "base.json", "head.json", "--out", ""}, "--out: must name a file or directory"},
       {{"run", "-o", " "}, "--output: must name a file or directory"},
       // Found before measuring, not as "cannot replace" (exit 3) after it.
@@ -1352,6 +1362,31 @@ TEST_F(Cli, MergeKeepsEachShardsProfileReachableFromTheMergedFile) {
   const Outcome refused = perfgate({"merge", "x/s.json", "y/other.json", "-o", "w/all.json"});
   EXPECT_EQ(refused.code, 2) << refused.err;
   EXPECT_FALSE(fs::exists(dir_ / "w"));
+}
+
+// Google Benchmark >= 1.8 writes a row of state.SkipWithMessage as
+// "skipped": true with times of 0, which were imported as measurements.
+// (The installed library may predate it: the output is written here.)
+TEST_F(Cli, ImportLeavesOutABenchmarkThatSkippedItselfAndSaysSo) {
+  write("gbench.json", R"({"benchmarks": [
+    {"name": "BM_Sum", "run_name": "BM_Sum", "run_type": "iteration", "iterations": 100,
+     "real_time": 12, "cpu_time": 12, "time_unit": "ns"},
+    {"name": "BM_Avx", "run_name": "BM_Avx", "run_type": "iteration", "skipped": true,
+     "skip_message": "needs AVX-512", "iterations": 0, "real_time": 0, "cpu_time": 0,
+     "time_unit": "ns"},
+    {"name": "BM_Sum", "run_name": "BM_Sum", "run_type": "iteration", "skipped": true,
+     "skip_message": "once", "iterations": 0, "real_time": 0, "cpu_time": 0, "time_unit": "ns"}]})");
+  const Outcome o = perfgate({"import", "gbench", "gbench.json", "-o", "imported.json"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(
+      o.err,
+      "perfgate: warning: BM_Avx skipped by the benchmark: \"needs AVX-512\"; not imported\n");
+  EXPECT_NE(o.out.find("imported 1 benchmarks (1 repetitions)"), std::string::npos) << o.out;
+  auto r = gate::results_from_json(read("imported.json"), "imported.json");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->benchmarks.size(), 1u);
+  EXPECT_EQ(r->benchmarks[0].name, "BM_Sum");
+  EXPECT_EQ(r->benchmarks[0].repetitions.size(), 1u) << "its skipped row is no repetition";
 }
 
 #ifdef PERFGATE_TINY_GBENCH

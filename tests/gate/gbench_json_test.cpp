@@ -98,6 +98,67 @@ TEST(GbenchJson, AnErrorWithoutAMessageIsStillAnError) {
   EXPECT_EQ(r->benchmarks[0].error, "error_occurred, without an error_message");
 }
 
+// Google Benchmark >= 1.8 writes a row of state.SkipWithMessage as
+// "skipped": true with times of 0: they were imported as measurements.
+TEST(GbenchJson, ASkippedRowIsNoMeasurement) {
+  auto r = parse_gbench_json(R"({"benchmarks": [
+    {"name": "BM_Avx", "run_name": "BM_Avx", "run_type": "iteration", "repetitions": 2,
+     "repetition_index": 0, "threads": 1, "skipped": true, "skip_message": "needs AVX-512",
+     "iterations": 0, "real_time": 0, "cpu_time": 0, "time_unit": "ns"},
+    {"name": "BM_A", "run_name": "BM_A", "run_type": "iteration", "skipped": true,
+     "skip_message": "warming up", "iterations": 0, "real_time": 0, "cpu_time": 0},
+    {"name": "BM_A", "run_name": "BM_A", "run_type": "iteration", "skipped": false,
+     "iterations": 10, "real_time": 5, "cpu_time": 5},
+    {"name": "BM_Avx", "run_name": "BM_Avx", "run_type": "iteration", "repetitions": 2,
+     "repetition_index": 1, "threads": 1, "skipped": true, "skip_message": "needs AVX-512",
+     "iterations": 0, "real_time": 0, "cpu_time": 0, "time_unit": "ns"},
+    {"name": "BM_Err", "run_name": "BM_Err", "run_type": "iteration", "error_occurred": true,
+     "error_message": "setup failed", "iterations": 0, "real_time": 0, "cpu_time": 0},
+    {"name": "BM_Quiet", "run_name": "BM_Quiet", "run_type": "iteration", "skipped": true}
+  ]})",
+                             "x.json");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->benchmarks.size(), 2u);
+  EXPECT_EQ(r->benchmarks[0].name, "BM_A");
+  EXPECT_EQ(r->benchmarks[0].real_ns, std::vector<double>{5}) << "its skipped row dropped";
+  EXPECT_EQ(r->benchmarks[1].name, "BM_Err") << "SkipWithError is a failure, not a skip";
+  EXPECT_EQ(r->benchmarks[1].error, "setup failed");
+  ASSERT_EQ(r->skipped.size(), 2u);
+  EXPECT_EQ(r->skipped[0].name, "BM_Avx");
+  EXPECT_EQ(r->skipped[0].message, "needs AVX-512");
+  EXPECT_EQ(r->skipped[1].name, "BM_Quiet");
+  EXPECT_EQ(r->skipped[1].message, "");
+}
+
+TEST(GbenchJson, OutputWhoseEveryBenchmarkWasSkippedIsBadInput) {
+  auto r = parse_gbench_json(R"({"benchmarks": [
+    {"name": "BM_Avx", "skipped": true, "skip_message": "needs AVX-512", "real_time": 0, "cpu_time": 0},
+    {"name": "BM_Gpu", "skipped": true, "skip_message": "no GPU", "real_time": 0, "cpu_time": 0}]})",
+                             "x.json");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ExitCode::bad_input);
+  EXPECT_EQ(r.error().message,
+            "x.json: contains no benchmark runs: every benchmark was skipped "
+            "(BM_Avx: \"needs AVX-512\", and 1 more)");
+}
+
+TEST(GbenchJson, ASkippedFieldOfTheWrongTypeIsNamed) {
+  for (const auto& [row, message] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"name": "BM_A", "skipped": "yes", "real_time": 0, "cpu_time": 0})",
+            "benchmarks[0].skipped: must be true or false, got \"yes\""},
+           {R"({"name": "BM_A", "skipped": 1, "real_time": 0, "cpu_time": 0})",
+            "benchmarks[0].skipped: must be true or false, got 1"},
+           {R"({"name": "BM_A", "skipped": true, "skip_message": 5})",
+            "benchmarks[0].skip_message: must be a string, got 5"},
+       }) {
+    SCOPED_TRACE(row);
+    auto r = parse_gbench_json(R"({"benchmarks": [)" + row + "]}", "x.json");
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ExitCode::bad_input);
+    EXPECT_EQ(r.error().message, "x.json: " + message);
+  }
+}
+
 TEST(GbenchJson, ReadsTheContextNamingAWronglyTypedField) {
   auto r = parse_gbench_json(
       R"({"context": {"date": "2026-12-07T10:00:00+01:00", "host_name": "h", "executable": "./bm",
