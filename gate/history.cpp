@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <optional>
 
 #include "gate/json_reader.h"
 #include "gate/timestamp.h"
@@ -15,24 +14,6 @@ namespace {
 
 using nlohmann::json;
 using ojson = nlohmann::ordered_json;
-
-// Why `text` cannot be printed as it is, if it cannot: a byte that is not
-// UTF-8 (nlohmann::json throws when it writes one) or a control character,
-// C0 or C1 (a line break starts a line of its own on the terminal, under
-// GitHub Actions a workflow command, and in trend.md).
-std::optional<std::string> unprintable(std::string_view text) {
-  if (const std::size_t valid = valid_utf8_length(text); valid < text.size())
-    return fmt::format("a byte that is not UTF-8 (0x{:02x} at byte {})",
-                       static_cast<unsigned char>(text[valid]), valid);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    // In UTF-8, C1 controls are 0xC2 0x80..0x9F.
-    const bool c1 =
-        c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0;
-    if (c < 0x20 || c == 0x7f || c1) return fmt::format("a control character (at byte {})", i);
-  }
-  return std::nullopt;
-}
 
 std::expected<HistoryEntry, std::string> parse_entry(const json& j) {
   if (!j.is_object()) return std::unexpected("must be a JSON object");

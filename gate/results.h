@@ -3,6 +3,8 @@
 // measured. Pure data; JSON I/O is in results_json.h, the schema in
 // docs/schema/results.schema.json.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -184,6 +186,25 @@ inline std::size_t valid_utf8_length(std::string_view text) {
     i += n;
   }
   return i;
+}
+
+// Why `text` cannot be printed as it is, if it cannot: a byte that is not
+// UTF-8 (nlohmann::json throws when it writes one) or a control character,
+// C0 or C1 (a line break starts a line of its own on the terminal, under
+// GitHub Actions a workflow command, and in trend.md). What a commit given
+// by the user (`--commit`) or read from a history must not hold.
+inline std::optional<std::string> unprintable(std::string_view text) {
+  if (const std::size_t valid = valid_utf8_length(text); valid < text.size())
+    return fmt::format("a byte that is not UTF-8 (0x{:02x} at byte {})",
+                       static_cast<unsigned char>(text[valid]), valid);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    // In UTF-8, C1 controls are 0xC2 0x80..0x9F.
+    const bool c1 =
+        c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+    if (c < 0x20 || c == 0x7f || c1) return fmt::format("a control character (at byte {})", i);
+  }
+  return std::nullopt;
 }
 
 // User text quoted in an error line: its first max_chars characters (a YAML

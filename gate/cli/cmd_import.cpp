@@ -18,15 +18,22 @@ namespace {
 struct ImportOptions {
   std::string file;
   std::string output = "perfgate-out/results.json";
+  std::string commit;  // "" = unknown: the output names none
 };
 
 ExitCode run_import(const ImportOptions& o) {
+  // Checked as a history checks a commit: it is printed, and it reaches the
+  // history through `history append`'s default.
+  if (const auto why = gate::unprintable(o.commit))
+    return fail(gate::Error::bad_input(
+        fmt::format("--commit holds {}; pass the commit's hash (e.g. $GITHUB_SHA)", *why)));
   if (auto ok = not_an_input(o.output, {o.file}); !ok) return fail(ok.error());
   auto text = gate::read_file(o.file, std::uintmax_t{256} << 20);
   if (!text) return fail(text.error());
   auto parsed = gate::parse_gbench_json(*text, o.file);
   if (!parsed) return fail(parsed.error());
-  const gate::Results results = gate::results_from_gbench(*parsed, o.file, gate::utc_now_iso8601());
+  gate::Results results = gate::results_from_gbench(*parsed, o.file, gate::utc_now_iso8601());
+  if (!o.commit.empty()) results.run.commit = o.commit;
   if (auto ok = gate::write_file_atomically(o.output, gate::results_to_json(results)); !ok) return fail(ok.error());
   for (const gate::GbenchSkipped& s : parsed->skipped)
     warn(fmt::format("{} skipped by the benchmark: \"{}\"; not imported", s.name, s.message));
@@ -48,6 +55,9 @@ void add_import_command(CLI::App& app, Action& action) {
   with_env(g->add_option("-o,--output", opts->output, "Results file")
                ->check(output_file())
                ->capture_default_str());
+  with_env(g->add_option(
+      "--commit", opts->commit,
+      "Commit measured, written as run.commit (default: none; the output names none)"));
   g->callback([opts, &action] { action = [opts] { return run_import(*opts); }; });
 }
 

@@ -1389,6 +1389,39 @@ TEST_F(Cli, ImportLeavesOutABenchmarkThatSkippedItselfAndSaysSo) {
   EXPECT_EQ(r->benchmarks[0].repetitions.size(), 1u) << "its skipped row is no repetition";
 }
 
+// Google Benchmark output names no commit; the job that imports it knows
+// one, and `history append` takes the results' by default.
+TEST_F(Cli, ImportRecordsTheCommitGivenWithCommitOrItsEnvironmentTwin) {
+  write("gbench.json", R"({"benchmarks": [{"name": "BM_Sum", "real_time": 12, "cpu_time": 12}]})");
+  auto commit_of = [&](const std::string& file) {
+    auto r = gate::results_from_json(read(file), file);
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? r->run.commit : "";
+  };
+  Outcome o = perfgate({"import", "gbench", "gbench.json", "-o", "a.json", "--commit", "4f1c2d"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(commit_of("a.json"), "4f1c2d");
+  o = perfgate({"history", "append", "h.jsonl", "a.json"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(read("h.jsonl").find(R"("commit":"4f1c2d")"), std::string::npos) << read("h.jsonl");
+  o = perfgate({"import", "gbench", "gbench.json", "-o", "b.json"}, "PERFGATE_COMMIT=9e8d7c");
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(commit_of("b.json"), "9e8d7c");
+  o = perfgate({"import", "gbench", "gbench.json", "-o", "c.json"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(commit_of("c.json"), "") << "without it, none";
+  // Refused as a history refuses it: it is printed, and reaches the history.
+  for (const auto& [commit, why] : std::vector<std::pair<std::string, std::string>>{
+           {"ab\ncd", "a control character (at byte 2)"},
+           {"ab\xff", "a byte that is not UTF-8 (0xff at byte 2)"}}) {
+    o = perfgate({"import", "gbench", "gbench.json", "-o", "d.json", "--commit", commit});
+    EXPECT_EQ(o.code, 2) << o.err;
+    EXPECT_EQ(o.err, "perfgate: error: --commit holds " + why +
+                         "; pass the commit's hash (e.g. $GITHUB_SHA)\n");
+    EXPECT_FALSE(fs::exists(dir_ / "d.json"));
+  }
+}
+
 #ifdef PERFGATE_TINY_GBENCH
 TEST_F(Cli, ImportsGoogleBenchmarkJsonKeepingEveryRepetition) {
   auto gb = gate::run_process({.argv = {PERFGATE_TINY_GBENCH, "--benchmark_format=json", "--benchmark_repetitions=4",
