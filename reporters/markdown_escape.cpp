@@ -29,6 +29,10 @@ std::string escape_markdown(std::string_view text) {
   return out;
 }
 
+std::string escape_markdown_or_unknown(std::string_view text) {
+  return text.empty() ? std::string("unknown") : escape_markdown(text);
+}
+
 std::string markdown_code(std::string_view text) { return "<code>" + escape_markdown(text) + "</code>"; }
 
 }  // namespace perfgate::reporters

@@ -13,6 +13,11 @@ namespace perfgate::reporters {
 
 std::string escape_markdown(std::string_view text);
 
+// escape_markdown(text), or "unknown" when text is empty: a machine's
+// description that its source did not give (imported Google Benchmark
+// output names no CPU model or kernel).
+std::string escape_markdown_or_unknown(std::string_view text);
+
 // Monospace for an outside string. Not a backtick code span: inside one,
 // Markdown shows backslash escapes and entities literally ("&amp;lt;"), and
 // an unescaped string could close the span. <code> keeps the escaped text

@@ -219,14 +219,10 @@ std::string context_section(const gate::GateReport& r) {
                   : std::string());
   out += "- Noise floor: the smallest change each comparison can resolve at its size (from the base repetitions' "
          "spread), shown per benchmark in the table.\n";
-  // Imported Google Benchmark output names neither CPU model nor kernel.
-  auto known = [](const std::string& s) {
-    return s.empty() ? std::string("unknown") : escape_markdown(s);
-  };
   out += fmt::format(
       "- Machine: {} · {} cores · kernel {} · load {:.2f} / {:.2f} / {:.2f}{}\n",
-      known(hb.cpu_model), hb.cores, known(hb.kernel), hb.load_avg_1m, hb.load_avg_5m,
-      hb.load_avg_15m,
+      escape_markdown_or_unknown(hb.cpu_model), hb.cores, escape_markdown_or_unknown(hb.kernel),
+      hb.load_avg_1m, hb.load_avg_5m, hb.load_avg_15m,
       hb.load_avg_1m > hb.cores ? " — **the machine was busy; expect more noise**" : "");
   auto commit = [](const std::string& c) { return c.empty() ? std::string("unknown") : c.substr(0, 12); };
   out += fmt::format("- Base: {} ({}) · head: {} ({})\n", markdown_code(commit(r.base_run.commit)),

@@ -104,5 +104,23 @@ TEST(ResultsMarkdown, SaysWhichRepetitionsAreNotFreshProcesses) {
   EXPECT_NE(md.find(" MiB | ✅ |"), std::string::npos) << md;
 }
 
+// Imported Google Benchmark output names no CPU model: the header showed an
+// empty field between two dots. It says "unknown", as the comparison
+// report's does; a model it has is escaped.
+TEST(ResultsMarkdown, TheRunHeaderSaysACpuModelItLacksIsUnknown) {
+  gate::Results r;
+  r.run.commit = "4f1c2d";
+  r.run.started_at = "2026-12-07T09:00:00Z";
+  r.run.host.cores = 8;
+  r.benchmarks.push_back(benchmark("BM_A", std::nullopt));
+  const std::string md = render_results_markdown(r);
+  EXPECT_NE(md.find("Commit `4f1c2d` · 2026-12-07T09:00:00Z · unknown · 8 cores · "),
+            std::string::npos)
+      << md;
+  r.run.host.cpu_model = "AMD EPYC_7B13";
+  const std::string known = render_results_markdown(r);
+  EXPECT_NE(known.find(" · AMD EPYC\\_7B13 · 8 cores · "), std::string::npos) << known;
+}
+
 }  // namespace
 }  // namespace perfgate::reporters
