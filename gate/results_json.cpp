@@ -526,6 +526,11 @@ std::expected<Results, Error> results_from_json(std::string_view text, std::stri
               "host"});
     res.run.commit = run.str("commit");
     res.run.ref = run.str("ref");
+    // Both are printed as they are (`baseline show`, reports, history lines):
+    // a line break would start a line of its own, under Actions a command.
+    for (const auto& [key, value] :
+         {std::pair{"commit", &res.run.commit}, std::pair{"ref", &res.run.ref}})
+      if (const auto why = unprintable(*value)) run.fail_at(key, "holds " + *why);
     res.run.started_at = run.str("started_at");
     // The schema's pattern (UTC, to the second), and a day on the calendar.
     const std::string& started = res.run.started_at;

@@ -220,10 +220,12 @@ std::string context_section(const gate::GateReport& r) {
   out += "- Noise floor: the smallest change each comparison can resolve at its size (from the base repetitions' "
          "spread), shown per benchmark in the table.\n";
   out += fmt::format(
-      "- Machine: {} · {} cores · kernel {} · load {:.2f} / {:.2f} / {:.2f}{}\n",
-      escape_markdown_or_unknown(hb.cpu_model), hb.cores, escape_markdown_or_unknown(hb.kernel),
-      hb.load_avg_1m, hb.load_avg_5m, hb.load_avg_15m,
-      hb.load_avg_1m > hb.cores ? " — **the machine was busy; expect more noise**" : "");
+      "- Machine: {} · {} · kernel {} · load {:.2f} / {:.2f} / {:.2f}{}\n",
+      escape_markdown_or_unknown(hb.cpu_model), cores_text(hb.cores),
+      escape_markdown_or_unknown(hb.kernel), hb.load_avg_1m, hb.load_avg_5m, hb.load_avg_15m,
+      // Without a core count (an import) a load says nothing about how busy.
+      hb.cores > 0 && hb.load_avg_1m > hb.cores ? " — **the machine was busy; expect more noise**"
+                                                : "");
   auto commit = [](const std::string& c) { return c.empty() ? std::string("unknown") : c.substr(0, 12); };
   out += fmt::format("- Base: {} ({}) · head: {} ({})\n", markdown_code(commit(r.base_run.commit)),
                      escape_markdown(r.base_run.started_at), markdown_code(commit(r.head_run.commit)),
@@ -258,6 +260,11 @@ std::string signed_percent(double ratio) {
   const double percent = 100.0 * (ratio - 1);
   return std::abs(percent) < 1e6 ? fmt::format("{:+.1f}", percent)
                                  : fmt::format("{:+.4g}", percent);
+}
+
+std::string cores_text(unsigned cores) {
+  if (cores == 0) return "cores unknown";
+  return fmt::format("{} core{}", cores, cores == 1 ? "" : "s");
 }
 
 std::string format_duration_ns(double ns) {

@@ -35,6 +35,10 @@ std::string signed_percent(double ratio);
 // "1.23 ms", "456 ns": a time in the most readable unit.
 std::string format_duration_ns(double ns);
 
+// "8 cores", "1 core", or "cores unknown" for 0 (imported Google Benchmark
+// output without num_cpus), not "0 cores".
+std::string cores_text(unsigned cores);
+
 // The compared statistic, and which repetitions its base and head values
 // stand for when that is not their geometric mean: "p99", "p99, fastest".
 std::string statistic_label(const gate::BenchmarkVerdict& v);

@@ -24,10 +24,11 @@ std::string render_results_markdown(const gate::Results& r, const ResultsReportC
                      r.benchmarks.size() == 1 ? "" : "s",
                      failed == 0 ? "all ran ✅" : fmt::format("{} failed ❌", failed));
   out += fmt::format(
-      "Commit `{}` · {} · {} · {} cores · load {:.2f} {:.2f} {:.2f}{}\n\n",
-      escape_markdown(r.run.commit.empty() ? "unknown" : r.run.commit.substr(0, 12)),
+      "Commit {} · {} · {} · {} · load {:.2f} {:.2f} {:.2f}{}\n\n",
+      markdown_code(r.run.commit.empty() ? "unknown" : r.run.commit.substr(0, 12)),
       escape_markdown(r.run.started_at), escape_markdown_or_unknown(r.run.host.cpu_model),
-      r.run.host.cores, r.run.host.load_avg_1m, r.run.host.load_avg_5m, r.run.host.load_avg_15m,
+      cores_text(r.run.host.cores), r.run.host.load_avg_1m, r.run.host.load_avg_5m,
+      r.run.host.load_avg_15m,
       r.run.host.governor.empty() ? "" : " · governor " + escape_markdown(r.run.host.governor));
   out += "| benchmark | reps | samples | p50 | p99 | p99.9 | throughput | CPU | peak RSS | status |\n";
   out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";

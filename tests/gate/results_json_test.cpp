@@ -464,6 +464,20 @@ TEST(ResultsJson, StartedAtIsAUtcTimeToTheSecond) {
       mutate([](auto& j) { j["run"]["started_at"] = "2028-02-29T23:59:60Z"; }), "r.json"));
 }
 
+// The commit and ref are printed as they are (`baseline show`, reports,
+// history lines): a line break in one got through and started a line of its
+// own.
+TEST(ResultsJson, CommitAndRefHoldNoControlCharacter) {
+  for (const std::string key : {"commit", "ref"}) {
+    auto r = results_from_json(mutate([&](auto& j) { j["run"][key] = "4f1c\nx"; }), "r.json");
+    ASSERT_FALSE(r) << key;
+    EXPECT_EQ(r.error().message, "r.json: run." + key + ": holds a control character (at byte 4)");
+    EXPECT_TRUE(
+        results_from_json(mutate([&](auto& j) { j["run"][key] = "feature/µs-p99"; }), "r.json"))
+        << key;
+  }
+}
+
 // compare and check skip the samples while parsing, but count and check them
 // as the schema states: 10 001 samples, a string among them or no array at
 // all got through.

@@ -157,8 +157,21 @@ TEST(MarkdownReport, SaysWhatARepetitionIsForImportedGoogleBenchmarkOutput) {
                      "one statistic"),
             std::string::npos)
       << all;
-  EXPECT_NE(all.find("- Machine: unknown · 0 cores · kernel unknown ·"), std::string::npos)
-      << "not an empty CPU model and kernel: " << all;
+  EXPECT_NE(all.find("- Machine: unknown · cores unknown · kernel unknown ·"), std::string::npos)
+      << "not an empty CPU model and kernel, nor 0 cores: " << all;
+  // A load without a core count says nothing about how busy the machine was
+  // (any load exceeded "0 cores").
+  gate::GateReport loaded = report({imported("BM_Hash/64")});
+  loaded.head_run.host.load_avg_1m = 0.5;
+  const std::string quiet = render_markdown_report(loaded);
+  EXPECT_EQ(quiet.find("the machine was busy"), std::string::npos) << quiet;
+  loaded.head_run.host.cores = 2;
+  loaded.head_run.host.load_avg_1m = 3.5;
+  const std::string busy = render_markdown_report(loaded);
+  EXPECT_NE(
+      busy.find("· 2 cores · kernel unknown · load 3.50 / 0.00 / 0.00 — **the machine was busy"),
+      std::string::npos)
+      << busy;
   EXPECT_EQ(all.find("fresh process"), std::string::npos) << all;
   const std::string mixed = render_markdown_report(
       report({verdict("lru", Verdict::pass), imported("BM_A"), imported("BM_B")}));

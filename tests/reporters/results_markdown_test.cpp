@@ -114,12 +114,19 @@ TEST(ResultsMarkdown, TheRunHeaderSaysACpuModelItLacksIsUnknown) {
   r.run.host.cores = 8;
   r.benchmarks.push_back(benchmark("BM_A", std::nullopt));
   const std::string md = render_results_markdown(r);
-  EXPECT_NE(md.find("Commit `4f1c2d` · 2026-12-07T09:00:00Z · unknown · 8 cores · "),
+  EXPECT_NE(md.find("Commit <code>4f1c2d</code> · 2026-12-07T09:00:00Z · unknown · 8 cores · "),
             std::string::npos)
       << md;
   r.run.host.cpu_model = "AMD EPYC_7B13";
   const std::string known = render_results_markdown(r);
   EXPECT_NE(known.find(" · AMD EPYC\\_7B13 · 8 cores · "), std::string::npos) << known;
+  // Nor "0 cores" for an import without num_cpus; and a commit is code, in
+  // which a backslash escape would show (`my\_branch`), so it is HTML.
+  r.run.host.cores = 0;
+  r.run.commit = "my_tag*1";
+  const std::string bare = render_results_markdown(r);
+  EXPECT_NE(bare.find("Commit <code>my\\_tag\\*1</code> · "), std::string::npos) << bare;
+  EXPECT_NE(bare.find(" · AMD EPYC\\_7B13 · cores unknown · "), std::string::npos) << bare;
 }
 
 }  // namespace
