@@ -42,13 +42,17 @@ std::expected<workloads::Run, Error> workload_run_from_json(std::string_view tex
           "workload run file has schema '{}', expected '{}'", j.value("schema", ""), kWorkloadRunSchema)));
     workloads::Run run;
     run.latencies_ns = j.at("latencies_ns").get<std::vector<std::int64_t>>();
-    run.warmup_ops = j.at("warmup_ops").get<std::uint64_t>();
-    run.measured_seconds = j.at("measured_seconds").get<double>();
+    // nlohmann's get<std::uint64_t>() would read -1 as 2^64 − 1 and 1.5 as 1.
+    const JsonReader reader(j, "workload run file");
+    run.warmup_ops = reader.count("warmup_ops");
+    run.measured_seconds = reader.nonneg("measured_seconds");
     for (const auto& inv : j.at("invariants"))
       run.invariants.push_back({inv.at("name").get<std::string>(), inv.at("passed").get<bool>(),
                                 inv.at("detail").get<std::string>()});
     run.metrics = j.at("metrics").get<std::map<std::string, double>>();
     return run;
+  } catch (const JsonFieldError& e) {
+    return std::unexpected(Error::bad_input(fmt::format("malformed {}", e.message)));
   } catch (const json::exception& e) {
     return std::unexpected(Error::bad_input(
         fmt::format("malformed workload run file: {}", json_error_text(e.what()))));

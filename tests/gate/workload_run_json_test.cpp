@@ -34,5 +34,20 @@ TEST(WorkloadRunJson, RejectsAKeyGivenTwice) {
             "malformed workload run file: metrics: duplicate key 'hit_ratio'");
 }
 
+// nlohmann's get<std::uint64_t>() read -1 as 2^64 − 1 and 1.5 as 1.
+TEST(WorkloadRunJson, RejectsAWarmupCountThatIsNoCount) {
+  const std::string text = workload_run_to_json("lru", {}, a_run());
+  const std::size_t at = text.find("\"warmup_ops\":10");
+  ASSERT_NE(at, std::string::npos) << text;
+  for (const std::string bad : {"-1", "1.5"}) {
+    std::string t = text;
+    t.replace(at, std::string("\"warmup_ops\":10").size(), "\"warmup_ops\":" + bad);
+    auto back = workload_run_from_json(t);
+    ASSERT_FALSE(back) << bad;
+    EXPECT_EQ(back.error().message,
+              "malformed workload run file: warmup_ops: must be an integer >= 0, got " + bad);
+  }
+}
+
 }  // namespace
 }  // namespace perfgate::gate
