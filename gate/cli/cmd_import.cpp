@@ -36,11 +36,14 @@ ExitCode run_import(const ImportOptions& o) {
   if (!o.commit.empty()) results.run.commit = o.commit;
   if (auto ok = gate::write_file_atomically(o.output, gate::results_to_json(results)); !ok) return fail(ok.error());
   for (const gate::GbenchSkipped& s : parsed->skipped)
-    warn(fmt::format("{} skipped by the benchmark: \"{}\"; not imported", s.name, s.message));
+    warn(s.message.empty()
+             ? fmt::format("{} skipped by the benchmark (without a message); not imported", s.name)
+             : fmt::format("{} skipped by the benchmark: \"{}\"; not imported", s.name, s.message));
   std::size_t reps = 0;
   for (const auto& b : results.benchmarks) reps += b.repetitions.size();
-  fmt::print("imported {} benchmarks ({} repetitions) from {} into {}\n", results.benchmarks.size(), reps, o.file,
-             o.output);
+  const std::size_t n = results.benchmarks.size();
+  fmt::print("imported {} benchmark{} ({} repetition{}) from {} into {}\n", n, n == 1 ? "" : "s",
+             reps, reps == 1 ? "" : "s", o.file, o.output);
   return ExitCode::pass;
 }
 

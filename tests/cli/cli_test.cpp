@@ -1375,13 +1375,17 @@ TEST_F(Cli, ImportLeavesOutABenchmarkThatSkippedItselfAndSaysSo) {
      "skip_message": "needs AVX-512", "iterations": 0, "real_time": 0, "cpu_time": 0,
      "time_unit": "ns"},
     {"name": "BM_Sum", "run_name": "BM_Sum", "run_type": "iteration", "skipped": true,
-     "skip_message": "once", "iterations": 0, "real_time": 0, "cpu_time": 0, "time_unit": "ns"}]})");
+     "skip_message": "once", "iterations": 0, "real_time": 0, "cpu_time": 0, "time_unit": "ns"},
+    {"name": "BM_Quiet", "run_type": "iteration", "skipped": true, "skip_message": "",
+     "iterations": 0, "real_time": 0, "cpu_time": 0, "time_unit": "ns"}]})");
   const Outcome o = perfgate({"import", "gbench", "gbench.json", "-o", "imported.json"});
   EXPECT_EQ(o.code, 0) << o.err;
   EXPECT_EQ(
       o.err,
-      "perfgate: warning: BM_Avx skipped by the benchmark: \"needs AVX-512\"; not imported\n");
-  EXPECT_NE(o.out.find("imported 1 benchmarks (1 repetitions)"), std::string::npos) << o.out;
+      "perfgate: warning: BM_Avx skipped by the benchmark: \"needs AVX-512\"; not imported\n"
+      "perfgate: warning: BM_Quiet skipped by the benchmark (without a message); not imported\n");
+  EXPECT_NE(o.out.find("imported 1 benchmark (1 repetition) from gbench.json"), std::string::npos)
+      << o.out;
   auto r = gate::results_from_json(read("imported.json"), "imported.json");
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->benchmarks.size(), 1u);
