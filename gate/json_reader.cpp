@@ -119,10 +119,10 @@ double JsonReader::number(std::string_view key) const {
   return v.get<double>();
 }
 
-std::uint64_t JsonReader::count(std::string_view key) const {
+std::uint64_t JsonReader::count(std::string_view key, std::uint64_t min) const {
   const json& v = at(key);
   const auto n = as_count(v);
-  if (!n) fail_at(key, "must be an integer >= 0" + got(v));
+  if (!n || *n < min) fail_at(key, fmt::format("must be an integer >= {}{}", min, got(v)));
   return *n;
 }
 

@@ -149,7 +149,8 @@ class JsonReader {
   double number(std::string_view key) const;
   // From min to max, inclusive.
   double number_in(std::string_view key, double min, double max) const;
-  std::uint64_t count(std::string_view key) const;
+  // A whole number >= min ("must be an integer >= 1, got 0").
+  std::uint64_t count(std::string_view key, std::uint64_t min = 0) const;
   std::uint64_t count_in(std::string_view key, std::uint64_t min, std::uint64_t max) const;
   bool boolean(std::string_view key) const;
   // A string that is one of `allowed`.
@@ -163,8 +164,9 @@ class JsonReader {
   void each(std::string_view key, F&& f) const {
     const nlohmann::json& v = at(key);
     if (!v.is_array()) fail_at(key, "must be an array" + got(v));
+    const std::string array = field_path(key);
     for (std::size_t i = 0; i < v.size(); ++i)
-      f(JsonReader(v[i], origin_, fmt::format("{}[{}]", field_path(key), i)));
+      f(JsonReader(v[i], origin_, fmt::format("{}[{}]", array, i)));
   }
 
   const nlohmann::json& value() const { return j_; }

@@ -91,7 +91,7 @@ TEST_F(FlamegraphCli, BadInputIsOneErrorLineExitTwoAndTheOldOutputStays) {
                                     count));
     o = perfgate({"flamegraph", "count.json", "-o", "out.svg"});
     expect_one_error_line(o);
-    EXPECT_NE(o.err.find(fmt::format("stacks[0].count must be a whole number ≥ 1, got {}", count)),
+    EXPECT_NE(o.err.find(fmt::format("stacks[0].count: must be an integer >= 1, got {}", count)),
               std::string::npos)
         << o.err;
   }

@@ -70,41 +70,43 @@ TEST(ProfileJson, RejectsWhatTheSchemaForbidsNamingTheField) {
   };
   using J = nlohmann::json;
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {edited([](J& d) { d["stats"]["hz"] = -5; }), "stats.hz must be a whole number ≥ 0, got -5"},
-      {edited([](J& d) { d["stats"]["hz"] = 5'000'000'000; }), "stats.hz must be at most 1000000"},
+      {edited([](J& d) { d["stats"]["hz"] = -5; }),
+       "stats.hz: must be an integer from 0 to 1000000, got -5"},
+      {edited([](J& d) { d["stats"]["hz"] = 5'000'000'000; }),
+       "stats.hz: must be an integer from 0 to 1000000, got 5000000000"},
       {edited([](J& d) { d["stacks"][0]["frames"][0] = 0.5; }),
-       "stacks[0].frames[] must be a whole number ≥ 0, got 0.5"},
-      {edited([](J& d) { d["stacks"][0]["frames"][0] = 9; }), "stacks[0] refers to frame 9 of 3"},
+       "stacks[0].frames[0]: must be an integer >= 0, got 0.5"},
+      {edited([](J& d) { d["stacks"][0]["frames"][0] = 9; }),
+       "stacks[0].frames[0]: refers to frame 9 of 3"},
       {edited([](J& d) { d["stacks"][0]["frames"] = nullptr; }),
-       "stacks[0].frames must be a non-empty array of frame indices, got null"},
+       "stacks[0].frames: must be a non-empty array of frame indices, got null"},
       {edited([](J& d) { d["stacks"][0]["frames"] = J::array(); }),
-       "stacks[0].frames must be a non-empty array of frame indices, got []"},
+       "stacks[0].frames: must be a non-empty array of frame indices, got an array"},
       {edited([](J& d) { d["stacks"][0]["count"] = 0; }),
-       "stacks[0].count must be a whole number ≥ 1, got 0"},
-      {edited([](J& d) { d["mode"] = 3; }), "mode must be \"cpu\" or \"offcpu\", got 3"},
-      {edited([](J& d) { d["unit"] = "ns"; }), "unit must be \"samples\" in cpu mode, got \"ns\""},
-      {edited([](J& d) { d["total"] = 11; }), "total is 11 but the stacks' counts add up to 10"},
+       "stacks[0].count: must be an integer >= 1, got 0"},
+      {edited([](J& d) { d["mode"] = 3; }), "mode: must be one of \"cpu\", \"offcpu\", got 3"},
+      {edited([](J& d) { d["unit"] = "ns"; }), "unit: must be \"samples\" in cpu mode, got \"ns\""},
+      {edited([](J& d) { d["total"] = 11; }), "total: 11, but the stacks' counts add up to 10"},
       {edited([](J& d) { d["frames"][2]["kind"] = "hypervisor"; }),
-       "frames[2].kind must be \"user\" or \"kernel\""},
+       "frames[2].kind: must be one of \"user\", \"kernel\", got \"hypervisor\""},
       {edited([](J& d) { d["frames"][0]["build_id"] = "AB01"; }),
-       "frames[0].build_id must be lower-case hex"},
+       "frames[0].build_id: must be lower-case hex, got \"AB01\""},
       {edited([](J& d) { d["frames"][0]["function"] = 5; }),
-       "frames[0].function must be a non-empty string, got 5"},
-      {edited([](J& d) { d["frames"][0].erase("module"); }), "frames[0].module is missing"},
+       "frames[0].function: must be a string, got 5"},
+      {edited([](J& d) { d["frames"][0].erase("module"); }), "frames[0]: missing field 'module'"},
       {edited([](J& d) { d["frames"][0]["fucntion"] = "x"; }),
-       "frames[0] has an unknown key 'fucntion'"},
+       "frames[0]: unknown field 'fucntion'"},
       {edited([](J& d) { d["stats"]["duration_s"] = -1; }),
-       "stats.duration_s must be a number ≥ 0, got -1"},
-      {edited([](J& d) { d["stats"]["extra"] = 1; }), "stats has an unknown key 'extra'"},
-      {edited([](J& d) { d["calls_partial"] = 1; }), "calls_partial must be true or false, got 1"},
+       "stats.duration_s: must be a finite number >= 0, got -1"},
+      {edited([](J& d) { d["stats"]["extra"] = 1; }), "stats: unknown field 'extra'"},
+      {edited([](J& d) { d["calls_partial"] = 1; }), "calls_partial: must be true or false, got 1"},
       {edited([](J& d) { d["calls_from"] = ""; }),
-       "calls_from must be a non-empty string, got \"\""},
-      {edited([](J& d) { d["recorded_from"] = 1; }),
-       "recorded_from must be a non-empty string, got 1"},
+       "calls_from: must be a non-empty string, got \"\""},
+      {edited([](J& d) { d["recorded_from"] = 1; }), "recorded_from: must be a string, got 1"},
       {edited([](J& d) { d["calls"][0]["runs"][0]["selfsamples"] = 4; }),
-       "calls[0].runs[0] has an unknown key 'selfsamples'"},
-      {edited([](J& d) { d["x"] = 1; }), "the profile has an unknown key 'x'"},
-      {edited([](J& d) { d.erase("stacks"); }), "stacks is missing"},
+       "calls[0].runs[0]: unknown field 'selfsamples'"},
+      {edited([](J& d) { d["x"] = 1; }), "profile: unknown field 'x'"},
+      {edited([](J& d) { d.erase("stacks"); }), "profile: missing field 'stacks'"},
   };
   for (const auto& [text, message] : cases) {
     auto r = profile_from_json(text);
@@ -119,7 +121,7 @@ TEST(ProfileJson, RejectsWhatTheSchemaForbidsNamingTheField) {
   auto r = profile_from_json(huge);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find(
-                "stacks[0].count must be a whole number ≥ 1, got 1.8446744073709552e+19"),
+                "stacks[0].count: must be an integer >= 1, got 1.8446744073709552e+19"),
             std::string::npos)
       << r.error().message;
   // offcpu mode has no sampling frequency.
@@ -130,7 +132,7 @@ TEST(ProfileJson, RejectsWhatTheSchemaForbidsNamingTheField) {
   off.stats.hz = 99;
   r = profile_from_json(profile_to_json(off));
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("stats.hz must be 0 in offcpu mode, got 99"), std::string::npos)
+  EXPECT_NE(r.error().message.find("stats.hz: must be 0 in offcpu mode, got 99"), std::string::npos)
       << r.error().message;
 }
 
@@ -149,7 +151,7 @@ TEST(ProfileJson, ReadsACountWrittenAsAWholeFloat) {
   doc["total"] = 11.0;
   auto r = profile_from_json(doc.dump());
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message, "profile: total is 11 but the stacks' counts add up to 10");
+  EXPECT_EQ(r.error().message, "profile: total: 11, but the stacks' counts add up to 10");
 }
 
 // A profile made by hand or by another tool needs only what the graph
