@@ -192,7 +192,8 @@ inline std::size_t valid_utf8_length(std::string_view text) {
 // UTF-8 (nlohmann::json throws when it writes one) or a control character,
 // C0 or C1 (a line break starts a line of its own on the terminal, under
 // GitHub Actions a workflow command, and in trend.md). What a commit given
-// by the user (`--commit`) or read from a history must not hold.
+// by the user (`--commit`) or read from a history or results file must
+// not hold.
 inline std::optional<std::string> unprintable(std::string_view text) {
   if (const std::size_t valid = valid_utf8_length(text); valid < text.size())
     return fmt::format("a byte that is not UTF-8 (0x{:02x} at byte {})",
