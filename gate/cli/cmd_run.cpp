@@ -12,6 +12,7 @@
 
 #include "gate/atomic_file.h"
 #include "gate/cli/profiling.h"
+#include "gate/cli/report_output.h"
 #include "gate/hotspots.h"
 #include "gate/results_json.h"
 #include "gate/runner.h"
@@ -114,16 +115,9 @@ std::expected<std::filesystem::path, ExitCode> report_results(const gate::Result
   const auto report = dir / "report.md";
   if (auto ok = gate::write_file_atomically(report, reporters::render_results_markdown(r, context)); !ok)
     return std::unexpected(fail(ok.error()));
-  // report.md and report.json are one report (publish_report writes both or
-  // neither). This report.md has no verdicts, so a report.json left by an
-  // earlier gate in this directory would be read as its twin — by the
-  // Action's report-json output or a script — and contradict it.
-  const auto stale = dir / "report.json";
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(std::filesystem::symlink_status(stale, ec)) &&
-      !std::filesystem::remove(stale, ec))
-    warn(fmt::format("cannot remove '{}', an earlier gate's report beside this one: {}",
-                     stale.string(), ec.message()));
+  // This report.md has no verdicts: a report.json or differential flame
+  // graph an earlier gate left beside it would contradict it.
+  remove_stale_gate_outputs(dir, nullptr);
 
   fmt::print("{:<32} {:>5} {:>12} {:>12} {:>12}  {}\n", "benchmark", "reps", "p50", "p99", "p99.9", "status");
   for (const auto& b : r.benchmarks) {

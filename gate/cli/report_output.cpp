@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <vector>
 
 #include "gate/atomic_file.h"
 #include "reporters/github_annotations.h"
@@ -103,6 +104,7 @@ ExitCode publish_report(gate::GateReport report, const std::filesystem::path& ou
   const gate::FileContent files[] = {{out_dir / "report.md", markdown},
                                      {out_dir / "report.json", json}};
   if (auto ok = gate::write_files_atomically(files); !ok) return fail(ok.error());
+  remove_stale_gate_outputs(out_dir, &report);
   append_step_summary(markdown);
   write_github_outputs(report, out_dir);
   // Annotations are workflow commands read from stdout; outside Actions they
@@ -112,6 +114,33 @@ ExitCode publish_report(gate::GateReport report, const std::filesystem::path& ou
   print_terminal_summary(report);
   fmt::print("report: {}\n", (out_dir / "report.md").string());
   return report.overall == gate::Verdict::regression ? ExitCode::regression : ExitCode::pass;
+}
+
+void remove_stale_gate_outputs(const std::filesystem::path& out_dir,
+                               const gate::GateReport* report) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> stale;
+  std::error_code ec;
+  if (report == nullptr) stale.push_back(out_dir / "report.json");
+  for (auto it = fs::directory_iterator(out_dir / "flamegraphs", ec);
+       !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path& file = it->path();
+    const std::string name = file.filename().string();
+    const bool linked =
+        report != nullptr && std::ranges::any_of(report->artifacts, [&](const auto& a) {
+          return fs::path(a.second).lexically_normal() == fs::path("flamegraphs") / name;
+        });
+    if (name.ends_with("-diff.svg") && !linked) stale.push_back(file);
+  }
+  for (const fs::path& file : stale) {
+    std::error_code rm;
+    // Regular files only: a link the user put there is theirs.
+    if (!fs::is_regular_file(fs::symlink_status(file, rm))) continue;
+    if (!fs::remove(file, rm))
+      warn(fmt::format(
+          "cannot remove '{}', an earlier gate's output the new report does not stand behind: {}",
+          file.string(), rm.message()));
+  }
 }
 
 }  // namespace perfgate::cli

@@ -919,12 +919,22 @@ TEST_F(Cli, AReportWithoutVerdictsRemovesTheLastGatesReportJson) {
   write("perfgate.yml", "benchmarks:\n  - {name: a, command: [/bin/true], iterations: 2}\n");
   ASSERT_EQ(perfgate({"run", "-r", "3"}).code, 0);
   ASSERT_EQ(perfgate({"baseline", "save"}).code, 0);
+  // A differential flame graph of an earlier gate's regression, and a file
+  // of the user's: the first goes with a report that does not link it.
+  fs::create_directories(dir_ / "perfgate-out/flamegraphs");
+  write("perfgate-out/flamegraphs/old-diff.svg", "<svg/>");
+  write("perfgate-out/flamegraphs/notes.txt", "mine");
   Outcome o = perfgate({"check", "-r", "3", "--max-repetitions", "0"});
   ASSERT_TRUE(o.code == 0 || o.code == 1) << o.err;
   ASSERT_TRUE(fs::exists(dir_ / "perfgate-out/report.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "perfgate-out/flamegraphs/old-diff.svg"));
+  EXPECT_EQ(read("perfgate-out/flamegraphs/notes.txt"), "mine");
+  write("perfgate-out/flamegraphs/old-diff.svg", "<svg/>");
   o = perfgate({"run", "-r", "3"});
   ASSERT_EQ(o.code, 0) << o.err;
   EXPECT_FALSE(fs::exists(dir_ / "perfgate-out/report.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "perfgate-out/flamegraphs/old-diff.svg"));
+  EXPECT_EQ(read("perfgate-out/flamegraphs/notes.txt"), "mine");
   EXPECT_EQ(read("perfgate-out/report.md").rfind("<!-- perfgate:results -->", 0), 0u);
   o = perfgate({"check", "-r", "3", "--max-repetitions", "0"});
   ASSERT_TRUE(o.code == 0 || o.code == 1) << o.err;
